@@ -1,0 +1,129 @@
+// TicketCommand: the entry point for flow runtimes (Lambda Invoke,
+// RequestResponse). It opens tickets for a flow's open_ticket action and
+// answers in goflow's shapes. Bad input and refusals come back as data, never
+// as a thrown error, so the flow can take its Failure path; only an
+// infrastructure failure throws (the runtime then retries with the same
+// idempotency key and gets the first answer). Contract: docs/ticket-command.md.
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { useCases as defaultUseCases } from '#composition';
+import { DomainError, ValidationError } from '#domain/errors';
+import type { OpenTicketResponse, TicketHistoryEvent, UseCases } from '#use-cases/index';
+
+const logger = new Logger();
+
+const uuid = z.uuid();
+
+export const ticketCommandSchema = z.object({
+  command: z.literal('open_ticket'),
+  workspace: uuid,
+  idempotency_key: z.string().min(1).max(128),
+  contact: z.object({
+    uuid,
+    name: z.string().nullish(),
+    urns: z.array(z.string()).optional(),
+    language: z.string().nullish(),
+    fields: z.record(z.string(), z.string().nullable()).optional(),
+  }),
+  // goflow references carry a name beside the uuid; the uuid wins when both are given.
+  topic: z.union([z.object({ uuid }), z.object({ name: z.string() })]).nullish(),
+  assignee: z.union([z.object({ uuid }), z.object({ email: z.string() })]).nullish(),
+  note: z.string().nullish(),
+  opened_in: z.object({ uuid, name: z.string() }).nullish(),
+});
+
+export type TicketCommandRequest = z.infer<typeof ticketCommandSchema>;
+
+type UserRef = { uuid: string; email: string; name: string };
+type TopicRef = { uuid: string; name: string };
+
+export type GoflowTicketEvent =
+  | { type: 'ticket_opened'; created_on: string; ticket: { uuid: string; status: string; topic: TopicRef; assignee?: UserRef } }
+  | { type: 'ticket_note_added'; created_on: string; ticket_uuid: string; note: string };
+
+export type TicketCommandResponse =
+  | {
+      ticket: { uuid: string; status: 'open' | 'closed'; topic: TopicRef; assignee: UserRef | null; contact: { uuid: string; name: string | null }; opened_on: string };
+      events: GoflowTicketEvent[];
+      /** Beside a ticket: it opened, but not entirely as asked (`unknown_assignee`). */
+      error?: { code: string; message: string };
+    }
+  | { ticket: null; events: []; error: { code: string; message: string } };
+
+function refusal(code: string, message: string): TicketCommandResponse {
+  return { ticket: null, events: [], error: { code, message } };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'request'}: ${issue.message}`).join('; ');
+}
+
+function toGoflowEvents(opened: OpenTicketResponse): GoflowTicketEvent[] {
+  const ticket = opened.ticket!;
+  return opened.events.flatMap((event: TicketHistoryEvent): GoflowTicketEvent[] => {
+    if (event.type === 'ticket_opened')
+      return [
+        {
+          type: 'ticket_opened',
+          created_on: event.created_on,
+          ticket: { uuid: ticket.uuid, status: ticket.status, topic: ticket.topic, ...(ticket.assignee ? { assignee: ticket.assignee } : {}) },
+        },
+      ];
+    if (event.type === 'ticket_note_added') return [{ type: 'ticket_note_added', created_on: event.created_on, ticket_uuid: ticket.uuid, note: event.note ?? '' }];
+    return [];
+  });
+}
+
+export function toCommandResponse(opened: OpenTicketResponse): TicketCommandResponse {
+  if (!opened.ticket) return refusal(opened.error?.code ?? 'not_opened', opened.error?.message ?? 'No ticket was opened.');
+  const { ticket } = opened;
+  return {
+    ticket: { uuid: ticket.uuid, status: ticket.status, topic: ticket.topic, assignee: ticket.assignee, contact: ticket.contact, opened_on: ticket.opened_on },
+    events: toGoflowEvents(opened),
+    ...(opened.error ? { error: opened.error } : {}),
+  };
+}
+
+export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'>) {
+  return async (event: unknown, context?: Context): Promise<TicketCommandResponse> => {
+    if (context) logger.addContext(context);
+    const parsed = ticketCommandSchema.safeParse(event);
+    if (!parsed.success) {
+      const message = describeIssues(parsed.error);
+      logger.warn('Invalid ticket command', { issues: message });
+      return refusal('invalid_request', message);
+    }
+    const request = parsed.data;
+    logger.appendKeys({ workspace: request.workspace, idempotencyKey: request.idempotency_key });
+    try {
+      const opened = await useCases.openTicket({
+        actor: { workspace: request.workspace, user: null },
+        contact: {
+          uuid: request.contact.uuid,
+          ...(request.contact.name !== undefined ? { name: request.contact.name } : {}),
+          ...(request.contact.urns !== undefined ? { urns: request.contact.urns } : {}),
+          ...(request.contact.language !== undefined ? { language: request.contact.language } : {}),
+          ...(request.contact.fields !== undefined ? { fields: request.contact.fields } : {}),
+        },
+        topic: request.topic == null ? null : 'uuid' in request.topic ? { uuid: request.topic.uuid } : { name: request.topic.name },
+        assignee: request.assignee == null ? null : 'uuid' in request.assignee ? { uuid: request.assignee.uuid } : { email: request.assignee.email },
+        ...(request.note != null ? { note: request.note } : {}),
+        ...(request.opened_in ? { opened_in: request.opened_in } : {}),
+        idempotency_key: request.idempotency_key,
+      });
+      const response = toCommandResponse(opened);
+      logger.info('Ticket command answered', { ticket: response.ticket?.uuid ?? null, error: response.error?.code ?? null });
+      return response;
+    } catch (error) {
+      if (error instanceof ValidationError) return refusal('invalid_request', error.field ? `${error.field}: ${error.message}` : error.message);
+      if (error instanceof DomainError) return refusal(error.code, error.message);
+      logger.error('Ticket command failed', error as Error);
+      throw error;
+    } finally {
+      logger.removeKeys(['workspace', 'idempotencyKey']);
+    }
+  };
+}
+
+export const handler = createTicketCommandHandler(defaultUseCases);

@@ -1,0 +1,127 @@
+// Every key of the single table, built in one place (docs/architecture.md,
+// "Single table", is the table these functions implement). Every key of
+// workspace data starts with `WS#<workspace>`, so no query can cross workspaces.
+import { countKey } from '#domain/folder-counts';
+import type { TicketStatus } from '#domain/ticket';
+
+export interface TableKey {
+  pk: string;
+  sk: string;
+}
+
+/** The `type` attribute of every item; the stream pipe filters on it. */
+export const ITEM_TYPE = {
+  workspace: 'workspace',
+  member: 'member',
+  memberEmail: 'member_email',
+  apiToken: 'api_token',
+  contact: 'contact',
+  topic: 'topic',
+  topicName: 'topic_name',
+  topicCounter: 'topic_counter',
+  ticket: 'ticket',
+  ticketEvent: 'ticket_event',
+  idempotency: 'idempotency',
+  count: 'count',
+  appliedEvent: 'applied_event',
+} as const;
+
+/** Sort-key prefixes of the items stored in a workspace's own partition. */
+export const WORKSPACE_SK_PREFIX = { member: 'MEMBER#', memberEmail: 'MEMBEREMAIL#', topic: 'TOPIC#', topicName: 'TOPICNAME#' } as const;
+export const TICKET_EVENT_SK_PREFIX = 'EVENT#';
+
+const workspacePk = (workspace: string) => `WS#${workspace}`;
+
+export const workspaceKeys = {
+  workspace: (workspace: string): TableKey => ({ pk: workspacePk(workspace), sk: 'WORKSPACE' }),
+  /** The partition holding the workspace, its members, topics, topic-name guards and topic counter. */
+  partition: workspacePk,
+  member: (workspace: string, user: string): TableKey => ({ pk: workspacePk(workspace), sk: `${WORKSPACE_SK_PREFIX.member}${user}` }),
+  /** Guard item making member emails unique per workspace (`email` already lowercased). */
+  memberEmail: (workspace: string, email: string): TableKey => ({ pk: workspacePk(workspace), sk: `${WORKSPACE_SK_PREFIX.memberEmail}${email}` }),
+};
+
+export const apiTokenKeys = {
+  token: (sha256Hex: string): TableKey => ({ pk: `TOKEN#${sha256Hex}`, sk: 'TOKEN' }),
+};
+
+export const contactKeys = {
+  contact: (workspace: string, contact: string): TableKey => ({ pk: `${workspacePk(workspace)}#CONTACT#${contact}`, sk: 'CONTACT' }),
+};
+
+export const topicKeys = {
+  topic: (workspace: string, topic: string): TableKey => ({ pk: workspacePk(workspace), sk: `${WORKSPACE_SK_PREFIX.topic}${topic}` }),
+  /** Guard item making topic names unique per workspace, case-insensitively (`nameKey` is already lowercased). */
+  name: (workspace: string, nameKey: string): TableKey => ({ pk: workspacePk(workspace), sk: `${WORKSPACE_SK_PREFIX.topicName}${nameKey}` }),
+  /** Counter item enforcing the topic limit inside the creating transaction. */
+  counter: (workspace: string): TableKey => ({ pk: workspacePk(workspace), sk: 'TOPICS' }),
+};
+
+export const ticketKeys = {
+  partition: (workspace: string, ticket: string) => `${workspacePk(workspace)}#TICKET#${ticket}`,
+  ticket: (workspace: string, ticket: string): TableKey => ({ pk: ticketKeys.partition(workspace, ticket), sk: 'TICKET' }),
+  event: (workspace: string, ticket: string, event: string): TableKey => ({
+    pk: ticketKeys.partition(workspace, ticket),
+    sk: `${TICKET_EVENT_SK_PREFIX}${event}`,
+  }),
+};
+
+/** Partition keys of the ticket indexes; a ticket's sort keys come from `ticketIndexKeys`. */
+export const ticketIndexPartitions = {
+  /** gsi1: folder All. */
+  status: (workspace: string, status: TicketStatus) => `${workspacePk(workspace)}#STATUS#${status}`,
+  /** gsi2: folders Mine (a user) and Unassigned (`null`). */
+  assignee: (workspace: string, assignee: string | null, status: TicketStatus) =>
+    `${workspacePk(workspace)}#ASSIGNEE#${assignee ?? 'none'}#STATUS#${status}`,
+  /** gsi3: one folder per topic. */
+  topic: (workspace: string, topic: string, status: TicketStatus) => `${workspacePk(workspace)}#TOPIC#${topic}#STATUS#${status}`,
+  /** gsi4: RapidPro API v2 ticket list. */
+  tickets: (workspace: string) => `${workspacePk(workspace)}#TICKETS`,
+  /** gsi5: RapidPro API v2 ticket list filtered by contact. */
+  contactTickets: (workspace: string, contact: string) => `${workspacePk(workspace)}#CONTACT#${contact}#TICKETS`,
+};
+
+/** The index attributes a ticket item carries, so each folder is one Query on one index. */
+export function ticketIndexKeys(ticket: {
+  workspace: string;
+  uuid: string;
+  status: TicketStatus;
+  contact: string;
+  topic: string;
+  assignee: string | null;
+  last_activity_on: string;
+  modified_on: string;
+}) {
+  const byActivity = `${ticket.last_activity_on}#${ticket.uuid}`;
+  const byModification = `${ticket.modified_on}#${ticket.uuid}`;
+  return {
+    gsi1pk: ticketIndexPartitions.status(ticket.workspace, ticket.status),
+    gsi1sk: byActivity,
+    gsi2pk: ticketIndexPartitions.assignee(ticket.workspace, ticket.assignee, ticket.status),
+    gsi2sk: byActivity,
+    gsi3pk: ticketIndexPartitions.topic(ticket.workspace, ticket.topic, ticket.status),
+    gsi3sk: byActivity,
+    gsi4pk: ticketIndexPartitions.tickets(ticket.workspace),
+    gsi4sk: byModification,
+    gsi5pk: ticketIndexPartitions.contactTickets(ticket.workspace, ticket.contact),
+    gsi5sk: byModification,
+  };
+}
+
+export const idempotencyKeys = {
+  record: (workspace: string, key: string): TableKey => ({ pk: `${workspacePk(workspace)}#IDEM#${key}`, sk: 'IDEM' }),
+};
+
+/** Folder counts, maintained by the stream consumer: the partition, and the counters' sort keys (defined with the domain rule). */
+export const countKeys = {
+  partition: (workspace: string) => `${workspacePk(workspace)}#COUNTS`,
+  ...countKey,
+};
+
+export const appliedEventKeys = {
+  record: (workspace: string, eventId: string): TableKey => ({ pk: `${workspacePk(workspace)}#APPLIED#${eventId}`, sk: 'APPLIED' }),
+};
+
+/** Index names, as the table declares them. */
+export const INDEX = { gsi1: 'gsi1', gsi2: 'gsi2', gsi3: 'gsi3', gsi4: 'gsi4', gsi5: 'gsi5' } as const;
+export type IndexName = keyof typeof INDEX;

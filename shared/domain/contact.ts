@@ -1,0 +1,80 @@
+import { ValidationError } from './errors';
+import { isUuid } from './ids';
+
+export interface Contact {
+  workspace: string;
+  uuid: string;
+  name: string | null;
+  language: string | null;
+  urns: string[];
+  fields: Record<string, string | null>;
+  /** The contact's open ticket, if any: a contact has at most one (RapidPro since 2023). */
+  open_ticket: string | null;
+  created_on: string;
+  modified_on: string;
+  /** Optimistic-concurrency counter of the stored item; 0 for a contact not stored yet. */
+  version: number;
+}
+
+/** What callers (a flow runtime, the HTTP API) know about a contact; absent = keep what is stored. */
+export interface ContactInput {
+  uuid: string;
+  name?: string | null;
+  urns?: string[];
+  language?: string | null;
+  fields?: Record<string, string | null>;
+}
+
+export const MAX_CONTACT_NAME_LENGTH = 128;
+
+export function validateContactInput(input: ContactInput, field = 'contact'): void {
+  if (!isUuid(input.uuid)) throw new ValidationError(`${field}.uuid`, 'The contact uuid must be a UUID.');
+  if (input.name != null && input.name.length > MAX_CONTACT_NAME_LENGTH)
+    throw new ValidationError(`${field}.name`, `The name is longer than ${MAX_CONTACT_NAME_LENGTH} characters.`);
+  if (input.language != null && !/^[a-z]{3}$/.test(input.language))
+    throw new ValidationError(`${field}.language`, 'The language must be an ISO 639-3 code such as "eng".');
+  for (const urn of input.urns ?? [])
+    if (!/^[a-z]+:.+$/.test(urn)) throw new ValidationError(`${field}.urns`, `"${urn}" is not a URN (scheme:path).`);
+  for (const key of Object.keys(input.fields ?? {}))
+    if (!/^[a-z][a-z0-9_]{0,35}$/.test(key))
+      throw new ValidationError(`${field}.fields`, `"${key}" is not a field key (lowercase letters, digits, _).`);
+}
+
+/**
+ * Upsert by uuid: given values replace stored ones, fields merge key by key
+ * (null clears a field's value, as RapidPro's contact API does).
+ */
+export function upsertContact(
+  existing: Contact | null,
+  workspace: string,
+  input: ContactInput,
+  now: string,
+): { contact: Contact; changed: boolean } {
+  validateContactInput(input);
+  const base: Contact = existing ?? {
+    workspace,
+    uuid: input.uuid,
+    name: null,
+    language: null,
+    urns: [],
+    fields: {},
+    open_ticket: null,
+    created_on: now,
+    modified_on: now,
+    version: 0,
+  };
+  const next: Contact = {
+    ...base,
+    name: input.name !== undefined ? input.name : base.name,
+    language: input.language !== undefined ? input.language : base.language,
+    urns: input.urns !== undefined ? [...new Set(input.urns)] : base.urns,
+    fields: input.fields !== undefined ? { ...base.fields, ...input.fields } : base.fields,
+  };
+  const changed =
+    existing === null ||
+    next.name !== base.name ||
+    next.language !== base.language ||
+    JSON.stringify(next.urns) !== JSON.stringify(base.urns) ||
+    JSON.stringify(next.fields) !== JSON.stringify(base.fields);
+  return { contact: changed ? { ...next, modified_on: now } : base, changed };
+}

@@ -1,0 +1,23 @@
+// The primary port: every use case of Ticketer, wired to storage
+// (/work/use-case-contract.md is the contract callers build against).
+import { createAccessUseCases } from './access';
+import { createContactUseCases } from './contacts';
+import { createUseCaseContext, type UseCaseDeps } from './context';
+import { createTicketUseCases } from './tickets';
+import { createTopicUseCases } from './topics';
+
+export type { Actor } from './context';
+export type { Folder, OpenTicketRequest, OpenTicketResponse } from './tickets';
+export type * from './views';
+
+export function createUseCases(deps: UseCaseDeps) {
+  const context = createUseCaseContext(deps);
+  return {
+    ...createTicketUseCases(context),
+    ...createTopicUseCases(context),
+    ...createContactUseCases(context),
+    ...createAccessUseCases(context),
+  };
+}
+
+export type UseCases = ReturnType<typeof createUseCases>;
