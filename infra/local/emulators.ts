@@ -37,14 +37,14 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
-export async function assertPortFree(port: number, what: string): Promise<void> {
+export async function assertPortFree(port: number, what: string, variable?: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
           ? new LocalStackSetupError(
-              `Port ${port} (${what}) is already in use: stop whatever holds it (lsof -i :${port}) or choose other ports (see README, "Ports").`,
+              `Port ${port} (${what}) is already in use: stop whatever holds it (lsof -i :${port}) or choose another port${variable ? ` (${variable}=…)` : ''}, see docs/local-stack.md.`,
             )
           : err,
       ),
@@ -95,6 +95,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     ],
     { env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  // A Java process outliving its parent (a crash, process.exit) would hold the port: end it with us.
+  const killWithParent = () => child.kill('SIGKILL');
+  process.once('exit', killWithParent);
+  child.once('exit', () => process.off('exit', killWithParent));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -150,6 +154,10 @@ export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promis
   const { startFauxqs } = await import('fauxqs');
   const server = await startFauxqs({
     port: options.port ?? 0,
+    // Queue URLs become http://sqs.<region>.127.0.0.1:<port>/…: not a valid URL host, so
+    // SDK v3 (useQueueUrlAsEndpoint) warns once per call and keeps the configured endpoint.
+    // The default "localhost" would instead send calls to sqs.<region>.localhost, which
+    // does not resolve here.
     host: '127.0.0.1',
     logger: false,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),

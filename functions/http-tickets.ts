@@ -1,0 +1,50 @@
+// HttpTickets: folders, the ticket list and detail, and the ticket commands.
+import { useCases } from '#composition';
+import { ConflictError, ValidationError } from '#domain/errors';
+import { createHttpHandler } from '#http/handler';
+import { created, ok } from '#http/response';
+import { ticketRoutes } from '#http/routes/tickets';
+
+export const handler = createHttpHandler('resource', ticketRoutes, {
+  folderCounts: async ({ actor }) => ok(await useCases.folderCounts({ actor })),
+
+  listTickets: async ({ actor, query }) =>
+    ok(
+      await useCases.listFolder({
+        actor,
+        folder: query.folder === 'topic' ? { topic: query.topic! } : query.folder,
+        status: query.status,
+        limit: query.limit,
+        cursor: query.cursor,
+      }),
+    ),
+
+  openTicket: async ({ actor, body, headers }) => {
+    const opened = await useCases.openTicket({
+      actor,
+      contact: body.contact,
+      topic: body.topic ?? null,
+      assignee: body.assignee ? { uuid: body.assignee } : null,
+      note: body.note,
+      idempotency_key: headers['idempotency-key'],
+    });
+    // Refusals come back as data (the flow runtime's contract); over HTTP they are errors.
+    if (!opened.ticket) throw refusalError(opened.error);
+    return created({ ticket: opened.ticket, events: opened.events, warning: opened.error });
+  },
+
+  getTicket: async ({ actor, params }) => ok(await useCases.getTicket({ actor, ticket: params.ticket })),
+
+  assign: async ({ actor, params, body }) =>
+    ok(await useCases.assignTicket({ actor, ticket: params.ticket, assignee: body.assignee, note: body.note })),
+  addNote: async ({ actor, params, body }) => ok(await useCases.addNote({ actor, ticket: params.ticket, note: body.note })),
+  changeTopic: async ({ actor, params, body }) =>
+    ok(await useCases.changeTopic({ actor, ticket: params.ticket, topic: body.topic })),
+  close: async ({ actor, params }) => ok(await useCases.closeTicket({ actor, ticket: params.ticket })),
+  reopen: async ({ actor, params }) => ok(await useCases.reopenTicket({ actor, ticket: params.ticket })),
+});
+
+function refusalError(error: { code: string; message: string } | null) {
+  if (error?.code === 'contact_has_open_ticket') return new ConflictError(error.code, error.message);
+  return new ValidationError(null, error?.message ?? 'The ticket could not be opened', error?.code);
+}

@@ -1,0 +1,78 @@
+// SQS FIFO consumer of ticket stream records (table stream → pipe → queue):
+// keeps the folder counts. Each message body is one DynamoDB stream record as
+// the pipe delivers it; failed messages are reported one by one
+// (ReportBatchItemFailures) and, after the queue's maxReceiveCount, land in its
+// dead-letter queue.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { createCountsRepository } from '#adapters/dynamodb/counts-repository';
+import { ITEM_TYPE } from '#adapters/dynamodb/keys';
+import { config } from '#config';
+import type { TicketCountImage } from '#domain/folder-counts';
+import { createTicketCounts, type TicketChange, type TicketCounts } from '#use-cases/ticket-counts';
+
+const logger = new Logger();
+const ticketCounts = createTicketCounts({
+  counts: createCountsRepository({ client: new DynamoDBClient({}), tableName: config.TABLE_NAME }),
+});
+
+/** The parts of a stream record this consumer reads; the images stay in DynamoDB JSON until they are known to be tickets. */
+const streamRecordSchema = z.object({
+  eventID: z.string().min(1),
+  eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
+  dynamodb: z.object({
+    NewImage: z.record(z.string(), z.unknown()).optional(),
+    OldImage: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+/** The attributes of a ticket item (shared/adapters/dynamodb/items.ts) that place it in folders. */
+const ticketImageSchema = z.object({
+  type: z.literal(ITEM_TYPE.ticket),
+  workspace: z.string().min(1),
+  status: z.enum(['open', 'closed']),
+  topic_uuid: z.string().min(1),
+  assignee_uuid: z.string().min(1).nullish(),
+});
+
+function readImage(image: Record<string, unknown> | undefined) {
+  if (!image) return null;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  if (item.type !== ITEM_TYPE.ticket) return null;
+  return ticketImageSchema.parse(item);
+}
+
+/** The ticket change a message reports; null when it is not about a ticket; throws when it is malformed. */
+export function ticketChangeFromMessageBody(body: string): TicketChange | null {
+  const record = streamRecordSchema.parse(JSON.parse(body));
+  const before = readImage(record.dynamodb.OldImage);
+  const after = readImage(record.dynamodb.NewImage);
+  const workspace = (after ?? before)?.workspace;
+  if (!workspace) return null;
+  const countImage = (image: typeof before): TicketCountImage | null =>
+    image && { status: image.status, topic_uuid: image.topic_uuid, assignee_uuid: image.assignee_uuid ?? null };
+  return { eventId: record.eventID, workspace, before: countImage(before), after: countImage(after) };
+}
+
+/** The handler over given counts (tests inject failures the emulators cannot produce). */
+export function createTicketEventsHandler(counts: TicketCounts) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const { failures } = await counts.applyBatch(
+      event.Records.map((record) => ({
+        id: record.messageId,
+        // Always set on a FIFO queue; a message's own id keeps a stray standard-queue message in a group of its own.
+        group: record.attributes.MessageGroupId ?? record.messageId,
+        readChange: () => ticketChangeFromMessageBody(record.body),
+      })),
+    );
+    for (const failure of failures) {
+      logger.error('ticket event not applied; the queue will redeliver it', { messageId: failure.id, error: failure.error });
+    }
+    return { batchItemFailures: failures.map((failure) => ({ itemIdentifier: failure.id })) };
+  };
+}
+
+export const handler = createTicketEventsHandler(ticketCounts);

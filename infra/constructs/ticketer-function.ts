@@ -1,0 +1,79 @@
+// The one place that holds every Lambda default of Ticketer, so that the
+// functions differ only in what they run, not in how they are built and run.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root: entries and the lock file are resolved from here, whatever the working directory. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Service name in every structured log line (Powertools Logger). */
+export const SERVICE_NAME = 'ticketer';
+
+/**
+ * An ESM bundle that contains the AWS SDK still has CommonJS code inside that
+ * calls `require` (the SDK's Node HTTP handler does `require("node:https")`);
+ * ESM has no `require`, so the bundle defines one first.
+ */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface TicketerFunctionProps extends Pick<NodejsFunctionProps, 'description' | 'memorySize' | 'reservedConcurrentExecutions'> {
+  /** Entry file relative to the repository root, e.g. `functions/http-tickets.ts`. */
+  readonly entry: string;
+  /** The single table: its name goes into TABLE_NAME. Grants are given by the caller, per function. */
+  readonly table: ITable;
+  /** Default 10 s (API Gateway answers 503 after 30 s anyway). */
+  readonly timeout?: Duration;
+  readonly environment?: Record<string, string>;
+  /** Default one month. */
+  readonly logRetention?: RetentionDays;
+}
+
+export class TicketerFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: TicketerFunctionProps) {
+    // The log group is created explicitly (not on first invoke by Lambda) so
+    // that its retention is set and it disappears with the stack.
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry: path.join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      logGroup,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        // Bundle the SDK too: a pinned, tree-shaken SDK starts faster than the runtime's copy and never changes under us.
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        banner: ESM_REQUIRE_BANNER,
+        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        logLevel: LogLevel.WARNING,
+      },
+    });
+  }
+}

@@ -1,0 +1,294 @@
+// Runs an AWS::Pipes::Pipe whose source is a DynamoDB stream and whose target
+// is an SQS queue: polls the stream of DynamoDB Local, applies the pipe's
+// filter criteria, sends each matching record as JSON with the message group
+// and deduplication ids taken from the record by the template's JSON paths,
+// retries a finite number of times, then hands the record to the pipe's
+// dead-letter queue. Shard positions are checkpointed in a file, so a restart
+// neither loses nor replays records.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  TrimmedDataAccessException,
+  type _Record as StreamRecord,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { resourcesOfType, type CloudAssembly, type IntrinsicResolver } from './cloud-assembly';
+import { matchesPattern, type EventPattern } from './event-pattern';
+import type { LocalQueue } from './resources';
+
+export interface PipeDefinition {
+  name: string;
+  streamArn: string;
+  target: LocalQueue;
+  deadLetterQueue: LocalQueue | undefined;
+  filters: EventPattern[];
+  batchSize: number;
+  maximumRetryAttempts: number;
+  /** -1 = no limit. */
+  maximumRecordAgeSeconds: number;
+  startingPosition: 'LATEST' | 'TRIM_HORIZON';
+  messageGroupIdPath: string | undefined;
+  messageDeduplicationIdPath: string | undefined;
+}
+
+export function readPipes(assembly: CloudAssembly, resolver: IntrinsicResolver, queues: LocalQueue[]): PipeDefinition[] {
+  const queueByArn = (arn: string) => queues.find((queue) => queue.queueArn === arn);
+  return resourcesOfType(assembly, 'AWS::Pipes::Pipe').map(({ stack, logicalId, resource }) => {
+    const properties = resolver.resolve(resource.Properties ?? {}, stack) as Record<string, any>;
+    const streamArn = String(properties.Source);
+    const target = queueByArn(String(properties.Target));
+    if (!streamArn.includes(':dynamodb:') || !target) {
+      throw new Error(`${logicalId}: only pipes from a DynamoDB stream to an SQS queue run locally`);
+    }
+    const source = properties.SourceParameters?.DynamoDBStreamParameters ?? {};
+    const sqsParameters = properties.TargetParameters?.SqsQueueParameters ?? {};
+    const dlqArn: string | undefined = source.DeadLetterConfig?.Arn;
+    return {
+      name: String(properties.Name ?? `${stack.name}-${logicalId}`),
+      streamArn,
+      target,
+      deadLetterQueue: dlqArn ? queueByArn(dlqArn) : undefined,
+      filters: ((properties.SourceParameters?.FilterCriteria?.Filters ?? []) as { Pattern: string }[]).map(
+        (filter) => JSON.parse(filter.Pattern) as EventPattern,
+      ),
+      batchSize: Number(source.BatchSize ?? 10),
+      maximumRetryAttempts: Number(source.MaximumRetryAttempts ?? -1),
+      maximumRecordAgeSeconds: Number(source.MaximumRecordAgeInSeconds ?? -1),
+      startingPosition: source.StartingPosition === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST',
+      messageGroupIdPath: sqsParameters.MessageGroupId,
+      messageDeduplicationIdPath: sqsParameters.MessageDeduplicationId,
+    };
+  });
+}
+
+/** `$.dynamodb.Keys.pk.S` → the value at that place in the event (the JSON paths pipes accept). */
+export function valueAtJsonPath(event: unknown, jsonPath: string): unknown {
+  if (!jsonPath.startsWith('$')) return jsonPath; // a static value
+  const steps = jsonPath.slice(1).match(/[^.[\]]+/g) ?? [];
+  return steps.reduce<unknown>((value, step) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[step] : undefined), event);
+}
+
+/** The record as a pipe passes it on: the stream record with epoch-second times and base64 binaries. */
+export function pipeEvent(record: StreamRecord, streamArn: string): Record<string, unknown> {
+  const json = JSON.stringify(record, function toJson(this: unknown, key, value: unknown) {
+    const original = (this as Record<string, unknown>)[key];
+    if (original instanceof Uint8Array) return Buffer.from(original).toString('base64');
+    if (original instanceof Date) return Math.floor(original.getTime() / 1000);
+    return value;
+  });
+  return { ...(JSON.parse(json) as Record<string, unknown>), eventSourceARN: streamArn };
+}
+
+/** Per shard: the last sequence number handed on, or the time the pipe began reading at LATEST. */
+type Checkpoint = Record<string, { sequenceNumber: string } | { latestSince: number }>;
+
+export interface RunningPipe {
+  stop(): Promise<void>;
+}
+
+export function startPipe(
+  pipe: PipeDefinition,
+  clients: { streams: DynamoDBStreamsClient; sqs: SQSClient },
+  options: { checkpointDirectory: string | undefined; log: (line: string) => void; pollIntervalMs?: number },
+): RunningPipe {
+  const checkpointFile = options.checkpointDirectory ? path.join(options.checkpointDirectory, `${pipe.name}.json`) : undefined;
+  const firstStart = !checkpointFile || !existsSync(checkpointFile);
+  const checkpoint: Checkpoint = checkpointFile && !firstStart ? (JSON.parse(readFileSync(checkpointFile, 'utf8')) as Checkpoint) : {};
+  const saveCheckpoint = () => {
+    if (!checkpointFile) return;
+    mkdirSync(path.dirname(checkpointFile), { recursive: true });
+    writeFileSync(`${checkpointFile}.tmp`, JSON.stringify(checkpoint, null, 2));
+    renameSync(`${checkpointFile}.tmp`, checkpointFile);
+  };
+  const abort = new AbortController();
+  const iterators = new Map<string, string>();
+  const finishedShards = new Set<string>();
+  const skipBefore = new Map<string, number>();
+  let knownAtStart: Set<string> | undefined;
+
+  const iteratorFor = async (shard: Shard): Promise<string | undefined> => {
+    const shardId = shard.ShardId!;
+    const position = checkpoint[shardId];
+    const request =
+      position && 'sequenceNumber' in position
+        ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: position.sequenceNumber }
+        : !position && firstStart && knownAtStart?.has(shardId) && pipe.startingPosition === 'LATEST'
+          ? { ShardIteratorType: 'LATEST' as const }
+          : { ShardIteratorType: 'TRIM_HORIZON' as const };
+    if (request.ShardIteratorType === 'LATEST') {
+      checkpoint[shardId] = { latestSince: Date.now() };
+      saveCheckpoint();
+    }
+    // Reading from the start of a shard the pipe first joined at LATEST: skip what came before.
+    if (position && 'latestSince' in position && request.ShardIteratorType === 'TRIM_HORIZON') skipBefore.set(shardId, position.latestSince);
+    else skipBefore.delete(shardId);
+    try {
+      const response = await clients.streams.send(
+        new GetShardIteratorCommand({ StreamArn: pipe.streamArn, ShardId: shardId, ...request }),
+        { abortSignal: abort.signal },
+      );
+      return response.ShardIterator;
+    } catch (error) {
+      if (error instanceof TrimmedDataAccessException) {
+        delete checkpoint[shardId];
+        return (
+          await clients.streams.send(new GetShardIteratorCommand({ StreamArn: pipe.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))
+        ).ShardIterator;
+      }
+      throw error;
+    }
+  };
+
+  const readableShards = async (): Promise<Shard[]> => {
+    const shards: Shard[] = [];
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await clients.streams.send(
+        new DescribeStreamCommand({ StreamArn: pipe.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+        { abortSignal: abort.signal },
+      );
+      shards.push(...(StreamDescription?.Shards ?? []));
+      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+    knownAtStart ??= new Set(shards.map((shard) => shard.ShardId!));
+    const present = new Set(shards.map((shard) => shard.ShardId!));
+    // A child shard is read once its parent is read to its end, keeping per-item order.
+    return shards.filter(
+      (shard) =>
+        !finishedShards.has(shard.ShardId!) &&
+        (!shard.ParentShardId || !present.has(shard.ParentShardId) || finishedShards.has(shard.ParentShardId)),
+    );
+  };
+
+  const handOn = async (records: StreamRecord[]) => {
+    const events = records.map((record) => ({ record, event: pipeEvent(record, pipe.streamArn) }));
+    const matching = events.filter(({ event }) => !pipe.filters.length || pipe.filters.some((filter) => matchesPattern(filter, event)));
+    const now = Date.now() / 1000;
+    const tooOld = (record: StreamRecord) =>
+      pipe.maximumRecordAgeSeconds >= 0 &&
+      now - (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Date.now()) / 1000 > pipe.maximumRecordAgeSeconds;
+    const toSend = matching.filter(({ record }) => !tooOld(record));
+    for (const { event } of matching.filter(({ record }) => tooOld(record))) await deadLetter(event, 'MaximumRecordAgeExceeded');
+    let failed = toSend.map(({ event }) => event);
+    for (let attempt = 0; failed.length; attempt++) {
+      failed = await sendToTarget(failed);
+      if (!failed.length) break;
+      if (pipe.maximumRetryAttempts >= 0 && attempt >= pipe.maximumRetryAttempts) {
+        for (const event of failed) await deadLetter(event, 'MaximumRetryAttemptsExceeded');
+        break;
+      }
+      await sleep(Math.min(200 * 2 ** attempt, 5_000), undefined, { signal: abort.signal });
+    }
+  };
+
+  /** Sends to the target queue; returns the events that could not be sent. */
+  const sendToTarget = async (events: Record<string, unknown>[]): Promise<Record<string, unknown>[]> => {
+    const failed: Record<string, unknown>[] = [];
+    for (let start = 0; start < events.length; start += 10) {
+      const chunk = events.slice(start, start + 10);
+      try {
+        const response = await clients.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: pipe.target.queueUrl,
+            Entries: chunk.map((event, index) => ({
+              Id: String(index),
+              MessageBody: JSON.stringify(event),
+              ...(pipe.messageGroupIdPath ? { MessageGroupId: String(valueAtJsonPath(event, pipe.messageGroupIdPath)) } : {}),
+              ...(pipe.messageDeduplicationIdPath
+                ? { MessageDeduplicationId: String(valueAtJsonPath(event, pipe.messageDeduplicationIdPath)) }
+                : {}),
+            })),
+          }),
+        );
+        for (const failure of response.Failed ?? []) {
+          options.log(`pipe ${pipe.name}: target refused a record: ${failure.Code} ${failure.Message ?? ''}`);
+          failed.push(chunk[Number(failure.Id)]!);
+        }
+      } catch (error) {
+        options.log(`pipe ${pipe.name}: sending to ${pipe.target.queueName} failed: ${(error as Error).message}`);
+        failed.push(...chunk);
+      }
+    }
+    return failed;
+  };
+
+  const deadLetter = async (event: Record<string, unknown>, reason: string) => {
+    if (!pipe.deadLetterQueue) {
+      options.log(`pipe ${pipe.name}: dropped record ${String(event.eventID)} (${reason}; no dead-letter queue)`);
+      return;
+    }
+    const fifo = pipe.deadLetterQueue.queueName.endsWith('.fifo');
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: pipe.deadLetterQueue.queueUrl,
+        MessageBody: JSON.stringify({ pipe: pipe.name, reason, record: event }),
+        ...(fifo ? { MessageGroupId: pipe.name, MessageDeduplicationId: String(event.eventID) } : {}),
+      }),
+    );
+    options.log(`pipe ${pipe.name}: record ${String(event.eventID)} sent to ${pipe.deadLetterQueue.queueName} (${reason})`);
+  };
+
+  const poll = async () => {
+    while (!abort.signal.aborted) {
+      let received = 0;
+      try {
+        for (const shard of await readableShards()) {
+          const shardId = shard.ShardId!;
+          let iterator = iterators.get(shardId) ?? (await iteratorFor(shard));
+          if (!iterator) continue;
+          let response;
+          try {
+            response = await clients.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: pipe.batchSize }), {
+              abortSignal: abort.signal,
+            });
+          } catch (error) {
+            if (!(error instanceof ExpiredIteratorException)) throw error;
+            iterators.delete(shardId);
+            continue;
+          }
+          const records = response.Records ?? [];
+          const since = skipBefore.get(shardId);
+          // Creation times may be rounded down (to the second on AWS, coarser on DynamoDB Local):
+          // a minute's margin replays a few records rather than losing any.
+          const fresh =
+            since === undefined
+              ? records
+              : records.filter((record) => (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Infinity) >= since - 60_000);
+          if (fresh.length) await handOn(fresh);
+          const last = records.at(-1)?.dynamodb?.SequenceNumber;
+          if (last) {
+            checkpoint[shardId] = { sequenceNumber: last };
+            saveCheckpoint();
+          }
+          received += records.length;
+          iterator = response.NextShardIterator;
+          if (iterator) iterators.set(shardId, iterator);
+          else {
+            iterators.delete(shardId);
+            finishedShards.add(shardId);
+          }
+        }
+      } catch (error) {
+        if (abort.signal.aborted) break;
+        options.log(`pipe ${pipe.name}: ${(error as Error).message}; retrying`);
+        iterators.clear();
+      }
+      if (!received) await sleep(options.pollIntervalMs ?? 250, undefined, { signal: abort.signal }).catch(() => undefined);
+    }
+  };
+
+  const running = poll();
+  return {
+    async stop() {
+      abort.abort();
+      await running.catch(() => undefined);
+    },
+  };
+}

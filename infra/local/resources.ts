@@ -1,0 +1,200 @@
+// Creates the tables and queues the templates declare, on DynamoDB Local and
+// fauxqs, and registers their physical names and ARNs with the resolver.
+// Re-running on persisted data keeps what exists and adds what is new.
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type StreamViewType,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateQueueCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  LOCAL_ACCOUNT_ID,
+  constructId,
+  resourcesOfType,
+  type CloudAssembly,
+  type IntrinsicResolver,
+} from './cloud-assembly';
+
+export interface LocalTable {
+  logicalId: string;
+  tableName: string;
+  streamArn: string | undefined;
+}
+
+export interface LocalQueue {
+  logicalId: string;
+  /** The construct id (`TicketEvents`), the key of stack.json's `queues`. */
+  id: string;
+  queueName: string;
+  queueUrl: string;
+  queueArn: string;
+}
+
+type Log = (line: string) => void;
+
+export async function createTables(
+  assembly: CloudAssembly,
+  resolver: IntrinsicResolver,
+  client: DynamoDBClient,
+  region: string,
+  log: Log,
+): Promise<LocalTable[]> {
+  const tables: LocalTable[] = [];
+  for (const { stack, logicalId, resource } of resourcesOfType(assembly, 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable')) {
+    const properties = resolver.resolve(resource.Properties ?? {}, stack) as Record<string, any>;
+    const tableName: string = properties.TableName ?? `${stack.name}-${logicalId}`;
+    const definition = tableInput(tableName, properties);
+    let description = await describeTable(client, tableName);
+    if (!description) {
+      log(`creating table ${tableName}…`);
+      description = (await client.send(new CreateTableCommand(definition))).TableDescription!;
+    } else {
+      await addMissingIndexes(client, definition, description.GlobalSecondaryIndexes?.map((index) => index.IndexName!) ?? [], log);
+    }
+    const ttlAttribute: string | undefined = properties.TimeToLiveSpecification?.Enabled
+      ? properties.TimeToLiveSpecification.AttributeName
+      : undefined;
+    if (ttlAttribute) await enableTimeToLive(client, tableName, ttlAttribute);
+    const streamArn = description.LatestStreamArn;
+    const tableArn = `arn:aws:dynamodb:${region}:${LOCAL_ACCOUNT_ID}:table/${tableName}`;
+    resolver.register(stack, logicalId, {
+      ref: tableName,
+      attributes: { Arn: tableArn, ...(streamArn ? { StreamArn: streamArn } : {}) },
+    });
+    tables.push({ logicalId, tableName, streamArn });
+  }
+  return tables;
+}
+
+function tableInput(tableName: string, properties: Record<string, any>): CreateTableCommandInput {
+  const indexes = (properties.GlobalSecondaryIndexes ?? []) as GlobalSecondaryIndex[];
+  const streamViewType = properties.StreamSpecification?.StreamViewType as StreamViewType | undefined;
+  return {
+    TableName: tableName,
+    AttributeDefinitions: properties.AttributeDefinitions as AttributeDefinition[],
+    KeySchema: properties.KeySchema,
+    // DynamoDB Local accepts on-demand tables; provisioned ones keep their declared throughput.
+    BillingMode: properties.BillingMode === 'PROVISIONED' ? 'PROVISIONED' : 'PAY_PER_REQUEST',
+    ...(properties.ProvisionedThroughput ? { ProvisionedThroughput: properties.ProvisionedThroughput } : {}),
+    ...(indexes.length
+      ? {
+          GlobalSecondaryIndexes: indexes.map((index) => ({
+            IndexName: index.IndexName,
+            KeySchema: index.KeySchema,
+            Projection: index.Projection,
+            ...(index.ProvisionedThroughput ? { ProvisionedThroughput: index.ProvisionedThroughput } : {}),
+          })),
+        }
+      : {}),
+    ...(properties.LocalSecondaryIndexes ? { LocalSecondaryIndexes: properties.LocalSecondaryIndexes } : {}),
+    ...(streamViewType ? { StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType } } : {}),
+  };
+}
+
+async function describeTable(client: DynamoDBClient, tableName: string) {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+/** A template that gained an index since the data folder was created gets it added. */
+async function addMissingIndexes(client: DynamoDBClient, definition: CreateTableCommandInput, existing: string[], log: Log) {
+  for (const index of definition.GlobalSecondaryIndexes ?? []) {
+    if (existing.includes(index.IndexName!)) continue;
+    log(`adding index ${index.IndexName} to ${definition.TableName}…`);
+    const keyNames = new Set(index.KeySchema?.map((key) => key.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: definition.TableName,
+        AttributeDefinitions: definition.AttributeDefinitions?.filter((attribute) => keyNames.has(attribute.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
+}
+
+async function enableTimeToLive(client: DynamoDBClient, tableName: string, attributeName: string) {
+  const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  if (current.TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED') return;
+  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: attributeName, Enabled: true } }));
+}
+
+/** CloudFormation queue properties that are SQS attributes of the same name. */
+const QUEUE_ATTRIBUTES = [
+  'ContentBasedDeduplication',
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ReceiveMessageWaitTimeSeconds',
+  'VisibilityTimeout',
+] as const;
+
+export async function createQueues(
+  assembly: CloudAssembly,
+  resolver: IntrinsicResolver,
+  client: SQSClient,
+  region: string,
+  log: Log,
+): Promise<LocalQueue[]> {
+  const declared = resourcesOfType(assembly, 'AWS::SQS::Queue');
+  // Names and ARNs first: a redrive policy refers to its dead-letter queue's ARN.
+  const queues = declared.map(({ stack, logicalId, resource }) => {
+    const fifo = resource.Properties?.FifoQueue === true || resource.Properties?.FifoQueue === 'true';
+    const declaredName = resource.Properties?.QueueName;
+    const queueName = declaredName ? resolver.resolveString(declaredName, stack) : `${stack.name}-${logicalId}${fifo ? '.fifo' : ''}`;
+    const queueArn = `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${queueName}`;
+    resolver.register(stack, logicalId, { ref: '', attributes: { Arn: queueArn, QueueName: queueName } });
+    return { stack, logicalId, resource, fifo, queueName, queueArn };
+  });
+  const created: LocalQueue[] = [];
+  const deadLetterQueuesFirst = [...queues].sort(
+    (a, b) => Number(Boolean(a.resource.Properties?.RedrivePolicy)) - Number(Boolean(b.resource.Properties?.RedrivePolicy)),
+  );
+  for (const { stack, logicalId, resource, fifo, queueName, queueArn } of deadLetterQueuesFirst) {
+    const properties = resolver.resolve(resource.Properties ?? {}, stack) as Record<string, unknown>;
+    const attributes: Record<string, string> = {};
+    for (const name of QUEUE_ATTRIBUTES) {
+      if (properties[name] !== undefined) attributes[name] = String(properties[name]);
+    }
+    if (properties.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(properties.RedrivePolicy);
+    let queueUrl = await existingQueueUrl(client, queueName);
+    if (queueUrl) {
+      if (Object.keys(attributes).length) await client.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: attributes }));
+    } else {
+      log(`creating queue ${queueName}…`);
+      const response = await client.send(
+        new CreateQueueCommand({ QueueName: queueName, Attributes: { ...attributes, ...(fifo ? { FifoQueue: 'true' } : {}) } }),
+      );
+      queueUrl = response.QueueUrl!;
+    }
+    resolver.register(stack, logicalId, { ref: queueUrl, attributes: { Arn: queueArn, QueueName: queueName, QueueUrl: queueUrl } });
+    created.push({ logicalId, id: constructId(resource, logicalId), queueName, queueUrl, queueArn });
+  }
+  return created;
+}
+
+async function existingQueueUrl(client: SQSClient, queueName: string): Promise<string | undefined> {
+  try {
+    return (await client.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl;
+  } catch (error) {
+    if (error instanceof QueueDoesNotExist || (error as { name?: string }).name === 'AWS.SimpleQueueService.NonExistentQueue') return undefined;
+    throw error;
+  }
+}

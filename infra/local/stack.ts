@@ -1,0 +1,290 @@
+// The local stack: everything `cdk synth` declares, running on this machine
+// without Docker or an AWS account. `npm start` (start.ts) and the end-to-end
+// tests both go through startLocalStack.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { IntrinsicResolver, readCloudAssembly, type CloudAssembly } from './cloud-assembly';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  LocalStackSetupError,
+  assertPortFree,
+  startDynamoDbLocal,
+  startSqsEmulator,
+  type RunningEmulator,
+} from './emulators';
+import { FunctionHost } from './functions';
+import { readHttpApis, startHttpApiServer } from './http-api';
+import { closeServer } from './http-server';
+import { startLambdaApiServer } from './lambda-api';
+import { readPipes, startPipe, type RunningPipe } from './pipe';
+import { createQueues, createTables, type LocalQueue } from './resources';
+import { seedDemoWorkspace, type DemoWorkspace } from './seed';
+import { readSqsEventSourceMappings, startSqsEventSource, type RunningEventSource } from './sqs-event-source';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface LocalStackPorts {
+  /** The HTTP API (API Gateway). */
+  api: number;
+  /** The Lambda service API (Invoke). */
+  lambda: number;
+  dynamodb: number;
+  sqs: number;
+}
+
+/** Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT. */
+export const DEFAULT_PORTS: LocalStackPorts = { api: 8000, lambda: 8001, dynamodb: 8002, sqs: 8003 };
+
+export interface LocalStackOptions {
+  /** Folder for the emulators' data, pipe checkpoints and the seeded token; undefined = everything in memory. */
+  dataDir?: string;
+  /** Delete the data folder's contents before starting. */
+  fresh?: boolean;
+  /** 0 = random free ports (tests); omitted parts take DEFAULT_PORTS. */
+  ports?: 0 | Partial<LocalStackPorts>;
+  /** Run `cdk synth` first (default true); false reads the existing cloud assembly. */
+  synth?: boolean;
+  /** The cloud assembly folder (default cdk.out of the project). */
+  cloudAssemblyDir?: string;
+  /** Reuse running emulators (e.g. the test setup's) instead of starting them. */
+  dynamodbEndpoint?: string;
+  sqsEndpoint?: string;
+  /**
+   * Appended to every table and queue name so stacks sharing emulators do not
+   * collide. Default: none with emulators of its own, a random one with shared ones.
+   */
+  resourceSuffix?: string;
+  /** Seed the demo workspace (default true). */
+  seed?: boolean;
+  /** Progress lines ("creating table …"). Default: silent. */
+  log?: (line: string) => void;
+  /** What the functions write (their logs), prefixed with the function name. Default: silent. */
+  functionLog?: (line: string) => void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  lambdaEndpoint: string;
+  dynamodbEndpoint: string;
+  sqsEndpoint: string;
+  region: string;
+  workspace: DemoWorkspace['workspace'] | undefined;
+  administrator: DemoWorkspace['administrator'] | undefined;
+  token: string | undefined;
+  /** Construct id → the function name the Lambda API answers to. */
+  functions: Record<string, string>;
+  tableName: string;
+  queues: Record<string, { name: string; url: string; arn: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const ports = resolvePorts(options.ports);
+  const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
+  if (dataDir && options.fresh) {
+    log(`removing the data in ${dataDir}…`);
+    for (const entry of ['dynamodb', 'sqs', 'pipes', 'seed.json', 'stack.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+  }
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const cloudAssemblyDir = options.cloudAssemblyDir ?? path.join(PROJECT_ROOT, 'cdk.out');
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    // Free ports are checked before anything slow starts, so a clash fails at once.
+    if (ports.api) await assertPortFree(ports.api, 'HTTP API', 'TICKETER_API_PORT');
+    if (ports.lambda) await assertPortFree(ports.lambda, 'Lambda API', 'TICKETER_LAMBDA_PORT');
+    if (ports.dynamodb && !options.dynamodbEndpoint) await assertPortFree(ports.dynamodb, 'DynamoDB Local', 'TICKETER_DYNAMODB_PORT');
+    if (ports.sqs && !options.sqsEndpoint) await assertPortFree(ports.sqs, 'SQS emulator', 'TICKETER_SQS_PORT');
+    const synthesis = new AbortController();
+    stoppers.push(async () => synthesis.abort());
+    const synthesized = options.synth === false ? Promise.resolve() : synthesize(cloudAssemblyDir, log, synthesis.signal);
+    synthesized.catch(() => undefined); // awaited below; avoids an unhandled rejection meanwhile
+    const emulators = await Promise.allSettled([
+      options.dynamodbEndpoint
+        ? external(options.dynamodbEndpoint)
+        : (log('starting DynamoDB Local…'),
+          startDynamoDbLocal({ port: ports.dynamodb || undefined, dataDir: dataDir && path.join(dataDir, 'dynamodb') })),
+      options.sqsEndpoint
+        ? external(options.sqsEndpoint)
+        : (log('starting the SQS emulator (fauxqs)…'),
+          startSqsEmulator({ port: ports.sqs || undefined, dataDir: dataDir && path.join(dataDir, 'sqs') })),
+    ]);
+    // One emulator failing must not leave the other running.
+    for (const started of emulators) if (started.status === 'fulfilled') stoppers.push(started.value.stop);
+    for (const started of emulators) if (started.status === 'rejected') throw started.reason;
+    const [dynamodb, sqs] = emulators.map((started) => (started as PromiseFulfilledResult<RunningEmulator>).value) as [
+      RunningEmulator,
+      RunningEmulator,
+    ];
+    await synthesized;
+
+    const region = LOCAL_REGION;
+    const clientConfig = { region, credentials: LOCAL_CREDENTIALS };
+    const dynamodbClient = new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint });
+    const streamsClient = new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamodb.endpoint });
+    const sqsClient = new SQSClient({ ...clientConfig, endpoint: sqs.endpoint });
+    stoppers.push(async () => [dynamodbClient, streamsClient, sqsClient].forEach((client) => client.destroy()));
+
+    const suffix = options.resourceSuffix ?? (options.dynamodbEndpoint || options.sqsEndpoint ? `-${randomBytes(4).toString('hex')}` : '');
+    const assembly = withResourceSuffix(readCloudAssembly(cloudAssemblyDir), suffix);
+    const resolver = new IntrinsicResolver(assembly, region);
+    const tables = await createTables(assembly, resolver, dynamodbClient, region, log);
+    const queues = await createQueues(assembly, resolver, sqsClient, region, log);
+
+    let functions: FunctionHost | undefined;
+    const lambdaServer = await startLambdaApiServer(() => functions, ports.lambda, log);
+    stoppers.push(() => closeServer(lambdaServer));
+    const lambdaEndpoint = serverUrl(lambdaServer);
+    log('starting the functions…');
+    functions = await FunctionHost.start(assembly, resolver, {
+      region,
+      endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, lambda: lambdaEndpoint },
+      credentials: LOCAL_CREDENTIALS,
+      log: options.functionLog ?? (() => undefined),
+    });
+    const runningFunctions = functions;
+    stoppers.push(() => runningFunctions.stop());
+
+    const [api, ...otherApis] = readHttpApis(assembly, resolver, functions);
+    if (otherApis.length) log(`only the first HTTP API is served locally; ${otherApis.length} more ignored`);
+    let apiUrl = '';
+    if (api) {
+      const apiServer = await startHttpApiServer(api, ports.api, log);
+      stoppers.push(() => closeServer(apiServer));
+      apiUrl = serverUrl(apiServer);
+    }
+
+    const pipes: RunningPipe[] = readPipes(assembly, resolver, queues).map((pipe) => {
+      log(`starting pipe ${pipe.name} (${pipe.target.queueName})…`);
+      return startPipe(pipe, { streams: streamsClient, sqs: sqsClient }, { checkpointDirectory: dataDir && path.join(dataDir, 'pipes'), log });
+    });
+    const eventSources: RunningEventSource[] = readSqsEventSourceMappings(assembly, resolver, functions, queues).map((mapping) => {
+      log(`starting event source ${mapping.queue.queueName} → ${mapping.function.name}…`);
+      return startSqsEventSource(mapping, sqsClient, { region, log });
+    });
+    // Stopped first (stoppers run in reverse): no poller may call a stopped function.
+    stoppers.push(async () => {
+      await Promise.all([...pipes, ...eventSources].map((running) => running.stop()));
+    });
+
+    // Cold starts happen ahead of the first requests, without holding up the start.
+    void Promise.all(runningFunctions.functions.map((fn) => fn.warmUp())).catch(() => undefined);
+
+    const tableName = tables[0]?.tableName ?? '';
+    const demo =
+      options.seed === false || !tableName
+        ? undefined
+        : await seedDemoWorkspace({ client: dynamodbClient, tableName, seedFile: dataDir && path.join(dataDir, 'seed.json'), log });
+
+    const stack: LocalStack = {
+      apiUrl,
+      lambdaEndpoint,
+      dynamodbEndpoint: dynamodb.endpoint,
+      sqsEndpoint: sqs.endpoint,
+      region,
+      workspace: demo?.workspace,
+      administrator: demo?.administrator,
+      token: demo?.token,
+      functions: Object.fromEntries(functions.functions.map((fn) => [fn.id, fn.name])),
+      tableName,
+      queues: Object.fromEntries(queues.map((queue) => [queue.id, describeQueue(queue)])),
+      stop,
+    };
+    if (dataDir) {
+      const { stop: _stop, ...description } = stack;
+      writeFileSync(path.join(dataDir, 'stack.json'), `${JSON.stringify(description, null, 2)}\n`);
+    }
+    return stack;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
+  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0 };
+  const fromEnvironment = (name: string, fallback: number) => {
+    const value = process.env[name];
+    if (value === undefined || value === '') return fallback;
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LocalStackSetupError(`${name}=${value} is not a port number (0-65535).`);
+    return port;
+  };
+  return {
+    api: ports?.api ?? fromEnvironment('TICKETER_API_PORT', DEFAULT_PORTS.api),
+    lambda: ports?.lambda ?? fromEnvironment('TICKETER_LAMBDA_PORT', DEFAULT_PORTS.lambda),
+    dynamodb: ports?.dynamodb ?? fromEnvironment('TICKETER_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
+    sqs: ports?.sqs ?? fromEnvironment('TICKETER_SQS_PORT', DEFAULT_PORTS.sqs),
+  };
+}
+
+function external(endpoint: string): RunningEmulator {
+  return { endpoint, port: Number(new URL(endpoint).port), stop: async () => undefined };
+}
+
+function serverUrl(server: Server): string {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('server is not listening on a TCP port');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+function describeQueue(queue: LocalQueue) {
+  return { name: queue.queueName, url: queue.queueUrl, arn: queue.queueArn };
+}
+
+/** Gives each table and queue without an explicit name in the template a suffixed name, for stacks sharing emulators. */
+function withResourceSuffix(assembly: CloudAssembly, suffix: string): CloudAssembly {
+  if (!suffix) return assembly;
+  const stacks = assembly.stacks.map((stack) => ({
+    ...stack,
+    resources: Object.fromEntries(
+      Object.entries(stack.resources).map(([logicalId, resource]) => {
+        const nameProperty = { 'AWS::DynamoDB::Table': 'TableName', 'AWS::DynamoDB::GlobalTable': 'TableName', 'AWS::SQS::Queue': 'QueueName' }[
+          resource.Type
+        ];
+        if (!nameProperty) return [logicalId, resource];
+        const fifo = resource.Properties?.FifoQueue === true || resource.Properties?.FifoQueue === 'true';
+        const declared = resource.Properties?.[nameProperty];
+        const base = typeof declared === 'string' ? declared.replace(/\.fifo$/, '') : `${stack.name}-${logicalId}`;
+        return [logicalId, { ...resource, Properties: { ...resource.Properties, [nameProperty]: `${base}${suffix}${fifo ? '.fifo' : ''}` } }];
+      }),
+    ),
+  }));
+  return { ...assembly, stacks };
+}
+
+async function synthesize(cloudAssemblyDir: string, log: (line: string) => void, signal: AbortSignal): Promise<void> {
+  log('synthesizing the CDK app (cdk synth)…');
+  const require = createRequire(import.meta.url);
+  const cdk = path.join(path.dirname(require.resolve('aws-cdk/package.json')), 'bin', 'cdk');
+  const child = spawn(process.execPath, [cdk, 'synth', '--quiet', '--output', cloudAssemblyDir], {
+    cwd: PROJECT_ROOT,
+    // The app command (tsx) and its `node` must be the project's, i.e. Node 22.
+    env: { ...process.env, PATH: `${path.join(PROJECT_ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    signal,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000)));
+  child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000)));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (signal.aborted) return;
+  if (code !== 0) {
+    const lastLines = output.trim().split('\n').slice(-15).join('\n');
+    throw new LocalStackSetupError(`cdk synth failed (exit code ${code}); fix the CDK app and run again:\n${lastLines}`);
+  }
+}

@@ -1,0 +1,63 @@
+// `npm start`: synthesizes the CDK app and runs it locally (see docs/local-stack.md).
+//   npm start                 data kept in .local/ between runs
+//   npm start -- --fresh      start from empty data (or TICKETER_LOCAL_FRESH=1)
+import path from 'node:path';
+import { LocalStackSetupError } from './emulators';
+import { PROJECT_ROOT, startLocalStack } from './stack';
+
+// fauxqs persists through node:sqlite, which prints an ExperimentalWarning on first use.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name !== 'ExperimentalWarning') console.warn(`${warning.name}: ${warning.message}`);
+});
+
+const arguments_ = process.argv.slice(2);
+const unknown = arguments_.filter((argument) => !['--fresh', '--quiet'].includes(argument));
+if (unknown.length) {
+  console.error(`Unknown option ${unknown.join(' ')}. Usage: npm start [-- --fresh] [--quiet]`);
+  process.exit(2);
+}
+const fresh = arguments_.includes('--fresh') || ['1', 'true'].includes(process.env.TICKETER_LOCAL_FRESH ?? '');
+const quiet = arguments_.includes('--quiet');
+const dataDir = process.env.TICKETER_LOCAL_DIR ?? path.join(PROJECT_ROOT, '.local');
+
+const startedAt = Date.now();
+try {
+  const stack = await startLocalStack({
+    dataDir,
+    fresh,
+    log: (line) => console.log(`▸ ${line}`),
+    functionLog: quiet ? undefined : (line) => console.log(line),
+  });
+  let stopping = false;
+  const shutDown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack…`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutDown('SIGINT'));
+  process.on('SIGTERM', () => void shutDown('SIGTERM'));
+  console.log(`
+  HTTP API        ${stack.apiUrl}
+  Lambda API      ${stack.lambdaEndpoint}    (aws lambda invoke --endpoint-url ${stack.lambdaEndpoint} --function-name ${stack.functions.TicketCommand ?? Object.values(stack.functions)[0] ?? '…'} …)
+  DynamoDB        ${stack.dynamodbEndpoint}    table ${stack.tableName}
+  SQS             ${stack.sqsEndpoint}
+  workspace       ${stack.workspace ? `${stack.workspace.name} (${stack.workspace.uuid})` : '—'}
+  administrator   ${stack.administrator?.email ?? '—'}
+  token           ${stack.token ?? '—'}
+
+  try: curl -H 'Authorization: Token ${stack.token ?? '<token>'}' ${stack.apiUrl}/folders
+  details in ${path.relative(process.cwd(), path.join(dataDir, 'stack.json')) || path.join(dataDir, 'stack.json')}; data in ${dataDir} (npm start -- --fresh to reset)
+
+Ticketer local stack ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s. Ctrl-C stops it.`);
+} catch (error) {
+  if (error instanceof LocalStackSetupError) {
+    console.error(`✗ ${error.message}`);
+  } else {
+    console.error(`✗ the local stack did not start: ${(error as Error).message}`);
+    if (process.env.TICKETER_LOCAL_DEBUG) console.error(error);
+  }
+  process.exit(1);
+}

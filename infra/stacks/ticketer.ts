@@ -1,0 +1,28 @@
+// Ticketer's two stacks, wired together: the stateless stack receives the
+// table and queues of the stateful one. Used by the CDK app and by the tests.
+import type { App } from 'aws-cdk-lib';
+import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
+
+/** infra/local reads cdk.out by these names. */
+export const STATEFUL_STACK_NAME = 'TicketerStateful';
+export const STATELESS_STACK_NAME = 'TicketerStateless';
+
+export interface TicketerStacks {
+  stateful: StatefulStack;
+  stateless: StatelessStack;
+}
+
+/** Environment-agnostic stacks: the account and region come from the deploying credentials. */
+export function addTicketerStacks(app: App): TicketerStacks {
+  const stateful = new StatefulStack(app, STATEFUL_STACK_NAME, {
+    description: 'Ticketer data: the single table and the ticket event queues',
+  });
+  const stateless = new StatelessStack(app, STATELESS_STACK_NAME, {
+    description: 'Ticketer code: functions, HTTP API, stream pipe, queue consumer',
+    table: stateful.table,
+    ticketEventsQueue: stateful.ticketEventsQueue,
+    pipeDeadLetterQueue: stateful.pipeDeadLetterQueue,
+  });
+  return { stateful, stateless };
+}

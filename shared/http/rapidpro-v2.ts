@@ -1,0 +1,55 @@
+// Mapping between the use cases' views and RapidPro API v2 shapes.
+import type { HttpEvent } from './handler';
+import type { z } from 'zod';
+import type { ticketSchema, topicSchema } from './schemas';
+import type { v2TicketSchema, v2TopicSchema } from './rapidpro-v2-schemas';
+
+type TicketView = z.output<typeof ticketSchema>;
+type TopicView = z.output<typeof topicSchema>;
+type UserRef = { email: string; name: string } | null;
+
+const v2User = (user: UserRef) => (user ? { email: user.email, name: user.name } : null);
+
+export function toV2Ticket(ticket: TicketView): z.output<typeof v2TicketSchema> {
+  return {
+    uuid: ticket.uuid,
+    contact: { uuid: ticket.contact.uuid, name: ticket.contact.name },
+    status: ticket.status,
+    topic: { uuid: ticket.topic.uuid, name: ticket.topic.name },
+    body: null,
+    assignee: v2User(ticket.assignee),
+    opened_on: ticket.opened_on,
+    opened_by: v2User(ticket.opened_by),
+    opened_in: ticket.opened_in ? { uuid: ticket.opened_in.uuid, name: ticket.opened_in.name } : null,
+    modified_on: ticket.modified_on,
+    closed_on: ticket.closed_on,
+  };
+}
+
+export function toV2Topic(topic: TopicView): z.output<typeof v2TopicSchema> {
+  return {
+    uuid: topic.uuid,
+    name: topic.name,
+    counts: { open: topic.counts.open, closed: topic.counts.closed },
+    system: topic.system,
+    created_on: topic.created_on,
+  };
+}
+
+/**
+ * The absolute URL of the next page, as RapidPro clients follow it: the
+ * request's own URL (scheme and host as the client used them, the stage prefix
+ * when the API is not on `$default`) with its query and `cursor` replaced.
+ */
+export function nextPageUrl(event: HttpEvent, cursor: string | null): string | null {
+  if (!cursor) return null;
+  const headers = event.headers;
+  const proto = headers['x-forwarded-proto'] ?? 'https';
+  const host = headers['host'] ?? event.requestContext.domainName;
+  const stage = event.requestContext.stage;
+  const stagePrefix = stage && stage !== '$default' && !event.rawPath.startsWith(`/${stage}/`) ? `/${stage}` : '';
+  const url = new URL(`${proto}://${host}${stagePrefix}${event.rawPath}`);
+  url.search = new URLSearchParams(event.rawQueryString).toString();
+  url.searchParams.set('cursor', cursor);
+  return url.toString();
+}

@@ -1,0 +1,34 @@
+// A route is described once: its method, path and zod schemas. The same
+// description validates requests at run time (handler.ts) and becomes the
+// OpenAPI document (openapi.ts), so the two cannot disagree.
+import type { z } from 'zod';
+
+export interface RouteResponse {
+  description: string;
+  schema?: z.ZodType;
+}
+
+export interface RouteSpec {
+  method: 'get' | 'post' | 'put' | 'patch';
+  /** API Gateway and OpenAPI spelling, e.g. `/tickets/{ticket}/close`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  /** Request headers the route reads, lowercase names (API Gateway lowercases them). */
+  headers?: z.ZodObject;
+  body?: z.ZodType;
+  responses: Record<number, RouteResponse>;
+}
+
+/** Keeps the literal types of a route description (the schemas' inferred types flow into handlers). */
+export function defineRoute<const S extends RouteSpec>(spec: S): S {
+  return spec;
+}
+
+/** The API Gateway route key of a route, e.g. `POST /tickets/{ticket}/close`. */
+export function routeKey(spec: Pick<RouteSpec, 'method' | 'path'>): string {
+  return `${spec.method.toUpperCase()} ${spec.path}`;
+}

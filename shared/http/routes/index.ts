@@ -1,0 +1,19 @@
+// Every route of the HTTP API, grouped by the function that serves it (CDK ids
+// of docs/architecture.md). The OpenAPI generator and the tests read this; the
+// CDK stack can declare its HTTP routes from it too (`routeKey`).
+import type { RouteSpec } from '../route-spec';
+import { contactRoutes } from './contacts';
+import { rapidProV2Routes } from './rapidpro-v2';
+import { ticketRoutes } from './tickets';
+import { topicRoutes } from './topics';
+
+export const routesByFunction = {
+  HttpTickets: ticketRoutes,
+  HttpTopics: topicRoutes,
+  HttpContacts: contactRoutes,
+  HttpRapidProV2: rapidProV2Routes,
+} satisfies Record<string, Record<string, RouteSpec>>;
+
+export function allRoutes(): RouteSpec[] {
+  return Object.values(routesByFunction).flatMap((group) => Object.values(group) as RouteSpec[]);
+}

@@ -1,0 +1,87 @@
+// Routes of the HttpTickets function.
+import type { z } from 'zod';
+import {
+  assignRequestSchema,
+  changeTopicRequestSchema,
+  commandResultSchema,
+  errorSchema,
+  folderCountsSchema,
+  idempotencyHeaderSchema,
+  noteRequestSchema,
+  openTicketRequestSchema,
+  openedTicketSchema,
+  ticketDetailSchema,
+  ticketListQuerySchema,
+  ticketPageSchema,
+  ticketParams,
+} from '../schemas';
+import { defineRoute, type RouteResponse } from '../route-spec';
+
+const tags = ['tickets'];
+const badRequest: RouteResponse = { description: 'Invalid request; `error.field` names the field', schema: errorSchema };
+const ticketNotFound: RouteResponse = { description: 'No such ticket in this workspace', schema: errorSchema };
+
+function command<B extends z.ZodType | undefined = undefined>(action: string, summary: string, description: string, body?: B) {
+  return defineRoute({
+    method: 'post',
+    path: `/tickets/{ticket}/${action}`,
+    summary,
+    description,
+    tags,
+    params: ticketParams,
+    body: body as B,
+    responses: {
+      200: { description: 'The ticket after the command and the history events it added', schema: commandResultSchema },
+      400: badRequest,
+      404: ticketNotFound,
+      409: { description: 'The current state refuses the command', schema: errorSchema },
+    },
+  });
+}
+
+export const ticketRoutes = {
+  folderCounts: defineRoute({
+    method: 'get',
+    path: '/folders',
+    summary: 'Open ticket counts per folder and topic',
+    tags,
+    responses: { 200: { description: 'Counts', schema: folderCountsSchema } },
+  }),
+  listTickets: defineRoute({
+    method: 'get',
+    path: '/tickets',
+    summary: 'One page of a folder, newest activity first',
+    tags,
+    query: ticketListQuerySchema,
+    responses: { 200: { description: 'A page', schema: ticketPageSchema }, 400: badRequest },
+  }),
+  openTicket: defineRoute({
+    method: 'post',
+    path: '/tickets',
+    summary: 'Open a ticket by hand (opened_by = the caller)',
+    description:
+      'The contact is created or updated with the given fields. Send an `Idempotency-Key` header to make retries safe.',
+    tags,
+    headers: idempotencyHeaderSchema,
+    body: openTicketRequestSchema,
+    responses: {
+      201: { description: 'Opened', schema: openedTicketSchema },
+      400: badRequest,
+      404: { description: 'Unknown topic uuid', schema: errorSchema },
+      409: { description: '`contact_has_open_ticket`, `topic_limit_reached`', schema: errorSchema },
+    },
+  }),
+  getTicket: defineRoute({
+    method: 'get',
+    path: '/tickets/{ticket}',
+    summary: 'A ticket with its history (oldest first) and its contact',
+    tags,
+    params: ticketParams,
+    responses: { 200: { description: 'The ticket', schema: ticketDetailSchema }, 404: ticketNotFound },
+  }),
+  assign: command('assign', 'Assign, reassign or unassign', '`assignee` is required (null unassigns); an optional note is added as its own history event.', assignRequestSchema),
+  addNote: command('notes', 'Add a note', 'Notes are internal, never sent to the contact.', noteRequestSchema),
+  changeTopic: command('topic', 'Change the topic', 'An unknown topic is 404 `topic_not_found`.', changeTopicRequestSchema),
+  close: command('close', 'Close', 'Closing a closed ticket answers `changed: false`.'),
+  reopen: command('reopen', 'Reopen', 'Reopening an open ticket answers `changed: false`; 409 `contact_has_open_ticket` when the contact has another open ticket.'),
+};

@@ -1,0 +1,113 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableDefinition } from '#adapters/dynamodb/table';
+import { TICKET_EVENTS_CONSUMER_TIMEOUT } from '../../infra/stacks/stateful-stack';
+import { onlyResource, synthTicketer } from './synth';
+
+let synth: ReturnType<typeof synthTicketer>;
+beforeAll(() => {
+  synth = synthTicketer();
+});
+
+const GSIS = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'];
+
+describe('the stateful stack', () => {
+  it('has the stack names the local stack reads cdk.out by', () => {
+    expect(synth.statefulStack.stackName).toBe('TicketerStateful');
+    expect(synth.statelessStack.stackName).toBe('TicketerStateless');
+  });
+
+  describe('the single table', () => {
+    it('has string keys pk/sk, on-demand billing, a NEW_AND_OLD_IMAGES stream, TTL on `ttl` and point-in-time recovery', () => {
+      synth.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    });
+
+    it('is kept when the stack is deleted', () => {
+      synth.stateful.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+
+    it('has gsi1…gsi5 keyed by string gsiNpk/gsiNsk and projecting every attribute', () => {
+      const { Properties } = onlyResource(synth.stateful, 'AWS::DynamoDB::Table');
+      expect(Properties.GlobalSecondaryIndexes).toHaveLength(GSIS.length);
+      for (const index of GSIS) {
+        expect(Properties.GlobalSecondaryIndexes).toContainEqual({
+          IndexName: index,
+          KeySchema: [
+            { AttributeName: `${index}pk`, KeyType: 'HASH' },
+            { AttributeName: `${index}sk`, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        });
+      }
+      const stringAttributes = ['pk', 'sk', ...GSIS.flatMap((index) => [`${index}pk`, `${index}sk`])];
+      expect(Properties.AttributeDefinitions).toEqual(
+        expect.arrayContaining(stringAttributes.map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+      );
+      expect(Properties.AttributeDefinitions).toHaveLength(stringAttributes.length);
+    });
+
+    it('agrees with tableDefinition(), the table the tests create on DynamoDB Local', () => {
+      const { Properties } = onlyResource(synth.stateful, 'AWS::DynamoDB::Table');
+      const local = tableDefinition('any');
+      const byName = <T extends { AttributeName?: string; IndexName?: string }>(list: T[] = []) =>
+        [...list].sort((a, b) => String(a.AttributeName ?? a.IndexName).localeCompare(String(b.AttributeName ?? b.IndexName)));
+      expect(Properties.KeySchema).toEqual(local.KeySchema);
+      expect(byName(Properties.AttributeDefinitions)).toEqual(byName(local.AttributeDefinitions));
+      expect(byName(Properties.GlobalSecondaryIndexes)).toEqual(byName(local.GlobalSecondaryIndexes));
+      expect(Properties.BillingMode).toBe(local.BillingMode);
+      expect(Properties.StreamSpecification.StreamViewType).toBe(local.StreamSpecification?.StreamViewType);
+    });
+  });
+
+  describe('the ticket events queues', () => {
+    it('is a FIFO queue deduplicating by the id the pipe sets, with a FIFO dead-letter queue after 5 receives', () => {
+      const dlq = onlyResource(synth.stateful, 'AWS::SQS::Queue', {
+        FifoQueue: true,
+        RedrivePolicy: Match.absent(),
+      });
+      synth.stateful.hasResourceProperties('AWS::SQS::Queue', {
+        FifoQueue: true,
+        ContentBasedDeduplication: false,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq.id, 'Arn'] }, maxReceiveCount: 5 },
+      });
+    });
+
+    it('keeps a message invisible for at least 6 × the consumer timeout', () => {
+      const queue = onlyResource(synth.stateful, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+      const consumer = onlyResource(synth.stateless, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('counts') });
+      expect(consumer.Properties.Timeout).toBe(TICKET_EVENTS_CONSUMER_TIMEOUT.toSeconds());
+      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * consumer.Properties.Timeout);
+    });
+
+    it('has a standard queue as the pipe’s dead-letter queue', () => {
+      const standard = Object.values(synth.stateful.findResources('AWS::SQS::Queue')).filter((queue) => !queue.Properties?.FifoQueue);
+      expect(standard).toHaveLength(1);
+    });
+
+    it('refuses unencrypted transport on every queue', () => {
+      const policies = Object.values(synth.stateful.findResources('AWS::SQS::QueuePolicy'));
+      expect(policies).toHaveLength(3);
+      for (const policy of policies) {
+        expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        );
+      }
+    });
+  });
+
+  it('outputs the table name and the queue URLs', () => {
+    const outputs = synth.stateful.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['TableName', 'TicketEventsQueueUrl', 'TicketEventsDeadLetterQueueUrl', 'PipeDeadLetterQueueUrl']),
+    );
+  });
+});

@@ -1,0 +1,239 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { onlyResource, synthTicketer } from './synth';
+
+let synth: ReturnType<typeof synthTicketer>;
+beforeAll(() => {
+  synth = synthTicketer();
+});
+
+type Resource = { Properties: Record<string, any> };
+const resources = (type: string): [string, Resource][] =>
+  Object.entries(synth.stateless.findResources(type)) as [string, Resource][];
+
+/** The logical id of a function by its construct id (HttpTickets, TicketEventsConsumer, …). */
+function functionId(constructId: string): string {
+  const found = resources('AWS::Lambda::Function').filter(([id]) => new RegExp(`^${constructId}[0-9A-F]{8}$`).test(id));
+  if (found.length !== 1) throw new Error(`no single function ${constructId}`);
+  return found[0]![0];
+}
+
+/** The IAM statements of the role a resource runs as. */
+function statementsOfRole(roleId: string): any[] {
+  const inline = synth.stateless.toJSON().Resources[roleId].Properties.Policies ?? [];
+  const attached = resources('AWS::IAM::Policy')
+    .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
+    .map(([, policy]) => policy.Properties.PolicyDocument);
+  return [...inline.map((policy: any) => policy.PolicyDocument), ...attached].flatMap((document) => document.Statement);
+}
+
+function roleOfFunction(constructId: string): string {
+  return synth.stateless.toJSON().Resources[functionId(constructId)].Properties.Role['Fn::GetAtt'][0];
+}
+
+const actionsOf = (statement: any): string[] => [statement.Action].flat();
+/** A value imported from the stateful stack, by a fragment of its export name. */
+const importOf = (exportNameFragment: string) => ({ 'Fn::ImportValue': expect.stringMatching(`^TicketerStateful:.*${exportNameFragment}`) });
+
+const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'TicketCommand', 'TicketEventsConsumer'];
+
+describe('the functions', () => {
+  it('are the seven of the catalog in docs/architecture.md', () => {
+    expect(resources('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
+    for (const name of FUNCTIONS) expect(functionId(name)).toMatch(new RegExp(`^${name}`));
+  });
+
+  it.each(FUNCTIONS)('%s runs on nodejs22.x, arm64, with the table, service name and source maps in its environment and its own log group', (name) => {
+    const fn = synth.stateless.toJSON().Resources[functionId(name)];
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Environment: {
+        Variables: {
+          TABLE_NAME: importOf('Table'),
+          POWERTOOLS_SERVICE_NAME: 'ticketer',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+    expect(fn.Properties.Environment.Variables.TABLE_NAME['Fn::ImportValue']).toMatch(/^TicketerStateful:ExportsOutputRefTable/);
+    const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+    const logGroup = synth.stateless.toJSON().Resources[logGroupId];
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
+    expect(fn.Properties.Timeout).toBeLessThanOrEqual(30);
+    expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
+  });
+});
+
+const ROUTES: Record<string, string[]> = {
+  HttpTickets: [
+    'GET /folders',
+    'GET /tickets',
+    'POST /tickets',
+    'GET /tickets/{ticket}',
+    'POST /tickets/{ticket}/assign',
+    'POST /tickets/{ticket}/notes',
+    'POST /tickets/{ticket}/topic',
+    'POST /tickets/{ticket}/close',
+    'POST /tickets/{ticket}/reopen',
+  ],
+  HttpTopics: ['GET /topics', 'POST /topics', 'PATCH /topics/{topic}'],
+  HttpContacts: ['GET /contacts/{contact}', 'PUT /contacts/{contact}'],
+  HttpRapidProV2: ['GET /api/v2/tickets.json', 'POST /api/v2/ticket_actions.json', 'GET /api/v2/topics.json', 'POST /api/v2/topics.json'],
+};
+
+describe('the HTTP API', () => {
+  it('has a Lambda authorizer with simple responses, the Authorization header as identity and a 30 s cache', () => {
+    const authorizer = onlyResource(synth.stateless, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 30,
+    });
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(functionId('HttpAuthorizer'));
+  });
+
+  it('has exactly the routes of the catalog, each sent to its function with payload format 2.0 and behind the authorizer', () => {
+    const authorizerId = onlyResource(synth.stateless, 'AWS::ApiGatewayV2::Authorizer').id;
+    const integrations = Object.fromEntries(resources('AWS::ApiGatewayV2::Integration'));
+    const routes = resources('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual(Object.values(ROUTES).flat().sort());
+    for (const [fn, keys] of Object.entries(ROUTES)) {
+      for (const key of keys) {
+        const route = routes.find((candidate) => candidate.RouteKey === key)!;
+        expect(route.AuthorizationType, key).toBe('CUSTOM');
+        expect(route.AuthorizerId, key).toEqual({ Ref: authorizerId });
+        const integrationId = route.Target['Fn::Join'][1][1].Ref;
+        const integration = integrations[integrationId]!.Properties;
+        expect(integration.IntegrationType).toBe('AWS_PROXY');
+        expect(integration.PayloadFormatVersion).toBe('2.0');
+        expect(integration.IntegrationUri['Fn::GetAtt'][0], key).toBe(functionId(fn));
+      }
+    }
+  });
+
+  it('outputs its URL and the ticket command function name', () => {
+    const outputs = synth.stateless.findOutputs('*');
+    expect(outputs.ApiUrl?.Value).toEqual({ 'Fn::GetAtt': [onlyResource(synth.stateless, 'AWS::ApiGatewayV2::Api').id, 'ApiEndpoint'] });
+    expect(outputs.TicketCommandFunctionName?.Value).toEqual({ Ref: functionId('TicketCommand') });
+  });
+});
+
+describe('the pipe from the table stream to the ticket events queue', () => {
+  const pipe = () => onlyResource(synth.stateless, 'AWS::Pipes::Pipe').Properties;
+
+  it('reads the table stream from LATEST, in batches, with finite retries and record age, bisecting failed batches', () => {
+    expect(pipe().Source).toEqual(importOf('TableCD117FA1StreamArn'));
+    expect(pipe().SourceParameters.DynamoDBStreamParameters).toMatchObject({
+      StartingPosition: 'LATEST',
+      BatchSize: expect.any(Number),
+      MaximumRetryAttempts: expect.any(Number),
+      MaximumRecordAgeInSeconds: expect.any(Number),
+      OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+    });
+    const { MaximumRetryAttempts, MaximumRecordAgeInSeconds } = pipe().SourceParameters.DynamoDBStreamParameters;
+    expect(MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+    expect(MaximumRetryAttempts).toBeLessThanOrEqual(185);
+    expect(MaximumRecordAgeInSeconds).toBeGreaterThanOrEqual(60);
+    expect(MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
+  });
+
+  it('parks undeliverable records in the standard dead-letter queue', () => {
+    expect(pipe().SourceParameters.DynamoDBStreamParameters.DeadLetterConfig).toEqual({ Arn: importOf('PipeDeadLetterQueue') });
+  });
+
+  it('keeps only records whose new image is a ticket', () => {
+    const filters = pipe().SourceParameters.FilterCriteria.Filters;
+    expect(filters).toHaveLength(1);
+    expect(JSON.parse(filters[0].Pattern)).toEqual({ dynamodb: { NewImage: { type: { S: ['ticket'] } } } });
+  });
+
+  it('sends to the FIFO queue grouped by ticket and deduplicated by the stream eventID', () => {
+    expect(pipe().Target).toEqual(importOf('TicketEventsQueue'));
+    expect(pipe().TargetParameters).toEqual({
+      SqsQueueParameters: { MessageGroupId: '$.dynamodb.Keys.pk.S', MessageDeduplicationId: '$.eventID' },
+    });
+  });
+
+  it('runs as a role that may read the stream and send to its two queues, and nothing else', () => {
+    const roleId = pipe().RoleArn['Fn::GetAtt'][0];
+    const role = synth.stateless.toJSON().Resources[roleId];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'pipes.amazonaws.com' } }),
+    ]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const statements = statementsOfRole(roleId);
+    expect(statements).toHaveLength(3);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+      Resource: importOf('TableCD117FA1StreamArn'),
+    });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: [importOf('TicketEventsQueue'), importOf('PipeDeadLetterQueue')],
+    });
+  });
+});
+
+describe('the ticket events consumer', () => {
+  it('takes batches of 10 from the ticket events queue and reports failed items one by one', () => {
+    const mapping = onlyResource(synth.stateless, 'AWS::Lambda::EventSourceMapping').Properties;
+    expect(mapping).toMatchObject({
+      EventSourceArn: importOf('TicketEventsQueue'),
+      FunctionName: { Ref: functionId('TicketEventsConsumer') },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('may consume the queue and write only count and applied-event items of the table', () => {
+    const statements = statementsOfRole(roleOfFunction('TicketEventsConsumer'));
+    const tableStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+    expect(tableStatements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: importOf('TableCD117FA1Arn'),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WS#*#COUNTS', 'WS#*#APPLIED#*'] } },
+      },
+    ]);
+    const queueStatement = statements.find((statement) => actionsOf(statement).includes('sqs:ReceiveMessage'));
+    expect(queueStatement?.Resource).toEqual(importOf('TicketEventsQueue'));
+    expect(actionsOf(queueStatement)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+    expect(statements.flatMap(actionsOf).some((action) => action === 'sqs:SendMessage')).toBe(false);
+  });
+});
+
+describe('the other functions’ permissions', () => {
+  it('the authorizer may only read the table', () => {
+    const actions = statementsOfRole(roleOfFunction('HttpAuthorizer')).flatMap(actionsOf);
+    expect(actions.length).toBeGreaterThan(0);
+    expect([...actions].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+  });
+
+  it.each(['HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'TicketCommand'])(
+    '%s may read and write the table (transactions) and nothing beyond it',
+    (name) => {
+      const statements = statementsOfRole(roleOfFunction(name));
+      const actions = statements.flatMap(actionsOf);
+      expect([...actions].sort()).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+      for (const statement of statements) {
+        for (const resource of [statement.Resource].flat()) expect(JSON.stringify(resource)).toMatch(/TicketerStateful:ExportsOutput(Ref|FnGetAtt)Table|AWS::NoValue/);
+      }
+    },
+  );
+});

@@ -1,0 +1,117 @@
+// The project's own CDK app, synthesized and run by the local stack: the
+// authorizer guards the HTTP API, the seeded token works, the ticket command
+// function answers Lambda Invoke through the SDK, and a ticket write travels
+// stream → pipe → FIFO queue → consumer (the folder counts it maintains).
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+
+// Synthesized into a folder of this file's own, so that no other synth (npm start,
+// another test file) writes to the same cloud assembly meanwhile.
+const cloudAssemblyDir = mkdtempSync(path.join(os.tmpdir(), 'ticketer-cdk-out-'));
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    cloudAssemblyDir,
+    synth: true,
+    ports: 0,
+    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    sqsEndpoint: inject('sqsEndpoint'),
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(cloudAssemblyDir, { recursive: true, force: true });
+});
+
+const folders = (authorization?: string) =>
+  fetch(`${stack.apiUrl}/folders`, { headers: authorization ? { authorization } : {} });
+
+const lambda = () =>
+  new LambdaClient({ endpoint: stack.lambdaEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+async function openTicket(topicName?: string) {
+  const response = await lambda().send(
+    new InvokeCommand({
+      FunctionName: stack.functions.TicketCommand!,
+      Payload: JSON.stringify({
+        command: 'open_ticket',
+        workspace: stack.workspace!.uuid,
+        idempotency_key: randomUUID(),
+        contact: { uuid: randomUUID(), name: 'Ann' },
+        topic: topicName ? { name: topicName } : null,
+        assignee: null,
+        note: 'needs a human',
+      }),
+    }),
+  );
+  return { functionError: response.FunctionError, body: JSON.parse(Buffer.from(response.Payload!).toString()) as any };
+}
+
+describe('the project on the local stack', () => {
+  it('guards the HTTP API with the authorizer and lets the seeded token in', async () => {
+    expect((await folders()).status).toBe(401);
+    expect((await folders('Token not-a-real-token')).status).toBe(401);
+    const allowed = await folders(`Token ${stack.token}`);
+    expect(allowed.status).toBe(200);
+  });
+
+  it('names every function of the app and the seeded workspace', () => {
+    expect(Object.keys(stack.functions)).toEqual(
+      expect.arrayContaining(['HttpAuthorizer', 'HttpTickets', 'TicketCommand', 'TicketEventsConsumer']),
+    );
+    expect(stack.workspace?.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(stack.token).toBeTruthy();
+  });
+
+  it('answers Lambda Invoke of the ticket command function through the SDK', async () => {
+    const { functionError, body } = await openTicket();
+    expect(functionError).toBeUndefined();
+    expect(body.ticket).toMatchObject({ status: 'open', contact: { name: 'Ann' } });
+  });
+
+  it('carries a ticket write through stream, pipe and queue to the counting consumer', async () => {
+    const topicName = `Topic ${randomUUID().slice(0, 8)}`;
+    const { body } = await openTicket(topicName);
+    const topicCount = async () => {
+      const counts = (await (await folders(`Token ${stack.token}`)).json()) as { topics: { uuid: string; open: number }[] };
+      return counts.topics.find((topic) => topic.uuid === body.ticket.topic.uuid)?.open ?? 0;
+    };
+    let open = await topicCount();
+    for (let attempt = 0; attempt < 100 && open === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      open = await topicCount();
+    }
+    expect(open).toBe(1);
+  });
+});
+
+describe('the local stack with a data folder', () => {
+  it('keeps the demo workspace and its token across a restart and writes stack.json', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ticketer-local-'));
+    try {
+      const options = { dataDir, cloudAssemblyDir, synth: false, ports: 0 as const };
+      const first = await startLocalStack(options);
+      await first.stop();
+      const second = await startLocalStack(options);
+      try {
+        expect(second.token).toBe(first.token);
+        expect(second.workspace).toEqual(first.workspace);
+        const response = await fetch(`${second.apiUrl}/folders`, { headers: { authorization: `Token ${second.token}` } });
+        expect(response.status).toBe(200);
+        const written = JSON.parse(readFileSync(path.join(dataDir, 'stack.json'), 'utf8')) as Record<string, unknown>;
+        expect(written).toMatchObject({ apiUrl: second.apiUrl, token: second.token, tableName: second.tableName });
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
