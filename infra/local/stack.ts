@@ -264,7 +264,8 @@ function withResourceSuffix(assembly: CloudAssembly, suffix: string): CloudAssem
   return { ...assembly, stacks };
 }
 
-async function synthesize(cloudAssemblyDir: string, log: (line: string) => void, signal: AbortSignal): Promise<void> {
+/** `cdk synth` of the project into `cloudAssemblyDir`, with the project's Node 22 first on the PATH. */
+export async function synthesize(cloudAssemblyDir: string, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
   log('synthesizing the CDK app (cdk synth)…');
   const require = createRequire(import.meta.url);
   const cdk = path.join(path.dirname(require.resolve('aws-cdk/package.json')), 'bin', 'cdk');
@@ -273,7 +274,7 @@ async function synthesize(cloudAssemblyDir: string, log: (line: string) => void,
     // The app command (tsx) and its `node` must be the project's, i.e. Node 22.
     env: { ...process.env, PATH: `${path.join(PROJECT_ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}` },
     stdio: ['ignore', 'pipe', 'pipe'],
-    signal,
+    ...(signal ? { signal } : {}),
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000)));
@@ -282,7 +283,7 @@ async function synthesize(cloudAssemblyDir: string, log: (line: string) => void,
     child.once('error', reject);
     child.once('exit', resolve);
   });
-  if (signal.aborted) return;
+  if (signal?.aborted) return;
   if (code !== 0) {
     const lastLines = output.trim().split('\n').slice(-15).join('\n');
     throw new LocalStackSetupError(`cdk synth failed (exit code ${code}); fix the CDK app and run again:\n${lastLines}`);

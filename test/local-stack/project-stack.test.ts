@@ -10,15 +10,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 
-// Synthesized into a folder of this file's own, so that no other synth (npm start,
-// another test file) writes to the same cloud assembly meanwhile.
-const cloudAssemblyDir = mkdtempSync(path.join(os.tmpdir(), 'ticketer-cdk-out-'));
 let stack: LocalStack;
 
 beforeAll(async () => {
   stack = await startLocalStack({
-    cloudAssemblyDir,
-    synth: true,
+    // Synthesized once per run by the global setup (test/setup/cloud-assembly.ts).
+    cloudAssemblyDir: inject('cloudAssemblyDir'),
+    synth: false,
     ports: 0,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     sqsEndpoint: inject('sqsEndpoint'),
@@ -27,7 +25,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  rmSync(cloudAssemblyDir, { recursive: true, force: true });
 });
 
 const folders = (authorization?: string) =>
@@ -96,7 +93,7 @@ describe('the local stack with a data folder', () => {
   it('keeps the demo workspace and its token across a restart and writes stack.json', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ticketer-local-'));
     try {
-      const options = { dataDir, cloudAssemblyDir, synth: false, ports: 0 as const };
+      const options = { dataDir, cloudAssemblyDir: inject('cloudAssemblyDir'), synth: false, ports: 0 as const };
       const first = await startLocalStack(options);
       await first.stop();
       const second = await startLocalStack(options);
