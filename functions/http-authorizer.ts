@@ -1,6 +1,8 @@
 // HttpAuthorizer: API Gateway HTTP API REQUEST authorizer (payload 2.0, simple responses).
-// `Authorization: Token <key>`, as RapidPro clients send it; the key is looked up
-// by its sha256 and never logged.
+// `Authorization: Token <key>`, as RapidPro clients send it, where the key is an
+// API token or a session token from signing in; it is looked up by its sha256
+// and never logged. API Gateway caches the answer per Authorization header for
+// 30 s, so a revoked or expired token may still be let in for up to 30 s.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type {
@@ -37,5 +39,5 @@ export const handler = middy<
       throw new Error(UNAUTHORIZED);
     }
     logger.appendKeys({ workspace: identity.workspace, user: identity.user });
-    return { isAuthorized: true, context: { workspace: identity.workspace, user: identity.user, role: identity.role } };
+    return { isAuthorized: true, context: identity };
   });

@@ -1,11 +1,13 @@
 // HttpRapidProV2: the RapidPro API v2 endpoints for tickets and topics, with
-// RapidPro's shapes, paging and error bodies (docs/api.md, "API v2").
+// RapidPro's shapes, paging and error bodies (docs/api.md, "API v2"), and the
+// workspace's users (users.json).
 import { useCases } from '#composition';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
-import { requireTopicManager } from '#http/access';
+import { mayBeAssigned } from '#domain/permissions';
+import { workspaceRateLimit } from '#http/admission';
 import { createHttpHandler, type ParsedRequest } from '#http/handler';
 import { created, noContent, ok } from '#http/response';
-import { nextPageUrl, toV2Ticket, toV2Topic } from '#http/rapidpro-v2';
+import { nextPageUrl, toV2Ticket, toV2Topic, toV2User } from '#http/rapidpro-v2';
 import { V2_PAGE_SIZE, type V2TicketAction } from '#http/rapidpro-v2-schemas';
 import { rapidProV2Routes } from '#http/routes/rapidpro-v2';
 
@@ -29,12 +31,17 @@ export const handler = createHttpHandler('rapidpro-v2', rapidProV2Routes, {
     return ok({ next: null, previous: null, results: topics.map(toV2Topic) });
   },
 
-  writeTopic: async ({ actor, identity, query, body }) => {
-    requireTopicManager(identity);
+  writeTopic: async ({ actor, query, body }) => {
     if (query.uuid) return ok(toV2Topic(await useCases.renameTopic({ actor, topic: query.uuid, name: body.name })));
     return created(toV2Topic(await useCases.createTopic({ actor, name: body.name })));
   },
-});
+
+  listUsers: async ({ actor, query }) => {
+    const members = await useCases.listMembers({ actor });
+    const results = members.filter((member) => query.role === undefined || member.role === query.role).map(toV2User);
+    return ok({ next: null, previous: null, results });
+  },
+}, workspaceRateLimit);
 
 /**
  * Validates the whole request first (every ticket exists, the assignee is a
@@ -104,5 +111,6 @@ async function memberByEmail(actor: Actor, email: string): Promise<string> {
   const members = await useCases.listMembers({ actor });
   const member = members.find((candidate) => candidate.email.toLowerCase() === email.toLowerCase());
   if (!member) throw new ValidationError('assignee', `No such user: ${email}`, 'unknown_assignee');
+  if (!mayBeAssigned(member.role)) throw new ValidationError('assignee', `${email} is a ${member.role} and may not work tickets`, 'assignee_cannot_work_tickets');
   return member.uuid;
 }

@@ -1,6 +1,7 @@
 // HttpTickets: folders, the ticket list and detail, and the ticket commands.
 import { useCases } from '#composition';
 import { ConflictError, ValidationError } from '#domain/errors';
+import { workspaceRateLimit } from '#http/admission';
 import { createHttpHandler } from '#http/handler';
 import { created, ok } from '#http/response';
 import { ticketRoutes } from '#http/routes/tickets';
@@ -42,7 +43,7 @@ export const handler = createHttpHandler('resource', ticketRoutes, {
     ok(await useCases.changeTopic({ actor, ticket: params.ticket, topic: body.topic })),
   close: async ({ actor, params }) => ok(await useCases.closeTicket({ actor, ticket: params.ticket })),
   reopen: async ({ actor, params }) => ok(await useCases.reopenTicket({ actor, ticket: params.ticket })),
-});
+}, workspaceRateLimit);
 
 function refusalError(error: { code: string; message: string } | null) {
   if (error?.code === 'contact_has_open_ticket') return new ConflictError(error.code, error.message);

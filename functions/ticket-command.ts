@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { useCases as defaultUseCases } from '#composition';
 import { DomainError, ValidationError } from '#domain/errors';
+import { requirePermission } from '#domain/permissions';
 import type { OpenTicketResponse, TicketHistoryEvent, UseCases } from '#use-cases/index';
 
 const logger = new Logger();
@@ -97,6 +98,8 @@ export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'
     const request = parsed.data;
     logger.appendKeys({ workspace: request.workspace, idempotencyKey: request.idempotency_key });
     try {
+      // Flow runtimes act without a user; the permission table still decides what they may do.
+      requirePermission('flow_runtime', 'tickets.open_from_flow');
       const opened = await useCases.openTicket({
         actor: { workspace: request.workspace, user: null },
         contact: {

@@ -1,8 +1,11 @@
-// The use cases wired to DynamoDB, created once per Lambda container at module
-// scope. Endpoints come only from the SDK's standard AWS_ENDPOINT_URL_* variables.
+// The use cases wired to DynamoDB (and the mail port), created once per Lambda
+// container at module scope. Endpoints come only from the SDK's standard
+// AWS_ENDPOINT_URL_* variables.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
+import { createSesMailSender } from '#adapters/ses/mail-sender';
 import { config } from '#config';
 import { createUseCases, type UseCases } from '#use-cases/index';
 
@@ -10,4 +13,8 @@ export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({})
   marshallOptions: { removeUndefinedValues: true },
 });
 
-export const useCases: UseCases = createUseCases(createDynamoDbRepositories({ client: documentClient, tableName: config.TABLE_NAME }));
+export const useCases: UseCases = createUseCases({
+  ...createDynamoDbRepositories({ client: documentClient, tableName: config.TABLE_NAME }),
+  ...(config.INVITATION_ACCEPT_URL ? { invitationAcceptUrl: config.INVITATION_ACCEPT_URL } : {}),
+  mail: createSesMailSender({ client: new SESv2Client({}), from: config.MAIL_FROM }),
+});

@@ -1,9 +1,20 @@
 // The environment, read and validated once when a function starts.
 import { z } from 'zod';
+import { DEFAULT_API_REQUESTS_PER_HOUR } from '#domain/rate-limit';
 
 const environment = z.object({
   TABLE_NAME: z.string({ error: 'TABLE_NAME is not set: the name of the Ticketer table.' }).min(1, 'TABLE_NAME is empty.'),
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('ticketer'),
+  /** API requests an hour per workspace unless the workspace sets its own limit (RapidPro's default: 3600). */
+  API_RATE_LIMIT_PER_HOUR: z.coerce
+    .number({ error: 'API_RATE_LIMIT_PER_HOUR must be a number of requests an hour.' })
+    .int()
+    .positive('API_RATE_LIMIT_PER_HOUR must be at least 1.')
+    .default(DEFAULT_API_REQUESTS_PER_HOUR),
+  /** The sender of invitation mail (an identity verified in Amazon SES). */
+  MAIL_FROM: z.string().min(3).default('Ticketer <no-reply@ticketer.invalid>'),
+  /** The page that accepts invitations (an agent UI); the mailed link is this URL with `?secret=…`. Unset: the API's own accept route. */
+  INVITATION_ACCEPT_URL: z.url({ error: 'INVITATION_ACCEPT_URL must be an absolute URL.' }).optional(),
 });
 
 export type Config = z.infer<typeof environment>;

@@ -27,6 +27,8 @@ export const PIPE_SOURCE_SETTINGS = {
 
 export interface TicketEventsPipeProps {
   readonly table: ITable;
+  /** The event pattern of the records to pass on (default TICKET_RECORD_FILTER: every ticket record). */
+  readonly filter?: object;
   readonly queue: IQueue;
   readonly deadLetterQueue: IQueue;
 }
@@ -73,7 +75,7 @@ export class TicketEventsPipe extends Construct {
           ...PIPE_SOURCE_SETTINGS,
           deadLetterConfig: { arn: props.deadLetterQueue.queueArn },
         },
-        filterCriteria: { filters: [{ pattern: JSON.stringify(TICKET_RECORD_FILTER) }] },
+        filterCriteria: { filters: [{ pattern: JSON.stringify(props.filter ?? TICKET_RECORD_FILTER) }] },
       },
       target: props.queue.queueArn,
       targetParameters: {

@@ -44,7 +44,7 @@ export interface LocalFunction {
 export interface FunctionHostOptions {
   region: string;
   /** Endpoints given to the functions through the SDK's standard variables. */
-  endpoints: { dynamodb: string; sqs: string; lambda: string };
+  endpoints: { dynamodb: string; sqs: string; lambda: string; sesv2: string };
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Receives each line a function writes (its logs), prefixed with the function name. */
   log: (line: string) => void;
@@ -162,6 +162,7 @@ export class FunctionHost {
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: options.endpoints.dynamodb,
       AWS_ENDPOINT_URL_SQS: options.endpoints.sqs,
       AWS_ENDPOINT_URL_LAMBDA: options.endpoints.lambda,
+      AWS_ENDPOINT_URL_SESV2: options.endpoints.sesv2,
     };
     const timeoutMs = spec.timeoutSeconds * 1000;
     const pending = new Map<number, (outcome: InvocationOutcome) => void>();

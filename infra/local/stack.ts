@@ -3,9 +3,10 @@
 // tests both go through startLocalStack.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -27,6 +28,7 @@ import { startLambdaApiServer } from './lambda-api';
 import { readPipes, startPipe, type RunningPipe } from './pipe';
 import { createQueues, createTables, type LocalQueue } from './resources';
 import { seedDemoWorkspace, type DemoWorkspace } from './seed';
+import { startSesOutbox } from './ses-outbox';
 import { readSqsEventSourceMappings, startSqsEventSource, type RunningEventSource } from './sqs-event-source';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -38,10 +40,12 @@ export interface LocalStackPorts {
   lambda: number;
   dynamodb: number;
   sqs: number;
+  /** The SES v2 endpoint whose SendEmail writes to the outbox folder. */
+  ses: number;
 }
 
-/** Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT. */
-export const DEFAULT_PORTS: LocalStackPorts = { api: 8000, lambda: 8001, dynamodb: 8002, sqs: 8003 };
+/** Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT, TICKETER_SES_PORT. */
+export const DEFAULT_PORTS: LocalStackPorts = { api: 8000, lambda: 8001, dynamodb: 8002, sqs: 8003, ses: 8004 };
 
 export interface LocalStackOptions {
   /** Folder for the emulators' data, pipe checkpoints and the seeded token; undefined = everything in memory. */
@@ -75,6 +79,10 @@ export interface LocalStack {
   lambdaEndpoint: string;
   dynamodbEndpoint: string;
   sqsEndpoint: string;
+  /** The SES v2 endpoint (AWS_ENDPOINT_URL_SESV2 of the functions). */
+  sesEndpoint: string;
+  /** Where mail sent through it lands, one text file a message. */
+  outboxDir: string;
   region: string;
   workspace: DemoWorkspace['workspace'] | undefined;
   administrator: DemoWorkspace['administrator'] | undefined;
@@ -92,7 +100,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
   if (dataDir && options.fresh) {
     log(`removing the data in ${dataDir}…`);
-    for (const entry of ['dynamodb', 'sqs', 'pipes', 'seed.json', 'stack.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    for (const entry of ['dynamodb', 'sqs', 'pipes', 'outbox', 'seed.json', 'stack.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const cloudAssemblyDir = options.cloudAssemblyDir ?? path.join(PROJECT_ROOT, 'cdk.out');
@@ -106,6 +114,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (ports.lambda) await assertPortFree(ports.lambda, 'Lambda API', 'TICKETER_LAMBDA_PORT');
     if (ports.dynamodb && !options.dynamodbEndpoint) await assertPortFree(ports.dynamodb, 'DynamoDB Local', 'TICKETER_DYNAMODB_PORT');
     if (ports.sqs && !options.sqsEndpoint) await assertPortFree(ports.sqs, 'SQS emulator', 'TICKETER_SQS_PORT');
+    if (ports.ses) await assertPortFree(ports.ses, 'SES outbox', 'TICKETER_SES_PORT');
     const synthesis = new AbortController();
     stoppers.push(async () => synthesis.abort());
     const synthesized = options.synth === false ? Promise.resolve() : synthesize(cloudAssemblyDir, log, synthesis.signal);
@@ -142,6 +151,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tables = await createTables(assembly, resolver, dynamodbClient, region, log);
     const queues = await createQueues(assembly, resolver, sqsClient, region, log);
 
+    const outboxDir = dataDir ? path.join(dataDir, 'outbox') : mkdtempSync(path.join(os.tmpdir(), 'ticketer-outbox-'));
+    if (!dataDir) stoppers.push(async () => rmSync(outboxDir, { recursive: true, force: true }));
+    const ses = await startSesOutbox({ port: ports.ses, outboxDir, log });
+    stoppers.push(ses.stop);
+    log(`mail sent through SES goes to ${outboxDir}`);
+
     let functions: FunctionHost | undefined;
     const lambdaServer = await startLambdaApiServer(() => functions, ports.lambda, log);
     stoppers.push(() => closeServer(lambdaServer));
@@ -149,7 +164,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log('starting the functions…');
     functions = await FunctionHost.start(assembly, resolver, {
       region,
-      endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, lambda: lambdaEndpoint },
+      endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, lambda: lambdaEndpoint, sesv2: ses.endpoint },
       credentials: LOCAL_CREDENTIALS,
       log: options.functionLog ?? (() => undefined),
     });
@@ -192,6 +207,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       lambdaEndpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       sqsEndpoint: sqs.endpoint,
+      sesEndpoint: ses.endpoint,
+      outboxDir,
       region,
       workspace: demo?.workspace,
       administrator: demo?.administrator,
@@ -213,7 +230,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
-  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0 };
+  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0 };
   const fromEnvironment = (name: string, fallback: number) => {
     const value = process.env[name];
     if (value === undefined || value === '') return fallback;
@@ -226,6 +243,7 @@ function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
     lambda: ports?.lambda ?? fromEnvironment('TICKETER_LAMBDA_PORT', DEFAULT_PORTS.lambda),
     dynamodb: ports?.dynamodb ?? fromEnvironment('TICKETER_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
     sqs: ports?.sqs ?? fromEnvironment('TICKETER_SQS_PORT', DEFAULT_PORTS.sqs),
+    ses: ports?.ses ?? fromEnvironment('TICKETER_SES_PORT', DEFAULT_PORTS.ses),
   };
 }
 

@@ -44,6 +44,7 @@ try {
   Lambda API      ${stack.lambdaEndpoint}    (aws lambda invoke --endpoint-url ${stack.lambdaEndpoint} --function-name ${stack.functions.TicketCommand ?? Object.values(stack.functions)[0] ?? '…'} …)
   DynamoDB        ${stack.dynamodbEndpoint}    table ${stack.tableName}
   SQS             ${stack.sqsEndpoint}
+  SES (mail)      ${stack.sesEndpoint}    messages in ${path.relative(process.cwd(), stack.outboxDir) || stack.outboxDir}
   workspace       ${stack.workspace ? `${stack.workspace.name} (${stack.workspace.uuid})` : '—'}
   administrator   ${stack.administrator?.email ?? '—'}
   token           ${stack.token ?? '—'}

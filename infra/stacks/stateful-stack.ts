@@ -22,6 +22,16 @@ export const TICKET_EVENTS_VISIBILITY_TIMEOUT = Duration.seconds(6 * TICKET_EVEN
 /** Receives before a ticket event is parked in the DLQ. */
 export const TICKET_EVENTS_MAX_RECEIVE_COUNT = 5;
 
+/**
+ * The closed-ticket consumer waits for the flow engine's first sprint per close (typically well under
+ * a second; FlowEngine's own limit is 30 s). Should a slow engine outlast it, the batch is redelivered
+ * and the engine's idempotency key keeps the start single.
+ */
+export const CLOSED_TICKETS_CONSUMER_TIMEOUT = Duration.seconds(30);
+export const CLOSED_TICKETS_VISIBILITY_TIMEOUT = Duration.seconds(6 * CLOSED_TICKETS_CONSUMER_TIMEOUT.toSeconds());
+/** Receives before a close whose flow keeps failing to start is parked in the DLQ (to be redriven). */
+export const CLOSED_TICKETS_MAX_RECEIVE_COUNT = 5;
+
 export class StatefulStack extends Stack {
   readonly table: Table;
   /** Ticket stream records, one message group per ticket, dedup by stream eventID. */
@@ -29,6 +39,9 @@ export class StatefulStack extends Stack {
   readonly ticketEventsDeadLetterQueue: Queue;
   /** Where the pipe parks stream records it could not deliver (a pipe DLQ for a stream source must be a standard queue). */
   readonly pipeDeadLetterQueue: Queue;
+  /** Ticket closes (old image open, new image closed), one message group per ticket, dedup by stream eventID: docs/triggers.md. */
+  readonly closedTicketsQueue: Queue;
+  readonly closedTicketsDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -67,6 +80,21 @@ export class StatefulStack extends Stack {
       deadLetterQueue: { queue: this.ticketEventsDeadLetterQueue, maxReceiveCount: TICKET_EVENTS_MAX_RECEIVE_COUNT },
       enforceSSL: true,
     });
+    this.closedTicketsDeadLetterQueue = new Queue(this, 'ClosedTicketsDeadLetterQueue', {
+      fifo: true,
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+    });
+    this.closedTicketsQueue = new Queue(this, 'ClosedTicketsQueue', {
+      fifo: true,
+      contentBasedDeduplication: false,
+      deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
+      fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+      visibilityTimeout: CLOSED_TICKETS_VISIBILITY_TIMEOUT,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.closedTicketsDeadLetterQueue, maxReceiveCount: CLOSED_TICKETS_MAX_RECEIVE_COUNT },
+      enforceSSL: true,
+    });
     this.pipeDeadLetterQueue = new Queue(this, 'PipeDeadLetterQueue', {
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
@@ -76,5 +104,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TicketEventsQueueUrl', { value: this.ticketEventsQueue.queueUrl });
     new CfnOutput(this, 'TicketEventsDeadLetterQueueUrl', { value: this.ticketEventsDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'PipeDeadLetterQueueUrl', { value: this.pipeDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ClosedTicketsQueueUrl', { value: this.closedTicketsQueue.queueUrl });
+    new CfnOutput(this, 'ClosedTicketsDeadLetterQueueUrl', { value: this.closedTicketsDeadLetterQueue.queueUrl });
   }
 }

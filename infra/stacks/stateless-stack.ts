@@ -2,7 +2,7 @@
 // the table stream to the ticket events queue, and the queue's consumer.
 // Everything here can be destroyed and redeployed without losing data.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -10,14 +10,16 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { addClosedTicketPipe } from '../constructs/closed-ticket-pipe';
 import { TicketEventsPipe } from '../constructs/ticket-events-pipe';
 import { TicketerFunction } from '../constructs/ticketer-function';
-import { TICKET_EVENTS_CONSUMER_TIMEOUT } from './stateful-stack';
+import { CLOSED_TICKETS_CONSUMER_TIMEOUT, TICKET_EVENTS_CONSUMER_TIMEOUT } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
   readonly table: ITable;
   readonly ticketEventsQueue: IQueue;
   readonly pipeDeadLetterQueue: IQueue;
+  readonly closedTicketsQueue: IQueue;
 }
 
 type RouteSpec = readonly [HttpMethod, string];
@@ -49,15 +51,68 @@ export const HTTP_ROUTES = {
     [HttpMethod.POST, '/api/v2/ticket_actions.json'],
     [HttpMethod.GET, '/api/v2/topics.json'],
     [HttpMethod.POST, '/api/v2/topics.json'],
+    [HttpMethod.GET, '/api/v2/users.json'],
+  ],
+  HttpAccess: [
+    [HttpMethod.POST, '/sign-in'],
+    [HttpMethod.POST, '/sign-out'],
+    [HttpMethod.POST, '/invitations/accept'],
+    [HttpMethod.GET, '/me'],
+    [HttpMethod.GET, '/members'],
+    [HttpMethod.PATCH, '/members/{user}'],
+    [HttpMethod.DELETE, '/members/{user}'],
+    [HttpMethod.GET, '/invitations'],
+    [HttpMethod.POST, '/invitations'],
+    [HttpMethod.DELETE, '/invitations/{invitation}'],
+    [HttpMethod.GET, '/tokens'],
+    [HttpMethod.POST, '/tokens'],
+    [HttpMethod.DELETE, '/tokens/{token}'],
+    [HttpMethod.GET, '/workspace'],
+    [HttpMethod.PATCH, '/workspace'],
+  ],
+  HttpFlows: [
+    [HttpMethod.GET, '/flows'],
+    [HttpMethod.POST, '/flows'],
+    [HttpMethod.POST, '/flows/{flow}/start'],
+    [HttpMethod.GET, '/contacts/{contact}/messages'],
+    [HttpMethod.POST, '/contacts/{contact}/messages'],
+    [HttpMethod.GET, '/api/v2/messages.json'],
+  ],
+  HttpTriggers: [
+    [HttpMethod.GET, '/triggers'],
+    [HttpMethod.POST, '/triggers'],
+    [HttpMethod.PUT, '/triggers/{trigger}'],
+    [HttpMethod.DELETE, '/triggers/{trigger}'],
   ],
 } as const satisfies Record<string, readonly RouteSpec[]>;
 
-const HTTP_FUNCTION_ENTRIES: Record<keyof typeof HTTP_ROUTES, string> = {
+/** The only routes without the authorizer: people without a token yet sign in or accept an invitation there. */
+export const PUBLIC_HTTP_ROUTES: readonly string[] = ['POST /sign-in', 'POST /invitations/accept'];
+
+export const HTTP_FUNCTION_ENTRIES: Record<keyof typeof HTTP_ROUTES, string> = {
   HttpTickets: 'functions/http-tickets.ts',
   HttpTopics: 'functions/http-topics.ts',
   HttpContacts: 'functions/http-contacts.ts',
   HttpRapidProV2: 'functions/http-rapidpro-v2.ts',
+  HttpAccess: 'functions/http-access.ts',
+  HttpFlows: 'functions/http-flows.ts',
+  HttpTriggers: 'functions/http-triggers.ts',
 };
+
+/**
+ * Settings read from CDK context (`cdk deploy -c ticketer:mailFrom=…`), with
+ * the defaults used when absent.
+ */
+export const CONTEXT = {
+  /** The sender of invitation mail: an email or domain identity verified in Amazon SES. */
+  mailFrom: 'ticketer:mailFrom',
+  /** The page that accepts invitations (an agent UI); unset: links lead to the API's own accept route. */
+  invitationAcceptUrl: 'ticketer:invitationAcceptUrl',
+  /** API requests an hour per workspace unless a workspace sets its own (RapidPro: 3600). */
+  apiRateLimitPerHour: 'ticketer:apiRateLimitPerHour',
+} as const;
+export const DEFAULT_MAIL_FROM = 'Ticketer <no-reply@ticketer.invalid>';
+export const DEFAULT_API_RATE_LIMIT_PER_HOUR = '3600';
 
 /**
  * What the request-path functions may do on the table (and its indexes):
@@ -67,13 +122,22 @@ const HTTP_FUNCTION_ENTRIES: Record<keyof typeof HTTP_ROUTES, string> = {
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
 
+/** The address of a sender such as `Ticketer <no-reply@example.com>`. */
+function senderAddress(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from;
+}
+
 /** Items per consumer invocation; partial failures are reported per message. */
 export const TICKET_EVENTS_BATCH_SIZE = 10;
+/** Closes per invocation: each may wait for a flow's first sprint, so batches stay small. */
+export const CLOSED_TICKETS_BATCH_SIZE = 5;
 
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly ticketCommand: TicketerFunction;
   readonly ticketEventsConsumer: TicketerFunction;
+  readonly flowEngine: TicketerFunction;
+  readonly closedTicketConsumer: TicketerFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -92,15 +156,39 @@ export class StatelessStack extends Stack {
       identitySource: ['$request.header.Authorization'],
       resultsCacheTtl: Duration.seconds(30),
     });
-    // Every route sits behind the authorizer: there is no anonymous endpoint.
+    // Every route sits behind the authorizer except PUBLIC_HTTP_ROUTES.
     this.api = new HttpApi(this, 'HttpApi', { description: 'Ticketer HTTP API', defaultAuthorizer: authorizer });
 
+    const context = (key: string, fallback: string) => String(this.node.tryGetContext(key) ?? fallback);
+    const apiRateLimit = context(CONTEXT.apiRateLimitPerHour, DEFAULT_API_RATE_LIMIT_PER_HOUR);
+    const mailFrom = context(CONTEXT.mailFrom, DEFAULT_MAIL_FROM);
+    const invitationAcceptUrl: unknown = this.node.tryGetContext(CONTEXT.invitationAcceptUrl);
+    const functionEnvironment: Partial<Record<keyof typeof HTTP_ROUTES, Record<string, string>>> = {
+      HttpAccess: { MAIL_FROM: mailFrom, ...(invitationAcceptUrl ? { INVITATION_ACCEPT_URL: String(invitationAcceptUrl) } : {}) },
+    };
+
     for (const [id, routes] of Object.entries(HTTP_ROUTES) as [keyof typeof HTTP_ROUTES, readonly RouteSpec[]][]) {
-      const fn = new TicketerFunction(this, id, { entry: HTTP_FUNCTION_ENTRIES[id], table });
+      const fn = new TicketerFunction(this, id, {
+        entry: HTTP_FUNCTION_ENTRIES[id],
+        table,
+        environment: { API_RATE_LIMIT_PER_HOUR: apiRateLimit, ...functionEnvironment[id] },
+      });
       table.grant(fn, ...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS);
       const integration = new HttpLambdaIntegration(`${id}Integration`, fn);
       for (const [method, path] of routes) {
-        this.api.addRoutes({ path, methods: [method], integration });
+        const isPublic = PUBLIC_HTTP_ROUTES.includes(`${method} ${path}`);
+        this.api.addRoutes({ path, methods: [method], integration, ...(isPublic ? { authorizer: new HttpNoneAuthorizer() } : {}) });
+      }
+      if (id === 'HttpAccess') {
+        // Invitations go out through SES v2 SendEmail, from the configured sender's identity only.
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: ['ses:SendEmail'],
+            resources: [`arn:${this.partition}:ses:${this.region}:${this.account}:identity/*`],
+            conditions: { StringEquals: { 'ses:FromAddress': senderAddress(mailFrom) } },
+          }),
+        );
       }
     }
 
@@ -111,6 +199,21 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(15),
     });
     table.grant(this.ticketCommand, ...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS);
+
+    // The flow engine (docs/flow-engine-service.md): Lambda Invoke for runtimes inside AWS, and
+    // the HttpFlows routes; both run sprints whose open_ticket action invokes TicketCommand.
+    this.flowEngine = new TicketerFunction(this, 'FlowEngine', {
+      entry: 'functions/flow-engine.ts',
+      description: 'Flow engine: import flows, start flows, inbound messages (Lambda Invoke, RequestResponse)',
+      table,
+      timeout: Duration.seconds(30),
+    });
+    table.grant(this.flowEngine, ...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS);
+    const httpFlows = this.node.findChild('HttpFlows') as TicketerFunction;
+    for (const runsSprints of [this.flowEngine, httpFlows]) {
+      runsSprints.addEnvironment('TICKET_COMMAND_FUNCTION_NAME', this.ticketCommand.functionName);
+      this.ticketCommand.grantInvoke(runsSprints);
+    }
 
     new TicketEventsPipe(this, 'TicketEventsPipe', {
       table,
@@ -139,8 +242,30 @@ export class StatelessStack extends Stack {
       new SqsEventSource(props.ticketEventsQueue, { batchSize: TICKET_EVENTS_BATCH_SIZE, reportBatchItemFailures: true }),
     );
 
+    // Closed-ticket triggers (docs/triggers.md): a second pipe passes only closes to their own FIFO
+    // queue, whose consumer starts the matching trigger's flow through the flow engine.
+    addClosedTicketPipe(this, 'ClosedTicketPipe', {
+      table,
+      queue: props.closedTicketsQueue,
+      deadLetterQueue: props.pipeDeadLetterQueue,
+    });
+    this.closedTicketConsumer = new TicketerFunction(this, 'ClosedTicketConsumer', {
+      entry: 'functions/closed-ticket-consumer.ts',
+      description: 'Starts the closed-ticket trigger flow of each closed ticket (through FlowEngine)',
+      table,
+      timeout: CLOSED_TICKETS_CONSUMER_TIMEOUT,
+      environment: { FLOW_ENGINE_FUNCTION_NAME: this.flowEngine.functionName },
+    });
+    // Reads triggers, the contact's session (its groups) and the workspace directory; writes nothing itself.
+    table.grant(this.closedTicketConsumer, ...TABLE_READ_ACTIONS);
+    this.flowEngine.grantInvoke(this.closedTicketConsumer);
+    this.closedTicketConsumer.addEventSource(
+      new SqsEventSource(props.closedTicketsQueue, { batchSize: CLOSED_TICKETS_BATCH_SIZE, reportBatchItemFailures: true }),
+    );
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'TicketCommandFunctionName', { value: this.ticketCommand.functionName });
+    new CfnOutput(this, 'FlowEngineFunctionName', { value: this.flowEngine.functionName });
     new CfnOutput(this, 'TicketEventsConsumerFunctionName', { value: this.ticketEventsConsumer.functionName });
   }
 }

@@ -23,6 +23,7 @@ export function addTicketerStacks(app: App): TicketerStacks {
     table: stateful.table,
     ticketEventsQueue: stateful.ticketEventsQueue,
     pipeDeadLetterQueue: stateful.pipeDeadLetterQueue,
+    closedTicketsQueue: stateful.closedTicketsQueue,
   });
   return { stateful, stateless };
 }

@@ -8,6 +8,8 @@ export const ROLES: readonly Role[] = ['administrator', 'editor', 'viewer', 'age
 export interface Workspace {
   uuid: string;
   name: string;
+  /** API requests an hour for this workspace; null = the deployment's default (API_RATE_LIMIT_PER_HOUR). */
+  api_rate_limit: number | null;
   created_on: string;
 }
 
@@ -21,23 +23,18 @@ export interface Member {
   created_on: string;
 }
 
-/** An API token: only the sha256 of its secret is ever stored. */
-export interface ApiToken {
-  hash: string;
-  workspace: string;
-  user: string;
-  name: string;
-  created_on: string;
-}
-
 export const MAX_WORKSPACE_NAME_LENGTH = 128;
 
-export function newWorkspace(name: string, now: string): Workspace {
+export function validateWorkspaceName(name: string): string {
   const trimmed = name.trim();
   if (trimmed === '') throw new ValidationError('name', 'The workspace needs a name.');
   if (trimmed.length > MAX_WORKSPACE_NAME_LENGTH)
     throw new ValidationError('name', `The workspace name is longer than ${MAX_WORKSPACE_NAME_LENGTH} characters.`);
-  return { uuid: newId(), name: trimmed, created_on: now };
+  return trimmed;
+}
+
+export function newWorkspace(name: string, now: string): Workspace {
+  return { uuid: newId(), name: validateWorkspaceName(name), api_rate_limit: null, created_on: now };
 }
 
 /** Emails identify members case-insensitively. */
@@ -45,14 +42,20 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+export function validateEmail(email: string, field = 'email'): string {
+  const normalized = normalizeEmail(email);
+  if (normalized.length > 254 || !/^[^@\s]+@[^@\s]+$/.test(normalized)) throw new ValidationError(field, 'Enter a valid email address.');
+  return normalized;
+}
+
+/** A membership of `user` (the user's global uuid; a new one when absent). */
 export function newMember(
-  input: { workspace: string; email: string; name: string; role: Role },
+  input: { workspace: string; email: string; name: string; role: Role; user?: string },
   now: string,
 ): Member {
-  const email = normalizeEmail(input.email);
-  if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ValidationError('email', 'Enter a valid email address.');
+  const email = validateEmail(input.email);
   if (!ROLES.includes(input.role)) throw new ValidationError('role', `The role must be one of ${ROLES.join(', ')}.`);
-  return { workspace: input.workspace, uuid: newId(), email, name: input.name.trim(), role: input.role, created_on: now };
+  return { workspace: input.workspace, uuid: input.user ?? newId(), email, name: input.name.trim(), role: input.role, created_on: now };
 }
 
 /** A new API token secret: 40 hex characters, like RapidPro's API keys. */
@@ -60,7 +63,7 @@ export function newTokenSecret(): string {
   return randomBytes(20).toString('hex');
 }
 
-/** Tokens are stored and looked up by the sha256 of their secret, never the secret itself. */
+/** Secrets (tokens, invitation secrets) are stored and looked up by their sha256, never the secret itself. */
 export function hashTokenSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }

@@ -10,6 +10,7 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { NotFoundError, UnauthorizedError, ValidationError } from '#domain/errors';
+import { requirePermission } from '#domain/permissions';
 import { errorResult, type ErrorStyle } from './errors';
 import { identitySchema, type Identity } from './identity';
 import { logger } from './logger';
@@ -20,15 +21,26 @@ export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<Identity>;
 
 type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
 
+type IsPublic<S extends RouteSpec> = S['permission'] extends 'public' ? true : false;
+
 export interface ParsedRequest<S extends RouteSpec> {
   params: Parsed<S['params']>;
   query: Parsed<S['query']>;
   headers: Parsed<S['headers']>;
   body: Parsed<S['body']>;
-  identity: Identity;
-  /** Workspace and user as the use cases take them. */
-  actor: { workspace: string; user: string };
+  /** Who calls, as the authorizer resolved the token; null on public routes. */
+  identity: IsPublic<S> extends true ? null : Identity;
+  /** Workspace and user as the use cases take them; null on public routes. */
+  actor: IsPublic<S> extends true ? null : { workspace: string; user: string };
   event: HttpEvent;
+}
+
+export interface HttpHandlerOptions {
+  /**
+   * Lets a request with a token in, or throws (RateLimitedError: 429 with
+   * Retry-After). Runs before anything else the route does.
+   */
+  admit(identity: Identity): Promise<void>;
 }
 
 export type RouteImplementation<S extends RouteSpec> = (request: ParsedRequest<S>) => Promise<HttpResult>;
@@ -40,19 +52,29 @@ export type RouteImplementations<G extends Record<string, RouteSpec>> = {
  * The Lambda handler of one function: a table of the function's routes keyed by
  * `event.routeKey`, wrapped in middy with the Powertools logger context and the
  * error mapping. Every route of `group` must be implemented (checked by the type).
+ * Before a route runs: the caller's identity, the rate limit (`options.admit`),
+ * then the route's permission (403 `permission_denied`); public routes skip all three.
  */
 export function createHttpHandler<G extends Record<string, RouteSpec>>(
   style: ErrorStyle,
   group: G,
   implementations: RouteImplementations<G>,
+  options: HttpHandlerOptions,
 ) {
   const table = new Map<string, (event: HttpEvent) => Promise<HttpResult>>();
   for (const name of Object.keys(group) as (keyof G & string)[]) {
     const spec = group[name]!;
     const implementation = implementations[name];
-    table.set(routeKey(spec), async (event) =>
-      implementation(parseRequest(spec, event, style) as ParsedRequest<G[typeof name]>),
-    );
+    table.set(routeKey(spec), async (event) => {
+      let identity: Identity | null = null;
+      if (spec.permission !== 'public') {
+        identity = readIdentity(event);
+        logger.appendKeys({ workspace: identity.workspace, user: identity.user });
+        await options.admit(identity);
+        requirePermission(identity.role, spec.permission);
+      }
+      return implementation(parseRequest(spec, event, style, identity) as ParsedRequest<G[typeof name]>);
+    });
   }
 
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
@@ -71,16 +93,14 @@ export function createHttpHandler<G extends Record<string, RouteSpec>>(
     });
 }
 
-function parseRequest(spec: RouteSpec, event: HttpEvent, style: ErrorStyle) {
-  const identity = readIdentity(event);
-  logger.appendKeys({ workspace: identity.workspace, user: identity.user });
+function parseRequest(spec: RouteSpec, event: HttpEvent, style: ErrorStyle, identity: Identity | null) {
   return {
     params: spec.params ? parsePathParameters(spec.params, event.pathParameters ?? {}, style) : undefined,
     query: spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query') : undefined,
     headers: spec.headers ? parseOrThrow(spec.headers, event.headers, 'headers') : undefined,
     body: spec.body ? parseOrThrow(spec.body, readJsonBody(event), 'body') : undefined,
     identity,
-    actor: { workspace: identity.workspace, user: identity.user },
+    actor: identity && { workspace: identity.workspace, user: identity.user },
     event,
   };
 }

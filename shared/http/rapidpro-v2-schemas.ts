@@ -25,7 +25,7 @@ export const v2TicketSchema = z
   })
   .meta({ id: 'V2Ticket' });
 
-function listOf<T extends z.ZodType>(item: T, id: string) {
+export function listOf<T extends z.ZodType>(item: T, id: string) {
   return z
     .object({
       next: z.string().nullable().meta({ description: 'Absolute URL of the next page (carries `cursor=`), null on the last' }),
@@ -85,3 +85,19 @@ export const v2ValidationErrorSchema = z
     description: '`{"<field>": ["message"]}`, or `{"non_field_errors": ["message"]}` when no single field is at fault',
   });
 export const v2DetailErrorSchema = z.object({ detail: z.string() }).meta({ id: 'V2DetailError' });
+
+export const v2UserSchema = z
+  .object({
+    uuid: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    first_name: z.string(),
+    last_name: z.string(),
+    role: z.enum(['administrator', 'editor', 'viewer', 'agent']),
+    created_on: timestamp,
+  })
+  .meta({ id: 'V2User' });
+export const v2UserListSchema = listOf(v2UserSchema, 'V2UserList');
+export const v2UsersQuerySchema = z.object({
+  role: z.enum(['administrator', 'editor', 'viewer', 'agent']).optional().meta({ description: 'Only users with this role' }),
+});

@@ -2,7 +2,8 @@
 import type { HttpEvent } from './handler';
 import type { z } from 'zod';
 import type { ticketSchema, topicSchema } from './schemas';
-import type { v2TicketSchema, v2TopicSchema } from './rapidpro-v2-schemas';
+import type { v2TicketSchema, v2TopicSchema, v2UserSchema } from './rapidpro-v2-schemas';
+import type { MemberView } from '#use-cases/index';
 
 type TicketView = z.output<typeof ticketSchema>;
 type TopicView = z.output<typeof topicSchema>;
@@ -36,19 +37,41 @@ export function toV2Topic(topic: TopicView): z.output<typeof v2TopicSchema> {
   };
 }
 
+/** RapidPro users carry first and last name; Ticketer keeps one name, split at its first space. */
+export function toV2User(member: MemberView): z.output<typeof v2UserSchema> {
+  const [first = '', ...rest] = member.name.split(' ');
+  return {
+    uuid: member.uuid,
+    email: member.email,
+    name: member.name,
+    first_name: first,
+    last_name: rest.join(' '),
+    role: member.role,
+    created_on: member.created_on,
+  };
+}
+
 /**
- * The absolute URL of the next page, as RapidPro clients follow it: the
- * request's own URL (scheme and host as the client used them, the stage prefix
- * when the API is not on `$default`) with its query and `cursor` replaced.
+ * The absolute URL of `path` on this API as the client reached it: scheme and
+ * host as the client used them, and the stage prefix when the API is not on
+ * `$default`.
  */
-export function nextPageUrl(event: HttpEvent, cursor: string | null): string | null {
-  if (!cursor) return null;
+export function publicUrl(event: HttpEvent, path: string): URL {
   const headers = event.headers;
   const proto = headers['x-forwarded-proto'] ?? 'https';
   const host = headers['host'] ?? event.requestContext.domainName;
   const stage = event.requestContext.stage;
   const stagePrefix = stage && stage !== '$default' && !event.rawPath.startsWith(`/${stage}/`) ? `/${stage}` : '';
-  const url = new URL(`${proto}://${host}${stagePrefix}${event.rawPath}`);
+  return new URL(`${proto}://${host}${stagePrefix}${path}`);
+}
+
+/**
+ * The absolute URL of the next page, as RapidPro clients follow it: the
+ * request's own URL with its query and `cursor` replaced.
+ */
+export function nextPageUrl(event: HttpEvent, cursor: string | null): string | null {
+  if (!cursor) return null;
+  const url = publicUrl(event, event.rawPath);
   url.search = new URLSearchParams(event.rawQueryString).toString();
   url.searchParams.set('cursor', cursor);
   return url.toString();

@@ -2,6 +2,7 @@
 // description validates requests at run time (handler.ts) and becomes the
 // OpenAPI document (openapi.ts), so the two cannot disagree.
 import type { z } from 'zod';
+import type { Permission } from '#domain/permissions';
 
 export interface RouteResponse {
   description: string;
@@ -9,9 +10,16 @@ export interface RouteResponse {
 }
 
 export interface RouteSpec {
-  method: 'get' | 'post' | 'put' | 'patch';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** API Gateway and OpenAPI spelling, e.g. `/tickets/{ticket}/close`. */
   path: string;
+  /**
+   * What the caller's role must be allowed (shared/domain/permissions.ts),
+   * checked by the handler pipeline before the route runs; `public`: no token
+   * (signing in, accepting an invitation), and the CDK stack attaches no
+   * authorizer to the route.
+   */
+  permission: Permission | 'public';
   summary: string;
   description?: string;
   tags: string[];

@@ -8,7 +8,7 @@ export const NOTE_MAX_LENGTH = 10_000;
 export const TOPIC_NAME_MAX_LENGTH = 64;
 export const PAGE_MAX_LIMIT = 250;
 
-const timestamp = z.string().meta({ description: 'ISO-8601 UTC, 6 fractional digits', example: '2026-11-24T10:00:00.123000Z' });
+export const timestamp = z.string().meta({ description: 'ISO-8601 UTC, 6 fractional digits', example: '2026-11-24T10:00:00.123000Z' });
 export const note = z.string().trim().min(1).max(NOTE_MAX_LENGTH);
 export const topicName = z.string().trim().min(1).max(TOPIC_NAME_MAX_LENGTH);
 

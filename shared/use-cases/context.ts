@@ -1,15 +1,24 @@
 import { NotFoundError } from '#domain/errors';
 import { formatTimestamp } from '#domain/time';
-import type { Repositories, WorkspaceDirectory } from './ports';
+import type { MailSender, Repositories, WorkspaceDirectory } from './ports';
 
 /** Who calls a use case: a workspace and a user, or `user: null` for a flow runtime or the system. */
 export type Actor = { workspace: string; user: string | null };
 
-export type UseCaseDeps = Repositories & { clock?: () => Date };
+export type UseCaseDeps = Repositories & {
+  clock?: () => Date;
+  /** Sends invitations; without it inviting fails (the local seed and most tests never invite). */
+  mail?: MailSender;
+  /** The page that accepts invitations (the agent UI); the link in the mail is this URL with `?secret=<secret>`. Default: the API's accept route. */
+  invitationAcceptUrl?: string;
+};
 
 /** What every use-case module is built from. */
 export interface UseCaseContext {
   repos: Repositories;
+  deps: UseCaseDeps;
+  /** The current time as a Date (for expiries and rate-limit windows). */
+  clock(): Date;
   now(): string;
   directory(workspace: string, options?: { consistent?: boolean }): Promise<WorkspaceDirectory>;
 }
@@ -18,6 +27,8 @@ export function createUseCaseContext(deps: UseCaseDeps): UseCaseContext {
   const clock = deps.clock ?? (() => new Date());
   return {
     repos: deps,
+    deps,
+    clock,
     now: () => formatTimestamp(clock()),
     async directory(workspace, options) {
       const directory = await deps.workspaces.loadDirectory(workspace, options);

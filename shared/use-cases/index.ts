@@ -3,12 +3,15 @@
 import { createAccessUseCases } from './access';
 import { createContactUseCases } from './contacts';
 import { createUseCaseContext, type UseCaseDeps } from './context';
+import { createInvitationUseCases } from './invitations';
 import { createTicketUseCases } from './tickets';
 import { createTopicUseCases } from './topics';
 
 export type { Actor } from './context';
 export type { Folder, OpenTicketRequest, OpenTicketResponse } from './tickets';
 export type * from './views';
+export type { ApiTokenView, ResolvedToken, SessionView, WorkspaceView } from './access';
+export type { InvitationView } from './invitations';
 
 export function createUseCases(deps: UseCaseDeps) {
   const context = createUseCaseContext(deps);
@@ -17,6 +20,7 @@ export function createUseCases(deps: UseCaseDeps) {
     ...createTopicUseCases(context),
     ...createContactUseCases(context),
     ...createAccessUseCases(context),
+    ...createInvitationUseCases(context),
   };
 }
 

@@ -3,7 +3,9 @@
 import type { Contact } from '#domain/contact';
 import type { Ticket, TicketEvent, TicketStatus } from '#domain/ticket';
 import type { Topic } from '#domain/topic';
-import type { ApiToken, Member, Workspace } from '#domain/workspace';
+import type { Invitation, StoredToken, User } from '#domain/people';
+import type { FixedWindow } from '#domain/rate-limit';
+import type { Member, Role, Workspace } from '#domain/workspace';
 
 /** A conditional write lost a race (the item changed since it was read): re-read and try again. */
 export class StaleWriteError extends Error {
@@ -21,11 +23,73 @@ export interface WorkspaceRepository {
   /** The workspace with its system topic. */
   create(workspace: Workspace, systemTopic: Topic): Promise<void>;
   loadDirectory(workspace: string, options?: { consistent?: boolean }): Promise<WorkspaceDirectory | null>;
-  /** ConflictError('member_exists') when the email is already a member; NotFoundError('workspace_not_found'). */
-  addMember(member: Member): Promise<void>;
+  getWorkspace(workspace: string): Promise<Workspace | null>;
+  /** Stores name and API rate limit (NotFoundError workspace_not_found). */
+  updateSettings(workspace: Workspace): Promise<void>;
   getMember(workspace: string, user: string): Promise<Member | null>;
-  putApiToken(token: ApiToken): Promise<void>;
-  findApiToken(hash: string): Promise<ApiToken | null>;
+}
+
+/** How a membership write treats the user's global identity. */
+export type UserWrite =
+  /** A user seen for the first time (its email guard makes a concurrent creation lose: StaleWriteError). */
+  | { kind: 'create'; user: User }
+  /** A known user without a password choosing one (StaleWriteError if one was set meanwhile). */
+  | { kind: 'set_password'; user: User }
+  /** A known user, left as is. */
+  | { kind: 'existing'; user: User };
+
+export interface PeopleRepository {
+  getUser(user: string): Promise<User | null>;
+  findUserByEmail(email: string, options?: { consistent?: boolean }): Promise<User | null>;
+  /** The workspaces the user is a member of. */
+  listMemberships(user: string): Promise<string[]>;
+  /**
+   * One transaction: the member (unique email per workspace: ConflictError
+   * member_exists), the user, the administrators counter, and for an accepted
+   * invitation its removal and the new session. NotFoundError workspace_not_found;
+   * StaleWriteError when the user or invitation changed meanwhile.
+   */
+  addMember(write: { member: Member; user: UserWrite; acceptedInvitation?: Invitation; session?: StoredToken }): Promise<void>;
+  /** Conditioned on the role read; demoting the last administrator is ConflictError last_administrator. */
+  changeRole(member: Member, role: Role): Promise<void>;
+  /** Removing the last administrator is ConflictError last_administrator; StaleWriteError when the role changed meanwhile. */
+  removeMember(member: Member): Promise<void>;
+  /** A pending invitation of this email in the workspace, expired or not (TTL deletes lag). */
+  findInvitation(workspace: string, email: string): Promise<Invitation | null>;
+  findInvitationBySecretHash(hash: string): Promise<Invitation | null>;
+  listInvitations(workspace: string): Promise<Invitation[]>;
+  /** Stores a new invitation, replacing an expired one of the same email; ConflictError invitation_exists when a live one exists. */
+  putInvitation(invitation: Invitation, now: string): Promise<void>;
+  deleteInvitation(invitation: Invitation): Promise<void>;
+}
+
+export interface TokenRepository {
+  /** An API token (listed under its user) or a session. */
+  put(token: StoredToken): Promise<void>;
+  findByHash(hash: string): Promise<StoredToken | null>;
+  /** The API tokens a user holds in a workspace, oldest first. */
+  listApiTokens(workspace: string, user: string): Promise<StoredToken[]>;
+  getApiToken(workspace: string, user: string, token: string): Promise<StoredToken | null>;
+  delete(token: StoredToken): Promise<void>;
+}
+
+/** What a fixed-window rate limit counts. */
+export type RateLimitSubject = { kind: 'sign_in'; emailHash: string } | { kind: 'api'; workspace: string };
+
+export interface RateLimitCounter {
+  /** Counts one hit in the window unless its count already reached `limit`; false = refused (nothing counted). */
+  take(subject: RateLimitSubject, window: FixedWindow, limit: number): Promise<boolean>;
+}
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends mail (Amazon SES in AWS; the local stack answers SES's API with a file outbox). */
+export interface MailSender {
+  send(message: MailMessage): Promise<void>;
 }
 
 export interface ContactRepository {
@@ -103,6 +167,9 @@ export interface CountsReader {
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
+  people: PeopleRepository;
+  tokens: TokenRepository;
+  rateLimits: RateLimitCounter;
   contacts: ContactRepository;
   topics: TopicRepository;
   tickets: TicketRepository;

@@ -1,6 +1,7 @@
 // Keeps the folder counts from the ticket changes the table stream reports
 // (delivered through the pipe and the FIFO queue, see docs/architecture.md).
 import { countDeltas, type TicketCountImage } from '#domain/folder-counts';
+import { processInGroupOrder, type BatchFailure } from './fifo-batch';
 
 /** One stored change of a ticket, as a stream record reports it. */
 export interface TicketChange {
@@ -28,10 +29,7 @@ export interface ChangeMessage {
   readChange(): TicketChange | null;
 }
 
-export interface BatchFailure {
-  id: string;
-  error: unknown;
-}
+export type { BatchFailure } from './fifo-batch';
 
 export function createTicketCounts({ counts }: { counts: CountsStore }) {
   async function applyChange(change: TicketChange): Promise<ChangeOutcome> {
@@ -40,34 +38,12 @@ export function createTicketCounts({ counts }: { counts: CountsStore }) {
     return counts.applyDeltas({ workspace: change.workspace, eventId: change.eventId, deltas });
   }
 
-  /**
-   * Applies a batch of queued changes and returns the messages to retry.
-   * A ticket's changes are applied in queue order; once one fails, its later
-   * ones are not attempted but returned as failed too, so that the queue
-   * redelivers them in order (FIFO). Other tickets are not held back.
-   */
+  /** Applies a batch of queued changes in ticket order (processInGroupOrder) and returns the messages to retry. */
   async function applyBatch(messages: readonly ChangeMessage[]): Promise<{ failures: BatchFailure[] }> {
-    const groups = new Map<string, ChangeMessage[]>();
-    for (const message of messages) groups.set(message.group, [...(groups.get(message.group) ?? []), message]);
-
-    const failures: BatchFailure[] = [];
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        for (const [index, message] of group.entries()) {
-          try {
-            const change = message.readChange();
-            if (change) await applyChange(change);
-          } catch (error) {
-            failures.push({ id: message.id, error });
-            for (const later of group.slice(index + 1)) failures.push({ id: later.id, error: new Error(`held back behind ${message.id}`) });
-            return;
-          }
-        }
-      }),
-    );
-    const order = new Map(messages.map((message, index) => [message.id, index]));
-    failures.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    return { failures };
+    return processInGroupOrder(messages, async (message) => {
+      const change = message.readChange();
+      if (change) await applyChange(change);
+    });
   }
 
   return { applyChange, applyBatch };

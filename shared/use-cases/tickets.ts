@@ -3,6 +3,7 @@
 // ticket list.
 import { upsertContact, validateContactInput, type ContactInput } from '#domain/contact';
 import { NotFoundError, ValidationError } from '#domain/errors';
+import { mayBeAssigned } from '#domain/permissions';
 import { countKey } from '#domain/folder-counts';
 import * as tickets from '#domain/ticket';
 import { findTopicByName, newTopic, validateTopicName, type Topic } from '#domain/topic';
@@ -71,13 +72,14 @@ export function createTicketUseCases(context: UseCaseContext) {
     return { topic: newTopic(directory.workspace.uuid, choice.name, directory.topics, now, 'topic.name'), isNew: true };
   }
 
+  /** The member to assign, or undefined when there is none who may work tickets (unknown, or a viewer). */
   function resolveAssignee(directory: WorkspaceDirectory, choice: AssigneeChoice): string | null | undefined {
     if (choice === null) return null;
     const member =
       'uuid' in choice
         ? directory.members.find((candidate) => candidate.uuid === choice.uuid)
         : directory.members.find((candidate) => candidate.email === normalizeEmail(choice.email));
-    return member?.uuid; // undefined: no such member
+    return member && mayBeAssigned(member.role) ? member.uuid : undefined;
   }
 
   /** Answers a refused open, recording the refusal under the idempotency key so a retry gets the same answer. */
@@ -155,7 +157,7 @@ export function createTicketUseCases(context: UseCaseContext) {
         const response: OpenTicketResponse = {
           ticket: views.ticket(opened.ticket),
           events: opened.events.map((event) => views.event(event)),
-          error: assignee === undefined ? { code: 'unknown_assignee', message: 'The assignee is not a member of the workspace; the ticket was opened unassigned.' } : null,
+          error: assignee === undefined ? { code: 'unknown_assignee', message: 'The assignee is not a member of the workspace who may work tickets; the ticket was opened unassigned.' } : null,
         };
         const outcome = await repos.tickets.open({
           ticket: opened.ticket,
@@ -173,8 +175,12 @@ export function createTicketUseCases(context: UseCaseContext) {
     async assignTicket({ actor, ticket, assignee, note }: { actor: Actor; ticket: string; assignee: string | null; note?: string }) {
       tickets.normalizeNote(note, false);
       return command('assign', actor, ticket, (current, directory, at) => {
-        if (assignee !== null && !directory.members.some((member) => member.uuid === assignee))
-          throw new ValidationError('assignee', 'The assignee is not a member of the workspace.', 'unknown_assignee');
+        if (assignee !== null) {
+          const member = directory.members.find((candidate) => candidate.uuid === assignee);
+          if (!member) throw new ValidationError('assignee', 'The assignee is not a member of the workspace.', 'unknown_assignee');
+          if (!mayBeAssigned(member.role))
+            throw new ValidationError('assignee', `The assignee is a ${member.role}, and a ${member.role} may not work tickets.`, 'assignee_cannot_work_tickets');
+        }
         return tickets.assignTicket(current, assignee, note, at);
       });
     },

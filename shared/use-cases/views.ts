@@ -8,7 +8,7 @@ import type { Member, Role } from '#domain/workspace';
 import type { WorkspaceDirectory } from './ports';
 
 export type UserRef = { uuid: string; email: string; name: string };
-export type MemberView = UserRef & { role: Role };
+export type MemberView = UserRef & { role: Role; created_on: string };
 export type TopicRef = { uuid: string; name: string };
 
 export type TicketView = {
@@ -131,5 +131,5 @@ export function contactView(contact: Contact): ContactView {
 }
 
 export function memberView(member: Member): MemberView {
-  return { uuid: member.uuid, email: member.email, name: member.name, role: member.role };
+  return { uuid: member.uuid, email: member.email, name: member.name, role: member.role, created_on: member.created_on };
 }

@@ -70,10 +70,11 @@ describe('the stateful stack', () => {
 
   describe('the ticket events queues', () => {
     it('is a FIFO queue deduplicating by the id the pipe sets, with a FIFO dead-letter queue after 5 receives', () => {
-      const dlq = onlyResource(synth.stateful, 'AWS::SQS::Queue', {
-        FifoQueue: true,
-        RedrivePolicy: Match.absent(),
-      });
+      // The closed-tickets queues have the same shape: test/infra/closed-ticket-triggers.test.ts.
+      const queue = onlyResource(synth.stateful, 'AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TicketEvents'), 'Arn'] } } });
+      const dlq = { id: queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string };
+      expect(synth.stateful.toJSON().Resources[dlq.id].Properties).toMatchObject({ FifoQueue: true });
+      expect(synth.stateful.toJSON().Resources[dlq.id].Properties.RedrivePolicy).toBeUndefined();
       synth.stateful.hasResourceProperties('AWS::SQS::Queue', {
         FifoQueue: true,
         ContentBasedDeduplication: false,
@@ -82,7 +83,7 @@ describe('the stateful stack', () => {
     });
 
     it('keeps a message invisible for at least 6 × the consumer timeout', () => {
-      const queue = onlyResource(synth.stateful, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+      const queue = onlyResource(synth.stateful, 'AWS::SQS::Queue', { RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TicketEvents'), 'Arn'] } } });
       const consumer = onlyResource(synth.stateless, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('counts') });
       expect(consumer.Properties.Timeout).toBe(TICKET_EVENTS_CONSUMER_TIMEOUT.toSeconds());
       expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * consumer.Properties.Timeout);
@@ -95,7 +96,7 @@ describe('the stateful stack', () => {
 
     it('refuses unencrypted transport on every queue', () => {
       const policies = Object.values(synth.stateful.findResources('AWS::SQS::QueuePolicy'));
-      expect(policies).toHaveLength(3);
+      expect(policies).toHaveLength(5);
       for (const policy of policies) {
         expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
           expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),

@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onlyResource, synthTicketer } from './synth';
 
@@ -34,10 +35,10 @@ const actionsOf = (statement: any): string[] => [statement.Action].flat();
 /** A value imported from the stateful stack, by a fragment of its export name. */
 const importOf = (exportNameFragment: string) => ({ 'Fn::ImportValue': expect.stringMatching(`^TicketerStateful:.*${exportNameFragment}`) });
 
-const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'TicketCommand', 'TicketEventsConsumer'];
+const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer'];
 
 describe('the functions', () => {
-  it('are the seven of the catalog in docs/architecture.md', () => {
+  it('are the twelve of the catalog in docs/architecture.md', () => {
     expect(resources('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
     for (const name of FUNCTIONS) expect(functionId(name)).toMatch(new RegExp(`^${name}`));
   });
@@ -80,8 +81,36 @@ const ROUTES: Record<string, string[]> = {
   ],
   HttpTopics: ['GET /topics', 'POST /topics', 'PATCH /topics/{topic}'],
   HttpContacts: ['GET /contacts/{contact}', 'PUT /contacts/{contact}'],
-  HttpRapidProV2: ['GET /api/v2/tickets.json', 'POST /api/v2/ticket_actions.json', 'GET /api/v2/topics.json', 'POST /api/v2/topics.json'],
+  HttpRapidProV2: ['GET /api/v2/tickets.json', 'POST /api/v2/ticket_actions.json', 'GET /api/v2/topics.json', 'POST /api/v2/topics.json', 'GET /api/v2/users.json'],
+  HttpAccess: [
+    'POST /sign-in',
+    'POST /sign-out',
+    'POST /invitations/accept',
+    'GET /me',
+    'GET /members',
+    'PATCH /members/{user}',
+    'DELETE /members/{user}',
+    'GET /invitations',
+    'POST /invitations',
+    'DELETE /invitations/{invitation}',
+    'GET /tokens',
+    'POST /tokens',
+    'DELETE /tokens/{token}',
+    'GET /workspace',
+    'PATCH /workspace',
+  ],
+  HttpFlows: [
+    'GET /flows',
+    'POST /flows',
+    'POST /flows/{flow}/start',
+    'GET /contacts/{contact}/messages',
+    'POST /contacts/{contact}/messages',
+    'GET /api/v2/messages.json',
+  ],
+  HttpTriggers: ['GET /triggers', 'POST /triggers', 'PUT /triggers/{trigger}', 'DELETE /triggers/{trigger}'],
 };
+/** Where people without a token yet sign in or accept an invitation. */
+const PUBLIC_ROUTES = ['POST /sign-in', 'POST /invitations/accept'];
 
 describe('the HTTP API', () => {
   it('has a Lambda authorizer with simple responses, the Authorization header as identity and a 30 s cache', () => {
@@ -96,7 +125,7 @@ describe('the HTTP API', () => {
     expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(functionId('HttpAuthorizer'));
   });
 
-  it('has exactly the routes of the catalog, each sent to its function with payload format 2.0 and behind the authorizer', () => {
+  it('has exactly the routes of the catalog, each sent to its function with payload format 2.0 and behind the authorizer but the public two', () => {
     const authorizerId = onlyResource(synth.stateless, 'AWS::ApiGatewayV2::Authorizer').id;
     const integrations = Object.fromEntries(resources('AWS::ApiGatewayV2::Integration'));
     const routes = resources('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
@@ -104,8 +133,13 @@ describe('the HTTP API', () => {
     for (const [fn, keys] of Object.entries(ROUTES)) {
       for (const key of keys) {
         const route = routes.find((candidate) => candidate.RouteKey === key)!;
-        expect(route.AuthorizationType, key).toBe('CUSTOM');
-        expect(route.AuthorizerId, key).toEqual({ Ref: authorizerId });
+        if (PUBLIC_ROUTES.includes(key)) {
+          expect(route.AuthorizationType, key).toBe('NONE');
+          expect(route.AuthorizerId, key).toBeUndefined();
+        } else {
+          expect(route.AuthorizationType, key).toBe('CUSTOM');
+          expect(route.AuthorizerId, key).toEqual({ Ref: authorizerId });
+        }
         const integrationId = route.Target['Fn::Join'][1][1].Ref;
         const integration = integrations[integrationId]!.Properties;
         expect(integration.IntegrationType).toBe('AWS_PROXY');
@@ -123,7 +157,8 @@ describe('the HTTP API', () => {
 });
 
 describe('the pipe from the table stream to the ticket events queue', () => {
-  const pipe = () => onlyResource(synth.stateless, 'AWS::Pipes::Pipe').Properties;
+  // The closed-ticket pipe reads the same stream (test/infra/closed-ticket-triggers.test.ts).
+  const pipe = () => onlyResource(synth.stateless, 'AWS::Pipes::Pipe', { Target: { 'Fn::ImportValue': Match.stringLikeRegexp('TicketEventsQueue') } }).Properties;
 
   it('reads the table stream from LATEST, in batches, with finite retries and record age, bisecting failed batches', () => {
     expect(pipe().Source).toEqual(importOf('TableCD117FA1StreamArn'));
@@ -183,7 +218,9 @@ describe('the pipe from the table stream to the ticket events queue', () => {
 
 describe('the ticket events consumer', () => {
   it('takes batches of 10 from the ticket events queue and reports failed items one by one', () => {
-    const mapping = onlyResource(synth.stateless, 'AWS::Lambda::EventSourceMapping').Properties;
+    const mapping = onlyResource(synth.stateless, 'AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('TicketEventsQueue') },
+    }).Properties;
     expect(mapping).toMatchObject({
       EventSourceArn: importOf('TicketEventsQueue'),
       FunctionName: { Ref: functionId('TicketEventsConsumer') },
@@ -217,10 +254,43 @@ describe('the other functions’ permissions', () => {
     expect([...actions].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
   });
 
-  it.each(['HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'TicketCommand'])(
-    '%s may read and write the table (transactions) and nothing beyond it',
+  it('HttpAccess may also send mail through SES, from the configured sender only', () => {
+    const statements = statementsOfRole(roleOfFunction('HttpAccess'));
+    const mail = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('ses:')));
+    expect(mail).toHaveLength(1);
+    expect(actionsOf(mail[0])).toEqual(['ses:SendEmail']);
+    expect(mail[0].Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@ticketer.invalid' } });
+    const fn = synth.stateless.toJSON().Resources[functionId('HttpAccess')];
+    expect(fn.Properties.Environment.Variables).toMatchObject({ MAIL_FROM: 'Ticketer <no-reply@ticketer.invalid>', API_RATE_LIMIT_PER_HOUR: '3600' });
+    // Without context, invitation links lead to the API's own accept route (derived from the request, not from the template).
+    expect(fn.Properties.Environment.Variables.INVITATION_ACCEPT_URL).toBeUndefined();
+  });
+
+  it.each(['HttpFlows', 'FlowEngine'])('%s may use the table and invoke TicketCommand (named in its environment), nothing else', (name) => {
+    const statements = statementsOfRole(roleOfFunction(name));
+    const invoke = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('lambda:')));
+    expect(invoke).toHaveLength(1);
+    expect(actionsOf(invoke[0])).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(invoke[0].Resource)).toContain(functionId('TicketCommand'));
+    expect(JSON.stringify(invoke[0].Resource)).not.toMatch(/"\*"/);
+    const tableActions = statements.filter((statement) => !invoke.includes(statement)).flatMap(actionsOf);
+    expect([...tableActions].sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    const fn = synth.stateless.toJSON().Resources[functionId(name)];
+    expect(fn.Properties.Environment.Variables.TICKET_COMMAND_FUNCTION_NAME).toEqual({ Ref: functionId('TicketCommand') });
+  });
+
+  it.each(['HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'TicketCommand'])(
+    '%s may read and write the table (transactions) and nothing beyond it (but mail, for HttpAccess)',
     (name) => {
-      const statements = statementsOfRole(roleOfFunction(name));
+      const statements = statementsOfRole(roleOfFunction(name)).filter((statement) => !actionsOf(statement).includes('ses:SendEmail'));
       const actions = statements.flatMap(actionsOf);
       expect([...actions].sort()).toEqual([
         'dynamodb:BatchGetItem',

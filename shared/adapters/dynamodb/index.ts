@@ -3,8 +3,11 @@ import type { Repositories } from '#use-cases/ports';
 import { createContactRepository } from './contact-repository';
 import { createCountsRepository } from './counts-repository';
 import { createIdempotencyRepository } from './idempotency-repository';
+import { createPeopleRepository } from './people-repository';
+import { createRateLimitCounter } from './rate-limit-counter';
 import { createTableClient, type TableOptions } from './table-client';
 import { createTicketRepository } from './ticket-repository';
+import { createTokenRepository } from './token-repository';
 import { createTopicRepository } from './topic-repository';
 import { createWorkspaceRepository } from './workspace-repository';
 
@@ -14,6 +17,9 @@ export function createDynamoDbRepositories(options: TableOptions): Repositories 
   const table = createTableClient(options);
   return {
     workspaces: createWorkspaceRepository(table),
+    people: createPeopleRepository(table),
+    tokens: createTokenRepository(table),
+    rateLimits: createRateLimitCounter(table),
     contacts: createContactRepository(table),
     topics: createTopicRepository(table),
     tickets: createTicketRepository(table),

@@ -15,6 +15,15 @@ export const ITEM_TYPE = {
   member: 'member',
   memberEmail: 'member_email',
   apiToken: 'api_token',
+  apiTokenRef: 'api_token_ref',
+  session: 'session',
+  user: 'user',
+  userEmail: 'user_email',
+  membership: 'membership',
+  adminCounter: 'admin_counter',
+  invitation: 'invitation',
+  invitationSecret: 'invitation_secret',
+  rateCounter: 'rate_counter',
   contact: 'contact',
   topic: 'topic',
   topicName: 'topic_name',
@@ -24,6 +33,12 @@ export const ITEM_TYPE = {
   idempotency: 'idempotency',
   count: 'count',
   appliedEvent: 'applied_event',
+  flow: 'flow',
+  flowAssets: 'flow_assets',
+  flowSession: 'flow_session',
+  message: 'msg',
+  trigger: 'trigger',
+  triggerSet: 'trigger_set',
 } as const;
 
 /** Sort-key prefixes of the items stored in a workspace's own partition. */
@@ -39,10 +54,39 @@ export const workspaceKeys = {
   member: (workspace: string, user: string): TableKey => ({ pk: workspacePk(workspace), sk: `${WORKSPACE_SK_PREFIX.member}${user}` }),
   /** Guard item making member emails unique per workspace (`email` already lowercased). */
   memberEmail: (workspace: string, email: string): TableKey => ({ pk: workspacePk(workspace), sk: `${WORKSPACE_SK_PREFIX.memberEmail}${email}` }),
+  /** Counter of the workspace's administrators: demoting or removing the last one fails its condition. */
+  adminCounter: (workspace: string): TableKey => ({ pk: workspacePk(workspace), sk: 'ADMINS' }),
 };
 
-export const apiTokenKeys = {
+/** Users are global (one per email); their partition also lists the workspaces they belong to. */
+export const userKeys = {
+  partition: (user: string) => `USER#${user}`,
+  user: (user: string): TableKey => ({ pk: `USER#${user}`, sk: 'USER' }),
+  membership: (user: string, workspace: string): TableKey => ({ pk: `USER#${user}`, sk: `MEMBERSHIP#${workspace}` }),
+  /** Guard item making emails unique across users, and the way from an email to its user (`email` already lowercased). */
+  email: (email: string): TableKey => ({ pk: `USEREMAIL#${email}`, sk: 'USEREMAIL' }),
+};
+
+export const invitationKeys = {
+  /** A workspace's pending invitations, one per email. */
+  partition: (workspace: string) => `${workspacePk(workspace)}#INVITATIONS`,
+  invitation: (workspace: string, email: string): TableKey => ({ pk: `${workspacePk(workspace)}#INVITATIONS`, sk: `INVITATION#${email}` }),
+  /** The way from an invitation secret (its sha256) to the invitation. */
+  secret: (sha256Hex: string): TableKey => ({ pk: `INVITE#${sha256Hex}`, sk: 'INVITE' }),
+};
+
+/** API tokens and sessions, found by the sha256 of the secret a request carries. */
+export const tokenKeys = {
   token: (sha256Hex: string): TableKey => ({ pk: `TOKEN#${sha256Hex}`, sk: 'TOKEN' }),
+  /** A user's API tokens in a workspace, for listing and revoking by id. */
+  userTokens: (workspace: string, user: string) => `${workspacePk(workspace)}#USER#${user}#TOKENS`,
+  userToken: (workspace: string, user: string, token: string): TableKey => ({ pk: tokenKeys.userTokens(workspace, user), sk: `TOKEN#${token}` }),
+};
+
+/** Fixed-window rate-limit counters, one item per subject and window (deleted by TTL after the window). */
+export const rateLimitKeys = {
+  signIn: (emailHash: string, windowStart: number): TableKey => ({ pk: `RATE#SIGNIN#${emailHash}`, sk: `WINDOW#${windowStart}` }),
+  api: (workspace: string, windowStart: number): TableKey => ({ pk: `${workspacePk(workspace)}#RATE#API`, sk: `WINDOW#${windowStart}` }),
 };
 
 export const contactKeys = {
@@ -122,6 +166,37 @@ export const appliedEventKeys = {
   record: (workspace: string, eventId: string): TableKey => ({ pk: `${workspacePk(workspace)}#APPLIED#${eventId}`, sk: 'APPLIED' }),
 };
 
+/**
+ * The flow engine's items: definitions and their shared assets in one
+ * partition per workspace; a contact's flow session and messages beside the
+ * contact item, in the contact's partition.
+ */
+export const flowKeys = {
+  partition: (workspace: string) => `${workspacePk(workspace)}#FLOWS`,
+  flow: (workspace: string, flow: string): TableKey => ({ pk: `${workspacePk(workspace)}#FLOWS`, sk: `FLOW#${flow}` }),
+  /** Fields and groups of every export imported into the workspace. */
+  assets: (workspace: string): TableKey => ({ pk: `${workspacePk(workspace)}#FLOWS`, sk: 'ASSETS' }),
+  /** The contact's current session (at most one waits). */
+  session: (workspace: string, contact: string): TableKey => ({ pk: contactKeys.contact(workspace, contact).pk, sk: 'FLOWSESSION' }),
+  /** Messages in and out sort by creation time (then uuid), so newest first is a backwards Query. */
+  message: (workspace: string, contact: string, createdOn: string, uuid: string): TableKey => ({
+    pk: contactKeys.contact(workspace, contact).pk,
+    sk: `${FLOW_SK_PREFIX.message}${createdOn}#${uuid}`,
+  }),
+};
+export const FLOW_SK_PREFIX = { flow: 'FLOW#', message: 'MSG#' } as const;
+
 /** Index names, as the table declares them. */
 export const INDEX = { gsi1: 'gsi1', gsi2: 'gsi2', gsi3: 'gsi3', gsi4: 'gsi4', gsi5: 'gsi5' } as const;
 export type IndexName = keyof typeof INDEX;
+
+/**
+ * Closed-ticket triggers: one partition per workspace holding each trigger and
+ * the set's version item, so a close reads them all with one Query and every
+ * change is conditioned on the version the change was decided on.
+ */
+export const triggerKeys = {
+  partition: (workspace: string) => `${workspacePk(workspace)}#TRIGGERS`,
+  trigger: (workspace: string, trigger: string): TableKey => ({ pk: `${workspacePk(workspace)}#TRIGGERS`, sk: `TRIGGER#${trigger}` }),
+  set: (workspace: string): TableKey => ({ pk: `${workspacePk(workspace)}#TRIGGERS`, sk: 'SET' }),
+};

@@ -10,8 +10,10 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type QueryCommandInput,
   type TransactWriteCommandInput,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { backoffDelayMs, sleep } from '#domain/backoff';
 import type { TableKey } from './keys';
@@ -20,7 +22,7 @@ export type Item = Record<string, unknown>;
 
 export interface ConsumedCapacityReport {
   /** The DynamoDB operation, e.g. `TransactWriteItems`. */
-  command: 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'TransactWriteItems';
+  command: 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'TransactWriteItems';
   /** What the repository was doing, e.g. `ticket.update`. */
   label: string;
   readUnits: number;
@@ -82,7 +84,7 @@ export function createTableClient(options: TableOptions) {
   function report(command: ConsumedCapacityReport['command'], label: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) {
     if (!options.onConsumedCapacity || consumed === undefined) return;
     const units = (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
-    const isWrite = command === 'PutItem' || command === 'TransactWriteItems';
+    const isWrite = command === 'PutItem' || command === 'UpdateItem' || command === 'TransactWriteItems';
     options.onConsumedCapacity({ command, label, readUnits: isWrite ? 0 : units, writeUnits: isWrite ? units : 0 });
   }
 
@@ -140,6 +142,18 @@ export function createTableClient(options: TableOptions) {
           new PutCommand({ TableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnConsumedCapacity: 'TOTAL' }),
         );
         report('PutItem', label, out.ConsumedCapacity);
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
+    /** A single UpdateItem; returns false when its condition failed. */
+    async updateIfAllowed(label: string, input: Omit<UpdateCommandInput, 'TableName' | 'ReturnConsumedCapacity'>): Promise<boolean> {
+      try {
+        const out = await client.send(new UpdateCommand({ ...input, TableName, ReturnConsumedCapacity: 'TOTAL' }));
+        report('UpdateItem', label, out.ConsumedCapacity);
         return true;
       } catch (error) {
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;

@@ -1,9 +1,9 @@
-import { ConflictError, NotFoundError } from '#domain/errors';
+import { NotFoundError } from '#domain/errors';
 import { compareTopics, type Topic } from '#domain/topic';
-import type { ApiToken, Member, Workspace } from '#domain/workspace';
+import type { Workspace } from '#domain/workspace';
 import type { WorkspaceDirectory, WorkspaceRepository } from '#use-cases/ports';
-import { apiTokenItem, memberItem, toApiToken, toMember, toTopic, toWorkspace, workspaceItem } from './items';
-import { apiTokenKeys, ITEM_TYPE, workspaceKeys } from './keys';
+import { toMember, toTopic, toWorkspace, workspaceItem } from './items';
+import { ITEM_TYPE, workspaceKeys } from './keys';
 import { TransactionRefused, type TableClient } from './table-client';
 import { topicCreationWrites } from './topic-repository';
 
@@ -37,25 +37,33 @@ export function createWorkspaceRepository(table: TableClient): WorkspaceReposito
       };
     },
 
-    async addMember(member: Member) {
+    async getWorkspace(workspace: string) {
+      const item = await table.get('workspace.get', workspaceKeys.workspace(workspace));
+      return item ? toWorkspace(item) : null;
+    },
+
+    async updateSettings(workspace: Workspace) {
       try {
-        await table.transactWrite('member.add', [
-          { label: 'workspace', write: { ConditionCheck: { Key: workspaceKeys.workspace(member.workspace), ConditionExpression: 'attribute_exists(pk)' } } },
-          { label: 'member', write: { Put: { Item: memberItem(member), ConditionExpression: NOT_EXISTS } } },
+        await table.transactWrite('workspace.update_settings', [
           {
-            label: 'member_email',
+            label: 'workspace',
             write: {
-              Put: {
-                Item: { ...workspaceKeys.memberEmail(member.workspace, member.email), type: ITEM_TYPE.memberEmail, user: member.uuid },
-                ConditionExpression: NOT_EXISTS,
+              Update: {
+                Key: workspaceKeys.workspace(workspace.uuid),
+                ConditionExpression: 'attribute_exists(pk)',
+                ...(workspace.api_rate_limit === null
+                  ? { UpdateExpression: 'SET #name = :name REMOVE api_rate_limit', ExpressionAttributeValues: { ':name': workspace.name } }
+                  : {
+                      UpdateExpression: 'SET #name = :name, api_rate_limit = :limit',
+                      ExpressionAttributeValues: { ':name': workspace.name, ':limit': workspace.api_rate_limit },
+                    }),
+                ExpressionAttributeNames: { '#name': 'name' },
               },
             },
           },
         ]);
       } catch (error) {
-        if (!(error instanceof TransactionRefused)) throw error;
-        if (error.failed('workspace')) throw new NotFoundError('workspace_not_found', 'No such workspace.');
-        if (error.failed('member_email')) throw new ConflictError('member_exists', `${member.email} is already a member of this workspace.`);
+        if (error instanceof TransactionRefused) throw new NotFoundError('workspace_not_found', 'No such workspace.');
         throw error;
       }
     },
@@ -63,16 +71,6 @@ export function createWorkspaceRepository(table: TableClient): WorkspaceReposito
     async getMember(workspace: string, user: string) {
       const item = await table.get('member.get', workspaceKeys.member(workspace, user));
       return item ? toMember(item) : null;
-    },
-
-    async putApiToken(token: ApiToken) {
-      if (!(await table.putIfAbsent('api_token.put', apiTokenItem(token))))
-        throw new ConflictError('token_exists', 'This token is already stored.');
-    },
-
-    async findApiToken(hash: string) {
-      const item = await table.get('api_token.get', apiTokenKeys.token(hash));
-      return item ? toApiToken(item) : null;
     },
   };
 }

@@ -8,6 +8,7 @@ export const contactRoutes = {
   getContact: defineRoute({
     method: 'get',
     path: '/contacts/{contact}',
+    permission: 'tickets.read',
     summary: 'A contact with its fields and open ticket',
     tags,
     params: contactParams,
@@ -19,6 +20,7 @@ export const contactRoutes = {
   putContact: defineRoute({
     method: 'put',
     path: '/contacts/{contact}',
+    permission: 'tickets.work',
     summary: 'Create or update a contact',
     description: 'Keys left out keep their value; `fields` are merged, a null value clears a field.',
     tags,

@@ -2,16 +2,22 @@
 // of docs/architecture.md). The OpenAPI generator and the tests read this; the
 // CDK stack can declare its HTTP routes from it too (`routeKey`).
 import type { RouteSpec } from '../route-spec';
+import { accessRoutes } from './access';
 import { contactRoutes } from './contacts';
+import { flowRoutes, flowV2Routes } from './flows';
 import { rapidProV2Routes } from './rapidpro-v2';
 import { ticketRoutes } from './tickets';
 import { topicRoutes } from './topics';
+import { triggerRoutes } from './triggers';
 
 export const routesByFunction = {
   HttpTickets: ticketRoutes,
   HttpTopics: topicRoutes,
   HttpContacts: contactRoutes,
   HttpRapidProV2: rapidProV2Routes,
+  HttpAccess: accessRoutes,
+  HttpFlows: { ...flowRoutes, ...flowV2Routes },
+  HttpTriggers: triggerRoutes,
 } satisfies Record<string, Record<string, RouteSpec>>;
 
 export function allRoutes(): RouteSpec[] {

@@ -9,6 +9,8 @@ import {
   v2TopicSchema,
   v2TopicsQuerySchema,
   v2TopicWriteSchema,
+  v2UserListSchema,
+  v2UsersQuerySchema,
   v2ValidationErrorSchema,
 } from '../rapidpro-v2-schemas';
 import { defineRoute } from '../route-spec';
@@ -20,6 +22,7 @@ export const rapidProV2Routes = {
   listTickets: defineRoute({
     method: 'get',
     path: '/api/v2/tickets.json',
+    permission: 'tickets.read',
     summary: 'Tickets, newest modified_on first, 250 a page',
     tags,
     query: v2TicketsQuerySchema,
@@ -28,6 +31,7 @@ export const rapidProV2Routes = {
   ticketActions: defineRoute({
     method: 'post',
     path: '/api/v2/ticket_actions.json',
+    permission: 'tickets.work',
     summary: 'Apply one action to up to 100 tickets',
     description:
       'A ticket the action leaves unchanged is a failure: closing a closed ticket, reopening an open one or one whose contact has another open ticket, assigning the current assignee, setting the current topic. Unknown ticket uuids reject the whole request (400 on `tickets`) before anything changes.',
@@ -42,6 +46,7 @@ export const rapidProV2Routes = {
   listTopics: defineRoute({
     method: 'get',
     path: '/api/v2/topics.json',
+    permission: 'tickets.read',
     summary: 'Topics (all on one page)',
     tags,
     query: v2TopicsQuerySchema,
@@ -50,6 +55,7 @@ export const rapidProV2Routes = {
   writeTopic: defineRoute({
     method: 'post',
     path: '/api/v2/topics.json',
+    permission: 'topics.manage',
     summary: 'Create a topic, or rename the one named by `?uuid=`',
     tags,
     query: v2TopicsQuerySchema,
@@ -61,5 +67,14 @@ export const rapidProV2Routes = {
       403: { description: 'The system topic, or a role that may not manage topics', schema: v2DetailErrorSchema },
       404: { description: 'No topic with this uuid', schema: v2DetailErrorSchema },
     },
+  }),
+  listUsers: defineRoute({
+    method: 'get',
+    path: '/api/v2/users.json',
+    permission: 'tickets.read',
+    summary: 'The workspace\'s users, optionally of one role',
+    tags,
+    query: v2UsersQuerySchema,
+    responses: { 200: { description: 'Users (all on one page)', schema: v2UserListSchema }, 400: badRequest },
   }),
 };

@@ -25,6 +25,7 @@ function command<B extends z.ZodType | undefined = undefined>(action: string, su
   return defineRoute({
     method: 'post',
     path: `/tickets/{ticket}/${action}`,
+    permission: 'tickets.work',
     summary,
     description,
     tags,
@@ -43,6 +44,7 @@ export const ticketRoutes = {
   folderCounts: defineRoute({
     method: 'get',
     path: '/folders',
+    permission: 'tickets.read',
     summary: 'Open ticket counts per folder and topic',
     tags,
     responses: { 200: { description: 'Counts', schema: folderCountsSchema } },
@@ -50,6 +52,7 @@ export const ticketRoutes = {
   listTickets: defineRoute({
     method: 'get',
     path: '/tickets',
+    permission: 'tickets.read',
     summary: 'One page of a folder, newest activity first',
     tags,
     query: ticketListQuerySchema,
@@ -58,6 +61,7 @@ export const ticketRoutes = {
   openTicket: defineRoute({
     method: 'post',
     path: '/tickets',
+    permission: 'tickets.work',
     summary: 'Open a ticket by hand (opened_by = the caller)',
     description:
       'The contact is created or updated with the given fields. Send an `Idempotency-Key` header to make retries safe.',
@@ -74,6 +78,7 @@ export const ticketRoutes = {
   getTicket: defineRoute({
     method: 'get',
     path: '/tickets/{ticket}',
+    permission: 'tickets.read',
     summary: 'A ticket with its history (oldest first) and its contact',
     tags,
     params: ticketParams,

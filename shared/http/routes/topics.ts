@@ -8,6 +8,7 @@ export const topicRoutes = {
   listTopics: defineRoute({
     method: 'get',
     path: '/topics',
+    permission: 'tickets.read',
     summary: 'All topics of the workspace with their open and closed counts',
     tags,
     responses: { 200: { description: 'Topics', schema: topicListSchema } },
@@ -15,6 +16,7 @@ export const topicRoutes = {
   createTopic: defineRoute({
     method: 'post',
     path: '/topics',
+    permission: 'topics.manage',
     summary: 'Create a topic (not allowed to agents)',
     tags,
     body: topicNameRequestSchema,
@@ -28,6 +30,7 @@ export const topicRoutes = {
   renameTopic: defineRoute({
     method: 'patch',
     path: '/topics/{topic}',
+    permission: 'topics.manage',
     summary: 'Rename a topic (not the system topic, not allowed to agents)',
     tags,
     params: topicParams,

@@ -54,7 +54,7 @@ describe('topics', () => {
       403,
       'system_topic',
     );
-    expectError(await call(topics, { route: 'POST /topics', identity: asAgent, body: { name: 'Agents' } }), 403, 'role_not_allowed');
+    expectError(await call(topics, { route: 'POST /topics', identity: asAgent, body: { name: 'Agents' } }), 403, 'permission_denied');
 
     for (const body of [{ name: 'x'.repeat(65) }, { name: '' }, { name: 7 }, {}]) {
       const response = await call(topics, { route: 'POST /topics', identity: asAdmin, body });

@@ -137,12 +137,13 @@ describe('a ticket from open to reopen', () => {
   it('hides unknown tickets and other workspaces’ tickets', async () => {
     const other = await seedWorkspace(useCases, 'Elsewhere');
     const mine = await useCases.openTicket({ actor: ws.asFlow, contact: newContact(), topic: null, assignee: null });
+    // One at a time: a rejection nobody awaits yet would be reported as unhandled.
     for (const attempt of [
-      useCases.getTicket({ actor: other.asAnn, ticket: mine.ticket!.uuid }),
-      useCases.closeTicket({ actor: other.asAnn, ticket: mine.ticket!.uuid }),
-      useCases.addNote({ actor: ws.asAnn, ticket: '0190f0a0-0000-7000-8000-000000000000', note: 'hi' }),
+      () => useCases.getTicket({ actor: other.asAnn, ticket: mine.ticket!.uuid }),
+      () => useCases.closeTicket({ actor: other.asAnn, ticket: mine.ticket!.uuid }),
+      () => useCases.addNote({ actor: ws.asAnn, ticket: '0190f0a0-0000-7000-8000-000000000000', note: 'hi' }),
     ])
-      await expect(attempt).rejects.toMatchObject({ constructor: NotFoundError, code: 'ticket_not_found' });
+      await expect(attempt()).rejects.toMatchObject({ constructor: NotFoundError, code: 'ticket_not_found' });
     const list = await useCases.listTickets({ actor: other.asAnn, uuid: mine.ticket!.uuid });
     expect(list.results).toEqual([]);
   });

@@ -2,8 +2,8 @@
 // (no table needed): parsing, validation, identity and the error mapping.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConflictError } from '#domain/errors';
-import { createHttpHandler } from '#http/handler';
+import { ConflictError, RateLimitedError } from '#domain/errors';
+import { createHttpHandler, type HttpHandlerOptions } from '#http/handler';
 import { defineRoute } from '#http/route-spec';
 import { ok } from '#http/response';
 import { call } from '../../integration/http/support';
@@ -12,6 +12,7 @@ const identity = { workspace: '0196a1b2-0000-7000-8000-000000000001', user: '019
 const thingRoute = defineRoute({
   method: 'post',
   path: '/things/{thing}',
+  permission: 'tickets.work',
   summary: 'test route',
   tags: ['test'],
   params: z.object({ thing: z.uuid() }),
@@ -22,10 +23,12 @@ const thingRoute = defineRoute({
 const route = 'POST /things/{thing}';
 const thing = '0196a1b2-0000-7000-8000-0000000000aa';
 
-function handlerAnswering(answer: () => Promise<unknown>, style: 'resource' | 'rapidpro-v2' = 'resource') {
+const admitEveryone: HttpHandlerOptions = { admit: async () => undefined };
+
+function handlerAnswering(answer: () => Promise<unknown>, style: 'resource' | 'rapidpro-v2' = 'resource', options = admitEveryone) {
   return createHttpHandler(style, { thingRoute }, {
     thingRoute: async (request) => ok({ answer: await answer(), params: request.params, query: request.query, body: request.body, actor: request.actor }),
-  });
+  }, options);
 }
 const echo = handlerAnswering(async () => 'fine');
 
@@ -96,5 +99,32 @@ describe('createHttpHandler', () => {
       status: 400,
       body: { non_field_errors: [expect.any(String)] },
     });
+  });
+
+  it('refuses a role without the route\'s permission with 403 permission_denied, before reading the request', async () => {
+    const response = await call(echo, { route, params: { thing }, body: '{"broken', identity: { ...identity, role: 'viewer' } });
+    expect(response).toMatchObject({ status: 403, body: { error: { code: 'permission_denied' } } });
+    expect(response.body.error.message).toBe('The viewer role may not work tickets or change contacts.');
+  });
+
+  it('asks admission first: a refused request gets 429 with Retry-After, whatever the role', async () => {
+    const admitted: string[] = [];
+    const limited = handlerAnswering(async () => 'fine', 'resource', {
+      admit: async (who) => {
+        admitted.push(who.workspace);
+        throw new RateLimitedError('rate_limited', 'Request limit reached', 42);
+      },
+    });
+    const response = await call(limited, { route, params: { thing }, body: { name: 'x' }, identity: { ...identity, role: 'viewer' } });
+    expect(response).toMatchObject({ status: 429, headers: { 'retry-after': '42' }, body: { error: { code: 'rate_limited' } } });
+    expect(admitted).toEqual([identity.workspace]);
+  });
+
+  it('runs a public route without identity, admission or permission', async () => {
+    const publicRoute = defineRoute({ method: 'post', path: '/open', permission: 'public', summary: 'public', tags: ['test'], responses: { 200: { description: 'ok' } } });
+    const refuseAll = { admit: async () => Promise.reject(new Error('admission must not run on a public route')) };
+    const open = createHttpHandler('resource', { publicRoute }, { publicRoute: async ({ identity, actor }) => ok({ identity, actor }) }, refuseAll);
+    const response = await call(open, { route: 'POST /open', identity: undefined as never });
+    expect(response).toMatchObject({ status: 200, body: { identity: null, actor: null } });
   });
 });

@@ -1,0 +1,119 @@
+// SQS FIFO consumer of ticket closes (table stream → closed-tickets pipe →
+// closed-tickets queue, docs/triggers.md): starts the flow of the matching
+// closed-ticket trigger through the FlowEngine function. Each message body is
+// one stream record whose old image is an open ticket and new image a closed
+// one. A close that fails (the engine unreachable or failing) is reported on
+// its own (ReportBatchItemFailures); the queue redelivers it and, after its
+// maxReceiveCount, parks it in the dead-letter queue with its full record.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
+import { createFlowRepository } from '#adapters/dynamodb/flow-repository';
+import { ITEM_TYPE } from '#adapters/dynamodb/keys';
+import { createTableClient } from '#adapters/dynamodb/table-client';
+import { createTriggerRepository } from '#adapters/dynamodb/trigger-repository';
+import { createFlowEngineClient } from '#adapters/lambda/flow-engine-client';
+import { createTriggerUseCases, type TicketClose, type TriggerUseCases } from '#use-cases/closed-ticket-triggers';
+import { processInGroupOrder } from '#use-cases/fifo-batch';
+
+const logger = new Logger();
+
+const streamRecordSchema = z.object({
+  eventID: z.string().min(1),
+  dynamodb: z.object({
+    NewImage: z.record(z.string(), z.unknown()).optional(),
+    OldImage: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+/** The attributes of a ticket item (shared/adapters/dynamodb/items.ts) a close needs. */
+const ticketImageSchema = z.object({
+  type: z.literal(ITEM_TYPE.ticket),
+  workspace: z.string().min(1),
+  uuid: z.string().min(1),
+  status: z.enum(['open', 'closed']),
+  contact_uuid: z.string().min(1),
+  topic_uuid: z.string().min(1),
+  assignee_uuid: z.string().min(1).nullish(),
+  closed_on: z.string().nullish(),
+  version: z.number().int(),
+});
+
+function readImage(image: Record<string, unknown> | undefined) {
+  if (!image) return null;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  return item.type === ITEM_TYPE.ticket ? ticketImageSchema.parse(item) : null;
+}
+
+/**
+ * The close a message reports; null when the record is not an open → closed
+ * transition (the pipe filters those out; a message redriven from elsewhere
+ * must not start anything either); throws when it is malformed.
+ */
+export function ticketCloseFromMessageBody(body: string): TicketClose | null {
+  const record = streamRecordSchema.parse(JSON.parse(body));
+  const before = readImage(record.dynamodb.OldImage);
+  const after = readImage(record.dynamodb.NewImage);
+  if (before?.status !== 'open' || after?.status !== 'closed') return null;
+  return {
+    workspace: after.workspace,
+    ticket: after.uuid,
+    contact: after.contact_uuid,
+    topic: after.topic_uuid,
+    assignee: after.assignee_uuid ?? null,
+    // Written by every close (shared/domain/ticket.ts); the modification time is the fallback of an older item.
+    closed_on: after.closed_on ?? String(unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>).modified_on),
+    version: after.version,
+  };
+}
+
+/** The handler over given use cases (tests pass their own flow engine). */
+export function createClosedTicketHandler(triggers: Pick<TriggerUseCases, 'handleClose'>) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const { failures } = await processInGroupOrder(
+      event.Records.map((record) => ({ id: record.messageId, group: record.attributes.MessageGroupId ?? record.messageId, body: record.body })),
+      async (message) => {
+        const close = ticketCloseFromMessageBody(message.body);
+        if (!close) return;
+        const result = await triggers.handleClose(close);
+        const details = { messageId: message.id, workspace: close.workspace, ticket: close.ticket, version: close.version, ...result };
+        if (result.outcome === 'refused') logger.warn('closed-ticket trigger not started: the flow engine refused', details);
+        else logger.info(`closed ticket handled: ${result.outcome}`, details);
+      },
+    );
+    for (const failure of failures) {
+      logger.error('close not handled; the queue will redeliver it', { messageId: failure.id, error: failure.error });
+    }
+    return { batchItemFailures: failures.map((failure) => ({ itemIdentifier: failure.id })) };
+  };
+}
+
+const consumerEnvironment = z.object({
+  TABLE_NAME: z.string({ error: 'TABLE_NAME is not set: the name of the Ticketer table.' }).min(1),
+  FLOW_ENGINE_FUNCTION_NAME: z.string({ error: 'FLOW_ENGINE_FUNCTION_NAME is not set: the FlowEngine function that closes start flows with.' }).min(1),
+});
+
+/** The use cases wired to DynamoDB and the FlowEngine function, from the Lambda environment. */
+function triggersFromEnvironment(env: NodeJS.ProcessEnv): TriggerUseCases {
+  const parsed = consumerEnvironment.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid environment: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  const table = { client: new DynamoDBClient({}), tableName: parsed.data.TABLE_NAME };
+  return createTriggerUseCases({
+    triggers: createTriggerRepository(table),
+    flows: createFlowRepository(createTableClient(table)),
+    workspaces: createDynamoDbRepositories(table).workspaces,
+    engine: createFlowEngineClient({ client: new LambdaClient({}), functionName: parsed.data.FLOW_ENGINE_FUNCTION_NAME }),
+  });
+}
+
+// Wired on the first event (once per container): tests import the parsing above without a Lambda environment.
+let configured: ReturnType<typeof createClosedTicketHandler> | undefined;
+
+export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => {
+  configured ??= createClosedTicketHandler(triggersFromEnvironment(process.env));
+  return configured(event);
+};

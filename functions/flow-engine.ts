@@ -1,0 +1,102 @@
+// FlowEngine: the flow engine service for callers inside AWS (Lambda Invoke,
+// RequestResponse): import flows, start a flow for a contact, hand it an
+// inbound message. Contract: docs/flow-engine-service.md. Bad input and
+// refusals come back as `{"error": {"code", "message"}}`; only an
+// infrastructure failure throws (Lambda FunctionError), and the caller may
+// retry.
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { DomainError, ValidationError } from '#domain/errors';
+import type { FlowUseCases } from '#use-cases/flows';
+
+const logger = new Logger();
+const uuid = z.uuid();
+
+export const flowEngineCommandSchema = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('import_flows'), workspace: uuid, definitions: z.unknown().refine((value) => value !== undefined, 'Required') }),
+  z.object({
+    command: z.literal('start_flow'),
+    workspace: uuid,
+    flow: z.object({ uuid }),
+    contact: z.object({
+      uuid,
+      name: z.string().nullish(),
+      urns: z.array(z.string()).optional(),
+      fields: z.record(z.string(), z.string().nullable()).optional(),
+      language: z.string().nullish(),
+    }),
+    // A closed-ticket trigger (docs/triggers.md) starts with a goflow `ticket` trigger and an idempotency key named after the close.
+    trigger: z
+      .object({
+        type: z.literal('ticket'),
+        event: z.looseObject({ type: z.literal('ticket_closed'), created_on: z.string() }),
+        ticket: z.looseObject({ uuid, status: z.string().optional(), topic: z.looseObject({ uuid, name: z.string() }).nullable() }),
+      })
+      .optional(),
+    idempotency_key: z.string().min(1).max(200).optional(),
+  }),
+  z.object({
+    command: z.literal('receive_msg'),
+    workspace: uuid,
+    contact: z.object({ uuid }),
+    text: z.string(),
+    attachments: z.array(z.string()).optional(),
+  }),
+]);
+
+export type FlowEngineCommand = z.infer<typeof flowEngineCommandSchema>;
+export type FlowEngineError = { error: { code: string; message: string } };
+
+const failure = (code: string, message: string): FlowEngineError => ({ error: { code, message } });
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'request'}: ${issue.message}`).join('; ');
+}
+
+export function createFlowEngineHandler(useCases: () => Promise<FlowUseCases>) {
+  return async (event: unknown, context?: Context) => {
+    if (context) logger.addContext(context);
+    const parsed = flowEngineCommandSchema.safeParse(event);
+    if (!parsed.success) return failure('invalid_request', describeIssues(parsed.error));
+    const command = parsed.data;
+    const actor = { workspace: command.workspace, user: null };
+    logger.appendKeys({ workspace: command.workspace, command: command.command });
+    try {
+      const flows = await useCases();
+      switch (command.command) {
+        case 'import_flows':
+          return await flows.importFlows({ actor, definitions: command.definitions });
+        case 'start_flow': {
+          const { uuid: contactUuid, name, urns, fields, language } = command.contact;
+          const contact = {
+            uuid: contactUuid,
+            ...(name !== undefined ? { name } : {}),
+            ...(urns !== undefined ? { urns } : {}),
+            ...(fields !== undefined ? { fields } : {}),
+            ...(language !== undefined ? { language } : {}),
+          };
+          return await flows.startFlow({
+            actor,
+            flow: command.flow.uuid,
+            contact,
+            ...(command.trigger ? { trigger: command.trigger } : {}),
+            ...(command.idempotency_key ? { idempotencyKey: command.idempotency_key } : {}),
+          });
+        }
+        case 'receive_msg':
+          return await flows.receiveMsg({ actor, contact: command.contact.uuid, text: command.text, attachments: command.attachments ?? [] });
+      }
+    } catch (error) {
+      if (error instanceof ValidationError) return failure(error.code, error.field ? `${error.field}: ${error.message}` : error.message);
+      if (error instanceof DomainError) return failure(error.code, error.message);
+      logger.error('Flow engine command failed', error as Error);
+      throw error;
+    } finally {
+      logger.removeKeys(['workspace', 'command']);
+    }
+  };
+}
+
+// The composition reads the environment; loading it lazily keeps this module importable by tests of the contract.
+export const handler = createFlowEngineHandler(async () => (await import('../shared/flow-composition')).flowUseCases);

@@ -1,0 +1,70 @@
+// HttpAccess: signing in and out, invitations, members and roles, API tokens,
+// workspace settings. Sign-in and accepting an invitation are public routes
+// (no authorizer); every other route runs as the token's member. Passwords,
+// secrets and tokens are never logged (the pipeline never logs events).
+import { useCases as defaultUseCases } from '#composition';
+import { UnauthorizedError } from '#domain/errors';
+import { workspaceRateLimit } from '#http/admission';
+import { createHttpHandler, type HttpEvent, type HttpHandlerOptions } from '#http/handler';
+import { created, noContent, ok } from '#http/response';
+import { publicUrl } from '#http/rapidpro-v2';
+import { accessRoutes } from '#http/routes/access';
+import type { UseCases } from '#use-cases/index';
+
+const TOKEN_HEADER = /^Token (\S+)$/;
+
+/** The token the request was made with (the authorizer has already accepted it). */
+function requestToken(event: HttpEvent): string {
+  const token = TOKEN_HEADER.exec(event.headers.authorization ?? '')?.[1];
+  if (!token) throw new UnauthorizedError('unauthorized', 'Missing or invalid token');
+  return token;
+}
+
+/** The handler over given use cases and admission (tests inject a mail outbox). */
+export function createAccessHandler(useCases: UseCases, options: HttpHandlerOptions = workspaceRateLimit) {
+  return createHttpHandler(
+    'resource',
+    accessRoutes,
+    {
+      signIn: async ({ body }) => ok(await useCases.signIn(body)),
+      acceptInvitation: async ({ body }) => created(await useCases.acceptInvitation(body)),
+      signOut: async ({ actor, event }) => {
+        await useCases.signOut({ actor, secret: requestToken(event) });
+        return noContent();
+      },
+      me: async ({ actor, identity }) => {
+        const [workspace, members] = await Promise.all([useCases.getWorkspace({ actor }), useCases.listMembers({ actor })]);
+        const me = members.find((member) => member.uuid === actor.user);
+        if (!me) throw new UnauthorizedError('unauthorized', 'No longer a member of this workspace');
+        return ok({ user: { uuid: me.uuid, email: me.email, name: me.name }, workspace, role: identity.role });
+      },
+      listMembers: async ({ actor }) => ok({ results: await useCases.listMembers({ actor }) }),
+      changeRole: async ({ actor, params, body }) => ok(await useCases.changeMemberRole({ actor, user: params.user, role: body.role })),
+      removeMember: async ({ actor, params }) => {
+        await useCases.removeMember({ actor, user: params.user });
+        return noContent();
+      },
+      listInvitations: async ({ actor }) => ok({ results: await useCases.listInvitations({ actor }) }),
+      invite: async ({ actor, body, event }) => {
+        // Without a configured accept page (INVITATION_ACCEPT_URL), links lead to this API's own accept route.
+        const acceptUrl = publicUrl(event, accessRoutes.acceptInvitation.path).toString();
+        return created({ results: await useCases.inviteMembers({ actor, emails: body.emails, role: body.role, acceptUrl }) });
+      },
+      revokeInvitation: async ({ actor, params }) => {
+        await useCases.revokeInvitation({ actor, invitation: params.invitation });
+        return noContent();
+      },
+      listTokens: async ({ actor }) => ok({ results: await useCases.listApiTokens({ actor }) }),
+      createToken: async ({ actor, body }) => created(await useCases.issueApiToken({ workspace: actor.workspace, user: actor.user, name: body.name })),
+      revokeToken: async ({ actor, params }) => {
+        await useCases.revokeApiToken({ actor, token: params.token });
+        return noContent();
+      },
+      getWorkspace: async ({ actor }) => ok(await useCases.getWorkspace({ actor })),
+      updateWorkspace: async ({ actor, body }) => ok(await useCases.updateWorkspace({ actor, ...body })),
+    },
+    options,
+  );
+}
+
+export const handler = createAccessHandler(defaultUseCases);

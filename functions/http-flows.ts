@@ -1,0 +1,46 @@
+// HttpFlows: the flow engine service over HTTP — import and list flows, start
+// a flow for a contact, inbound messages, a contact's messages — and
+// RapidPro's GET /api/v2/messages.json (docs/flow-engine-service.md).
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { NotFoundError } from '#domain/errors';
+import { workspaceRateLimit } from '#http/admission';
+import { createHttpHandler, type HttpEvent } from '#http/handler';
+import { V2_PAGE_SIZE } from '#http/rapidpro-v2-schemas';
+import { nextPageUrl } from '#http/rapidpro-v2';
+import { created, ok } from '#http/response';
+import { flowRoutes, flowV2Routes } from '#http/routes/flows';
+import { flowUseCases } from '../shared/flow-composition';
+import type { MessageView } from '#use-cases/flows';
+
+const resourceHandler = createHttpHandler('resource', flowRoutes, {
+  listFlows: async ({ actor }) => ok({ results: await flowUseCases.listFlows({ actor }) }),
+  importFlows: async ({ actor, body }) => created(await flowUseCases.importFlows({ actor, definitions: body })),
+  startFlow: async ({ actor, params, body }) => ok(await flowUseCases.startFlow({ actor, flow: params.flow, contact: body.contact })),
+  receiveMessage: async ({ actor, params, body }) =>
+    ok(await flowUseCases.receiveMsg({ actor, contact: params.contact, text: body.text, attachments: body.attachments })),
+  listMessages: async ({ actor, params, query }) =>
+    ok(await flowUseCases.listMessages({ actor, contact: params.contact, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) })),
+}, workspaceRateLimit);
+
+const v2Handler = createHttpHandler('rapidpro-v2', flowV2Routes, {
+  listV2Messages: async ({ actor, query, event }) => {
+    try {
+      const page = await flowUseCases.listMessages({ actor, contact: query.contact, limit: V2_PAGE_SIZE, ...(query.cursor ? { cursor: query.cursor } : {}) });
+      return ok({ next: nextPageUrl(event, page.next_cursor), previous: null, results: page.results.map(toV2Message) });
+    } catch (error) {
+      // RapidPro filters: an unknown contact matches no messages.
+      if (error instanceof NotFoundError) return ok({ next: null, previous: null, results: [] });
+      throw error;
+    }
+  },
+}, workspaceRateLimit);
+
+function toV2Message({ urn: _urn, ...message }: MessageView) {
+  return message;
+}
+
+const V2_PREFIX = ' /api/v2/';
+
+/** One function, two error styles: the RapidPro route answers in RapidPro's shapes. */
+export const handler = (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
+  event.routeKey.includes(V2_PREFIX) ? v2Handler(event, context) : resourceHandler(event, context);

@@ -1,0 +1,238 @@
+// Storage of the flow engine service (docs/architecture.md, "Single table":
+// flow, flow_assets, flow_session, msg items). Definitions and assets live in
+// the workspace's flows partition; a contact's session and messages live in
+// the contact's partition, beside the contact item, so one sprint's writes
+// (session, messages, contact) form one transaction on one partition.
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ValidationError } from '#domain/errors';
+import {
+  SessionMovedError,
+  StartAlreadyRecordedError,
+  type FlowAssetsRecord,
+  type FlowRepository,
+  type MessageRecord,
+  type SprintWrite,
+  type StoredFlow,
+  type StoredSession,
+} from '#use-cases/flow-ports';
+import { StaleWriteError } from '#use-cases/ports';
+import { contactSaveWrite } from './contact-repository';
+import { idempotencyRecordWrite } from './idempotency-repository';
+import { contactKeys, FLOW_SK_PREFIX, flowKeys, ITEM_TYPE, type TableKey } from './keys';
+import { TransactionRefused, type Item, type LabelledWrite, type TableClient } from './table-client';
+
+/** DynamoDB's limit of writes in one transaction. */
+const MAX_TRANSACTION_WRITES = 100;
+
+/**
+ * Versioned Put: the first version must not exist yet, a later one must
+ * replace exactly the version that was read.
+ */
+function versionedPut(label: string, item: Item & { version: number }): LabelledWrite {
+  const isFirst = item.version <= 1;
+  return {
+    label,
+    write: {
+      Put: {
+        Item: item,
+        ConditionExpression: isFirst ? 'attribute_not_exists(pk)' : '#version = :expected',
+        ...(isFirst ? {} : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': item.version - 1 } }),
+      },
+    },
+  };
+}
+
+function flowItem(flow: StoredFlow): Item & { version: number } {
+  const { definition, type: flowType, ...rest } = flow;
+  // Definitions are stored as JSON text: a DynamoDB map would neither keep key order nor empty strings the way the JSON had them.
+  return { ...flowKeys.flow(flow.workspace, flow.uuid), ...rest, type: ITEM_TYPE.flow, flow_type: flowType, definition: JSON.stringify(definition) };
+}
+
+function toStoredFlow(item: Item): StoredFlow {
+  return {
+    workspace: String(item.workspace),
+    uuid: String(item.uuid),
+    name: String(item.name),
+    type: String(item.flow_type ?? 'messaging'),
+    imported_spec_version: String(item.imported_spec_version),
+    revision: typeof item.revision === 'number' ? item.revision : null,
+    definition: JSON.parse(String(item.definition ?? '{}')),
+    dependencies: (item.dependencies as string[] | undefined) ?? [],
+    imported_on: String(item.imported_on),
+    modified_on: String(item.modified_on),
+    version: Number(item.version),
+  };
+}
+
+/**
+ * Sessions are stored gzipped: their JSON (runs, paths, results, the
+ * contact) compresses several times over, and write units are per KB.
+ */
+function sessionItem(session: StoredSession): Item & { version: number } {
+  const { session: json, ...rest } = session;
+  return {
+    ...flowKeys.session(session.workspace, session.contact),
+    type: ITEM_TYPE.flowSession,
+    ...rest,
+    session_gz: gzipSync(JSON.stringify(json)),
+  };
+}
+
+function toStoredSession(item: Item): StoredSession {
+  return {
+    workspace: String(item.workspace),
+    contact: String(item.contact),
+    uuid: String(item.uuid),
+    status: String(item.status),
+    flow: item.flow as StoredSession['flow'],
+    session: JSON.parse(gunzipSync(item.session_gz as Uint8Array).toString('utf8')),
+    expires_on: (item.expires_on as string | null | undefined) ?? null,
+    timeout_on: (item.timeout_on as string | null | undefined) ?? null,
+    modified_on: String(item.modified_on),
+    version: Number(item.version),
+  };
+}
+
+function messageItem(workspace: string, message: MessageRecord): Item & TableKey {
+  const { type: msgType, ...rest } = message;
+  return { ...flowKeys.message(workspace, message.contact, message.created_on, message.uuid), ...rest, type: ITEM_TYPE.message, msg_type: msgType, workspace };
+}
+
+function toMessage(item: Item): MessageRecord {
+  return {
+    uuid: String(item.uuid),
+    contact: String(item.contact),
+    direction: item.direction as MessageRecord['direction'],
+    type: 'text',
+    status: item.status as MessageRecord['status'],
+    text: String(item.text ?? ''),
+    attachments: (item.attachments as string[] | undefined) ?? [],
+    urn: (item.urn as string | null | undefined) ?? null,
+    flow: (item.flow as MessageRecord['flow'] | undefined) ?? null,
+    created_on: String(item.created_on),
+    modified_on: String(item.modified_on),
+  };
+}
+
+const messagePut = (workspace: string, message: MessageRecord): LabelledWrite => ({
+  label: 'message',
+  write: { Put: { Item: messageItem(workspace, message), ConditionExpression: 'attribute_not_exists(pk)' } },
+});
+
+/** A page cursor of a contact's messages: the last message's table key, checked against the contact's partition on the way back. */
+function encodeMessageCursor(item: Item): string {
+  return Buffer.from(JSON.stringify({ pk: item.pk, sk: item.sk })).toString('base64url');
+}
+
+function decodeMessageCursor(cursor: string, partition: string): TableKey {
+  const invalid = new ValidationError('cursor', 'The cursor is not valid for this list.');
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  const record = (typeof key === 'object' && key !== null ? key : {}) as Record<string, unknown>;
+  if (record.pk !== partition || typeof record.sk !== 'string' || !record.sk.startsWith(FLOW_SK_PREFIX.message) || Object.keys(record).length !== 2) throw invalid;
+  return { pk: record.pk, sk: record.sk };
+}
+
+export function createFlowRepository(table: TableClient): FlowRepository {
+  return {
+    async saveImport({ workspace, flows, assets }) {
+      const writes = [
+        ...flows.map((flow) => versionedPut('flow', flowItem(flow))),
+        versionedPut('flow_assets', { ...flowKeys.assets(workspace), type: ITEM_TYPE.flowAssets, workspace, fields: JSON.stringify(assets.fields), groups: JSON.stringify(assets.groups), version: assets.version }),
+      ];
+      try {
+        await table.transactWrite('flow.import', writes);
+      } catch (error) {
+        if (error instanceof TransactionRefused) throw new StaleWriteError('A flow or the flow assets changed meanwhile.');
+        throw error;
+      }
+    },
+
+    async getFlows(workspace, uuids) {
+      if (uuids.length === 0) return [];
+      const items = await table.batchGet('flow.get', uuids.map((uuid) => flowKeys.flow(workspace, uuid)));
+      return items.map(toStoredFlow);
+    },
+
+    async listFlows(workspace) {
+      const items = await table.queryAll('flow.list', {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': flowKeys.partition(workspace), ':prefix': FLOW_SK_PREFIX.flow },
+        // The definitions are most of each item; a list does not need them.
+        ProjectionExpression: 'workspace, #uuid, #name, flow_type, imported_spec_version, revision, dependencies, imported_on, modified_on, #version',
+        ExpressionAttributeNames: { '#uuid': 'uuid', '#name': 'name', '#version': 'version' },
+      });
+      return items.map((item) => {
+        const { definition: _definition, ...summary } = toStoredFlow(item);
+        return summary;
+      });
+    },
+
+    async getAssets(workspace): Promise<FlowAssetsRecord> {
+      const item = await table.get('flow.assets', flowKeys.assets(workspace));
+      if (!item) return { fields: [], groups: [], version: 0 };
+      return { fields: JSON.parse(String(item.fields)), groups: JSON.parse(String(item.groups)), version: Number(item.version) };
+    },
+
+    async getSession(workspace, contact) {
+      const item = await table.get('flow.session.get', flowKeys.session(workspace, contact), true);
+      return item ? toStoredSession(item) : null;
+    },
+
+    async saveSprint(write: SprintWrite) {
+      const { workspace } = write;
+      const sessionWrite: LabelledWrite = write.session
+        ? versionedPut('session', sessionItem({ ...write.session, version: write.expectedSessionVersion + 1 }))
+        : {
+            // Nothing to store, but the session must still be as read: had one started waiting meanwhile, the message was its answer.
+            label: 'session',
+            write: {
+              ConditionCheck: {
+                Key: flowKeys.session(workspace, write.contact),
+                ConditionExpression: write.expectedSessionVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected',
+                ...(write.expectedSessionVersion === 0
+                  ? {}
+                  : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': write.expectedSessionVersion } }),
+              },
+            },
+          };
+      const contactWrite = write.contact_change ? [contactSaveWrite(write.contact_change)] : [];
+      const room = MAX_TRANSACTION_WRITES - 2 - contactWrite.length;
+      // A sprint rarely sends more than a handful; any overflow is stored first, each Put conditional on its own new key.
+      const overflow = write.messages.slice(0, Math.max(0, write.messages.length - room));
+      for (let start = 0; start < overflow.length; start += MAX_TRANSACTION_WRITES) {
+        await table.transactWrite('flow.messages', overflow.slice(start, start + MAX_TRANSACTION_WRITES).map((message) => messagePut(workspace, message)));
+      }
+      const inline = write.messages.slice(overflow.length);
+      const idempotencyWrite = write.idempotency ? [idempotencyRecordWrite(workspace, write.idempotency.key, write.idempotency.response)] : [];
+      try {
+        await table.transactWrite('flow.sprint', [sessionWrite, ...contactWrite, ...idempotencyWrite, ...inline.map((message) => messagePut(workspace, message))]);
+      } catch (error) {
+        if (error instanceof TransactionRefused) {
+          if (error.failed('idempotency')) throw new StartAlreadyRecordedError('A start under this idempotency key was stored meanwhile.');
+          if (error.failed('session')) throw new SessionMovedError('The contact\'s flow session changed meanwhile.');
+          if (error.failed('contact')) throw new StaleWriteError('The contact changed meanwhile.');
+        }
+        throw error;
+      }
+    },
+
+    async listMessages({ workspace, contact, limit, cursor }) {
+      const partition = contactKeys.contact(workspace, contact).pk;
+      const page = await table.query('flow.messages.list', {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': FLOW_SK_PREFIX.message },
+        ScanIndexForward: false,
+        Limit: limit + 1,
+        ...(cursor ? { ExclusiveStartKey: decodeMessageCursor(cursor, partition) } : {}),
+      });
+      const items = page.items.slice(0, limit);
+      const last = items.at(-1);
+      return { results: items.map(toMessage), next_cursor: page.items.length > limit && last ? encodeMessageCursor(last) : null };
+    },
+  };
+}

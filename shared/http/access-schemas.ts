@@ -1,0 +1,89 @@
+// Request and response schemas of the people-and-access routes: signing in,
+// invitations, members, API tokens and workspace settings.
+import { z } from 'zod';
+import { MAX_INVITATIONS_PER_REQUEST, MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH } from '#domain/people';
+import { MAX_API_REQUESTS_PER_HOUR } from '#domain/rate-limit';
+import { ROLES } from '#domain/workspace';
+import { timestamp, userRefSchema } from './schemas';
+
+const role = z.enum(ROLES as unknown as ['administrator', 'editor', 'viewer', 'agent']).meta({
+  description: 'administrator: everything; editor: everything but managing people; agent: works tickets; viewer: reads only',
+});
+// Password rules (length) are checked by the domain so that a wrong password on
+// sign-in is never told apart from a malformed one.
+const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
+
+export const sessionSchema = z
+  .object({
+    token: z.string().meta({ description: 'Send as `Authorization: Token <token>`; shown only here' }),
+    expires_on: timestamp,
+    user: userRefSchema,
+    workspace: z.object({ uuid: z.uuid(), name: z.string() }),
+    role,
+  })
+  .meta({ id: 'Session' });
+
+export const signInRequestSchema = z
+  .object({
+    email: z.string().min(1).max(254),
+    password,
+    workspace: z.uuid().optional().meta({ description: 'Needed only by people who belong to several workspaces' }),
+  })
+  .meta({ id: 'SignInRequest' });
+
+export const acceptInvitationRequestSchema = z
+  .object({
+    secret: z.string().min(1).max(256).meta({ description: 'The `secret` of the invitation link' }),
+    name: z.string().trim().min(1).max(MAX_NAME_LENGTH).optional().meta({ description: 'Required for a new account' }),
+    password: password.meta({ description: 'A new password (at least 8 characters), or the existing account\'s password' }),
+  })
+  .meta({ id: 'AcceptInvitationRequest' });
+
+export const memberSchema = z
+  .object({ uuid: z.uuid(), email: z.string(), name: z.string(), role, created_on: timestamp })
+  .meta({ id: 'Member' });
+export const memberListSchema = z.object({ results: z.array(memberSchema) }).meta({ id: 'MemberList' });
+export const changeRoleRequestSchema = z.object({ role }).meta({ id: 'ChangeRoleRequest' });
+
+export const invitationSchema = z
+  .object({ uuid: z.uuid(), email: z.string(), role, invited_by: userRefSchema, created_on: timestamp, expires_on: timestamp })
+  .meta({ id: 'Invitation' });
+export const invitationListSchema = z.object({ results: z.array(invitationSchema) }).meta({ id: 'InvitationList' });
+export const inviteRequestSchema = z
+  .object({ emails: z.array(z.string().min(1).max(254)).min(1).max(MAX_INVITATIONS_PER_REQUEST), role })
+  .meta({ id: 'InviteRequest' });
+
+export const apiTokenSchema = z
+  .object({
+    uuid: z.uuid(),
+    name: z.string(),
+    prefix: z.string().meta({ description: 'The first characters of the token, to recognize it' }),
+    created_on: timestamp,
+  })
+  .meta({ id: 'ApiToken' });
+export const apiTokenListSchema = z.object({ results: z.array(apiTokenSchema) }).meta({ id: 'ApiTokenList' });
+export const createdApiTokenSchema = apiTokenSchema
+  .extend({ token: z.string().meta({ description: 'The token itself: shown once, never again' }) })
+  .meta({ id: 'CreatedApiToken' });
+export const createTokenRequestSchema = z.object({ name: z.string().trim().min(1).max(64) }).meta({ id: 'CreateTokenRequest' });
+
+export const workspaceSchema = z
+  .object({
+    uuid: z.uuid(),
+    name: z.string(),
+    api_rate_limit: z.number().int().nullable().meta({ description: 'API requests an hour; null: the deployment default (3600)' }),
+    created_on: timestamp,
+  })
+  .meta({ id: 'Workspace' });
+export const workspaceSettingsRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(128).optional(),
+    api_rate_limit: z.number().int().min(1).max(MAX_API_REQUESTS_PER_HOUR).nullable().optional(),
+  })
+  .meta({ id: 'WorkspaceSettingsRequest' });
+
+export const meSchema = z.object({ user: userRefSchema, workspace: workspaceSchema, role }).meta({ id: 'Me' });
+
+export const userParams = z.object({ user: z.uuid() });
+export const invitationParams = z.object({ invitation: z.uuid() });
+export const tokenParams = z.object({ token: z.uuid() });

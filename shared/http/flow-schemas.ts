@@ -1,0 +1,101 @@
+// Schemas of the flow routes (HttpFlows): flow import and list, starting a
+// flow, inbound messages, a contact's messages, and RapidPro's messages.json.
+import { z } from 'zod';
+import { listOf } from './rapidpro-v2-schemas';
+import { contactInputSchema, PAGE_MAX_LIMIT, timestamp } from './schemas';
+import { triggerSchema } from './trigger-schemas';
+
+const flowRef = z.object({ uuid: z.string(), name: z.string() });
+
+export const flowParams = z.object({ flow: z.uuid() });
+
+export const flowImportRequestSchema = z
+  .record(z.string(), z.unknown())
+  .meta({
+    id: 'FlowImport',
+    description:
+      'A RapidPro export (`{"version", "flows": [...], "fields", "groups", …}`, spec 13.0–14.4) or one flow definition. Every flow is validated first; one broken flow refuses the whole import (400 `invalid_definition`, the message lists every problem with its place).',
+  });
+
+export const flowImportResultSchema = z
+  .object({ flows: z.array(flowRef), triggers: z.array(triggerSchema).meta({ description: 'The closed-ticket triggers (`trigger_type` "T") of the export, created or updated (docs/triggers.md)' }) })
+  .meta({ id: 'FlowImportResult' });
+
+export const flowSummarySchema = z
+  .object({
+    uuid: z.string(),
+    name: z.string(),
+    type: z.string(),
+    spec_version: z.string().meta({ description: 'The spec version it was imported in; it is stored migrated to the current one' }),
+    revision: z.number().nullable(),
+    imported_on: timestamp,
+    modified_on: timestamp,
+  })
+  .meta({ id: 'FlowSummary' });
+
+export const flowListSchema = z.object({ results: z.array(flowSummarySchema) }).meta({ id: 'FlowList' });
+
+export const startFlowRequestSchema = z
+  .object({ contact: contactInputSchema.extend({ uuid: z.uuid() }) })
+  .meta({ id: 'StartFlowRequest', description: 'The contact is created or updated first (as PUT /contacts/{contact} does).' });
+
+export const inboundMessageRequestSchema = z
+  .object({
+    text: z.string().max(4096).default(''),
+    attachments: z.array(z.string().min(1)).max(10).default([]).meta({ description: 'RapidPro style `content-type:url`' }),
+  })
+  .meta({ id: 'InboundMessage' });
+
+export const sprintResultSchema = z
+  .object({
+    session: z.object({ uuid: z.string(), status: z.string() }).nullable().meta({ description: 'null: no session was waiting for this contact' }),
+    events: z.array(z.record(z.string(), z.unknown())).meta({ description: 'goflow-shaped events of the sprint (msg_created, msg_wait, ticket_opened, …)' }),
+  })
+  .meta({ id: 'SprintResult' });
+
+export const messageSchema = z
+  .object({
+    uuid: z.string(),
+    contact: z.object({ uuid: z.string(), name: z.string().nullable() }),
+    direction: z.enum(['in', 'out']),
+    type: z.literal('text'),
+    status: z.enum(['handled', 'queued', 'failed']),
+    text: z.string(),
+    attachments: z.array(z.string()),
+    urn: z.string().nullable(),
+    flow: flowRef.nullable(),
+    created_on: timestamp,
+    modified_on: timestamp,
+  })
+  .meta({ id: 'Message' });
+
+export const messagePageSchema = z
+  .object({ results: z.array(messageSchema), next_cursor: z.string().nullable() })
+  .meta({ id: 'MessagePage' });
+
+export const messageListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(PAGE_MAX_LIMIT).default(50),
+  cursor: z.string().min(1).optional(),
+});
+
+export const v2MessageSchema = z
+  .object({
+    uuid: z.string(),
+    contact: z.object({ uuid: z.string(), name: z.string().nullable() }),
+    direction: z.enum(['in', 'out']),
+    type: z.literal('text'),
+    status: z.string(),
+    text: z.string(),
+    attachments: z.array(z.string()),
+    flow: flowRef.nullable(),
+    created_on: timestamp,
+    modified_on: timestamp,
+  })
+  .meta({ id: 'V2Message' });
+
+export const v2MessageListSchema = listOf(v2MessageSchema, 'V2MessageList');
+
+export const v2MessagesQuerySchema = z.object({
+  contact: z.uuid().meta({ description: 'Required: messages are listed per contact' }),
+  cursor: z.string().min(1).optional(),
+});

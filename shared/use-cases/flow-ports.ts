@@ -1,0 +1,131 @@
+// The secondary ports of the flow engine service: storage of definitions,
+// sessions and messages (shared/adapters/dynamodb/flow-repository.ts), and
+// the ticket command function the open_ticket action calls
+// (shared/adapters/lambda/ticket-command-client.ts).
+import type { Contact } from '#domain/contact';
+import type { FieldAsset, GroupAsset } from '#flows/assets';
+import type { FlowJSON } from '#flows/definition/types';
+
+export interface FlowRef {
+  uuid: string;
+  name: string;
+}
+
+/** A definition as stored: migrated to the current spec, so a sprint reads it without migrating. */
+export interface StoredFlow {
+  workspace: string;
+  uuid: string;
+  name: string;
+  type: string;
+  /** The spec version it was imported in (the stored definition is the current one). */
+  imported_spec_version: string;
+  revision: number | null;
+  definition: FlowJSON;
+  /** Flows it enters (enter_flow), loaded with it for a sprint. */
+  dependencies: string[];
+  imported_on: string;
+  modified_on: string;
+  version: number;
+}
+
+export interface FlowAssetsRecord {
+  fields: FieldAsset[];
+  groups: GroupAsset[];
+  version: number;
+}
+
+/** The contact's current session: the one that waits, or the last one to end. */
+export interface StoredSession {
+  workspace: string;
+  contact: string;
+  uuid: string;
+  status: string;
+  flow: FlowRef;
+  /** The engine's session JSON (goflow shape). */
+  session: unknown;
+  /** When the waiting run expires / its wait times out (null when not waiting). */
+  expires_on: string | null;
+  timeout_on: string | null;
+  modified_on: string;
+  /** Incremented by every sprint: the condition that keeps two sprints of one contact from both landing. */
+  version: number;
+}
+
+export interface MessageRecord {
+  uuid: string;
+  contact: string;
+  direction: 'in' | 'out';
+  type: 'text';
+  /** in: `handled`; out: `queued` for a channel to send, `failed` when it cannot be sent (no URN, blocked contact). */
+  status: 'handled' | 'queued' | 'failed';
+  text: string;
+  attachments: string[];
+  urn: string | null;
+  flow: FlowRef | null;
+  created_on: string;
+  modified_on: string;
+}
+
+export interface MessagePage {
+  results: MessageRecord[];
+  next_cursor: string | null;
+}
+
+/** What one sprint leaves behind, written all at once. */
+export interface SprintWrite {
+  workspace: string;
+  contact: string;
+  /** The session to store; null leaves the stored one alone (an inbound message nobody waited for). */
+  session: StoredSession | null;
+  /** The version of the session item the sprint started from (0: none stored). */
+  expectedSessionVersion: number;
+  messages: MessageRecord[];
+  /** The contact as the sprint changed it (its `version` already incremented), or null if unchanged. */
+  contact_change: Contact | null;
+  /** A start made under an idempotency key records its answer in the same transaction (StartAlreadyRecordedError when taken). */
+  idempotency?: { key: string; response: unknown };
+}
+
+/** A start under this idempotency key was stored meanwhile (a duplicate start raced this one): answer what it answered. */
+export class StartAlreadyRecordedError extends Error {
+  override readonly name = 'StartAlreadyRecordedError';
+}
+
+/** The stored session moved on while a sprint ran (another message of the same contact): run the sprint again. */
+export class SessionMovedError extends Error {
+  override readonly name = 'SessionMovedError';
+}
+
+export interface FlowRepository {
+  /** Stores definitions (new ones, or replacing the versions read) and the merged assets. StaleWriteError when any moved. */
+  saveImport(write: { workspace: string; flows: StoredFlow[]; assets: FlowAssetsRecord }): Promise<void>;
+  getFlows(workspace: string, uuids: string[]): Promise<StoredFlow[]>;
+  listFlows(workspace: string): Promise<Omit<StoredFlow, 'definition'>[]>;
+  getAssets(workspace: string): Promise<FlowAssetsRecord>;
+  getSession(workspace: string, contact: string): Promise<StoredSession | null>;
+  /** One transaction; SessionMovedError if the session item is not at `expectedSessionVersion`, StaleWriteError if the contact moved. */
+  saveSprint(write: SprintWrite): Promise<void>;
+  listMessages(query: { workspace: string; contact: string; limit: number; cursor?: string }): Promise<MessagePage>;
+}
+
+/** The ticket command function's request and answer (docs/ticket-command.md). */
+export interface TicketCommandRequest {
+  command: 'open_ticket';
+  workspace: string;
+  idempotency_key: string;
+  contact: { uuid: string };
+  topic: { uuid: string } | { name: string } | null;
+  assignee: { uuid: string } | null;
+  note: string;
+  opened_in: FlowRef;
+}
+
+export interface TicketCommandAnswer {
+  ticket: { uuid: string; status: string; topic: FlowRef; assignee: { uuid: string; name: string } | null } | null;
+  error?: { code: string; message: string };
+}
+
+/** Throws when the function cannot be reached or fails (the engine turns that into an `error` event and the Failure path). */
+export interface TicketCommandGateway {
+  openTicket(request: TicketCommandRequest): Promise<TicketCommandAnswer>;
+}

@@ -1,0 +1,642 @@
+// The flow engine service: import and list definitions, start a flow for a
+// contact, resume its waiting session with an inbound message, list its
+// messages. Each sprint runs the engine core (shared/flows) in process and
+// then stores what it left behind — session, messages, contact changes — in
+// one transaction (docs/flow-engine-service.md).
+import { upsertContact, type Contact, type ContactInput } from '#domain/contact';
+import { NotFoundError, ValidationError } from '#domain/errors';
+import { newId } from '#domain/ids';
+import { formatTimestamp } from '#domain/time';
+import type { EventJSON } from '#flows/actions/action';
+import { SessionAssets, type ChannelAsset, type FieldAsset, type GroupAsset } from '#flows/assets';
+import type { ContactJSON, FieldValueJSON } from '#flows/contact';
+import { FlowReadError, readFlow, type Flow } from '#flows/definition/flow';
+import type { FlowJSON, Reference } from '#flows/definition/types';
+import { FlowEngine, type SprintResult } from '#flows/engine';
+import type { EngineServices, TicketService } from '#flows/ports';
+import type { SessionJSON } from '#flows/session';
+import type { TriggerJSON } from '#flows/triggers';
+import { readExportTriggers, type TriggerUseCases, type TriggerView } from './closed-ticket-triggers';
+import type { Actor } from './context';
+import {
+  SessionMovedError,
+  StartAlreadyRecordedError,
+  type FlowAssetsRecord,
+  type FlowRef,
+  type FlowRepository,
+  type MessageRecord,
+  type StoredFlow,
+  type StoredSession,
+  type TicketCommandGateway,
+} from './flow-ports';
+import type { Repositories, WorkspaceDirectory } from './ports';
+import { retryOnStaleWrite } from './retry';
+
+export interface FlowUseCaseDeps {
+  repos: Pick<Repositories, 'workspaces' | 'contacts' | 'idempotency'>;
+  flows: FlowRepository;
+  ticketCommand: TicketCommandGateway;
+  /** Stores the closed-ticket triggers of an imported export (docs/triggers.md); without it they are not imported. */
+  triggers?: Pick<TriggerUseCases, 'importTriggers'>;
+  /** Defaults to the system clock and UUID v7 (tests and the benchmark may pass their own). */
+  clock?: () => Date;
+  uuids?: () => string;
+}
+
+export interface SprintOutcome {
+  session: { uuid: string; status: string } | null;
+  /** goflow-shaped events of the sprint. */
+  events: EventJSON[];
+}
+
+export interface MessageView {
+  uuid: string;
+  contact: { uuid: string; name: string | null };
+  direction: 'in' | 'out';
+  type: 'text';
+  status: string;
+  text: string;
+  attachments: string[];
+  urn: string | null;
+  flow: FlowRef | null;
+  created_on: string;
+  modified_on: string;
+}
+
+export interface FlowSummaryView {
+  uuid: string;
+  name: string;
+  type: string;
+  spec_version: string;
+  revision: number | null;
+  imported_on: string;
+  modified_on: string;
+}
+
+/** A definition larger than this cannot be stored in one item (DynamoDB's limit is 400 KB). */
+export const MAX_DEFINITION_BYTES = 350_000;
+export const MAX_FLOWS_PER_IMPORT = 50;
+export const MAX_MESSAGE_LENGTH = 4096;
+
+/**
+ * Ticketer has no channels of its own: outgoing messages are stored for
+ * whatever delivers them (the messages API). This stands in for a channel so
+ * that the engine addresses messages to the contact's URN.
+ */
+export const TICKETER_CHANNEL: ChannelAsset = {
+  uuid: '00000000-0000-7000-8000-000000000001',
+  name: 'Ticketer',
+  schemes: ['tel', 'whatsapp', 'telegram', 'facebook', 'instagram', 'viber', 'line', 'twitter', 'discord', 'slack', 'webchat', 'ext', 'mailto', 'vk', 'wechat', 'jiochat', 'freshchat', 'rocketchat'],
+  roles: ['send', 'receive'],
+};
+
+/** Events after which the contact item is updated from the session's contact. */
+const CONTACT_CHANGE_EVENTS = new Set(['contact_name_changed', 'contact_language_changed', 'contact_field_changed', 'contact_urns_changed']);
+
+/** A sprint that lost the race for the contact's session is run again from the new state; a few rounds are plenty. */
+const SPRINT_ATTEMPTS = 5;
+
+/**
+ * Definitions read (validated) once per container: the stored definition of
+ * a flow version keeps its identity here, and its read Flow hangs off it.
+ * An engine lives for one sprint (its ports name the workspace), so the
+ * engine's own per-instance cache would not outlive the sprint.
+ */
+const readDefinitions = new Map<string, FlowJSON>();
+const READ_CACHE_LIMIT = 500;
+const readFlows = new WeakMap<object, Flow>();
+
+function readFlowOnce(json: object): Flow {
+  let flow = readFlows.get(json);
+  if (!flow) {
+    flow = readFlow(json);
+    readFlows.set(json, flow);
+  }
+  return flow;
+}
+
+export function createFlowUseCases(deps: FlowUseCaseDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  const now = () => formatTimestamp(clock());
+  const nextId = deps.uuids ?? newId;
+  const { repos, flows } = deps;
+
+  async function directory(workspace: string): Promise<WorkspaceDirectory> {
+    const found = await repos.workspaces.loadDirectory(workspace);
+    if (!found) throw new NotFoundError('workspace_not_found', 'No such workspace.');
+    return found;
+  }
+
+  async function upsert(workspace: string, input: ContactInput): Promise<Contact> {
+    return retryOnStaleWrite(async () => {
+      const stored = await repos.contacts.get(workspace, input.uuid, { consistent: true });
+      const { contact, changed } = upsertContact(stored, workspace, input, now());
+      if (!changed) return contact;
+      const saved = { ...contact, version: contact.version + 1 };
+      await repos.contacts.save(saved);
+      return saved;
+    });
+  }
+
+  /** The flow and every flow it can enter, transitively: what a sprint may need. */
+  async function loadFlowsFor(workspace: string, uuid: string): Promise<StoredFlow[]> {
+    const loaded = new Map<string, StoredFlow>();
+    const requested = new Set([uuid]);
+    let wanted = [uuid];
+    while (wanted.length > 0) {
+      const found = await flows.getFlows(workspace, wanted);
+      for (const flow of found) loaded.set(flow.uuid, flow);
+      // A dependency that is not imported stays missing: the engine fails the session at that enter_flow.
+      wanted = [...new Set(found.flatMap((flow) => flow.dependencies))].filter((dependency) => !requested.has(dependency));
+      for (const dependency of wanted) requested.add(dependency);
+    }
+    return [...loaded.values()];
+  }
+
+  function cachedDefinition(flow: StoredFlow): FlowJSON {
+    const key = `${flow.workspace}/${flow.uuid}/${flow.version}`;
+    let definition = readDefinitions.get(key);
+    if (!definition) {
+      definition = flow.definition;
+      if (readDefinitions.size >= READ_CACHE_LIMIT) readDefinitions.delete(readDefinitions.keys().next().value!);
+      readDefinitions.set(key, definition);
+    }
+    return definition;
+  }
+
+  async function sessionAssets(workspace: string, directory: WorkspaceDirectory, stored: StoredFlow[], contact: Contact) {
+    const assets = await flows.getAssets(workspace);
+    const definitions = stored.map(cachedDefinition);
+    const workspaceTopics = directory.topics.map((topic) => ({ uuid: topic.uuid, name: topic.name }));
+    const referencedTopics = definitions.flatMap(topicsReferencedBy).filter((topic) => !workspaceTopics.some((known) => known.uuid === topic.uuid));
+    const knownFields = new Set(assets.fields.map((field) => field.key));
+    const contactFields: FieldAsset[] = Object.keys(contact.fields)
+      .filter((key) => !knownFields.has(key))
+      .map((key) => ({ key, name: key, type: 'text' }));
+    return {
+      assets: new SessionAssets({
+        flows: definitions,
+        fields: [...assets.fields, ...contactFields],
+        groups: assets.groups,
+        topics: [...workspaceTopics, ...referencedTopics],
+        users: directory.members.map((member) => ({ uuid: member.uuid, email: member.email, name: member.name })),
+        channels: [TICKETER_CHANNEL],
+      }),
+      workspaceTopics: new Set(workspaceTopics.map((topic) => topic.uuid)),
+    };
+  }
+
+  /** The open_ticket port: the ticket command function, asked by topic uuid when the workspace has it, else by name. */
+  function ticketService(workspace: string, workspaceTopics: Set<string>): TicketService {
+    return {
+      async open(request) {
+        const answer = await deps.ticketCommand.openTicket({
+          command: 'open_ticket',
+          workspace,
+          idempotency_key: request.idempotencyKey,
+          contact: { uuid: request.contactUuid },
+          topic: workspaceTopics.has(request.topic.uuid) ? { uuid: request.topic.uuid } : { name: request.topic.name },
+          assignee: request.assignee ? { uuid: request.assignee.uuid } : null,
+          note: request.note,
+          opened_in: { uuid: request.flow.uuid, name: request.flow.name },
+        });
+        if (!answer.ticket) return { opened: false, reason: answer.error?.code ?? 'not_opened' };
+        const { ticket } = answer;
+        return {
+          opened: true,
+          ticket: { uuid: ticket.uuid, status: ticket.status, topic: ticket.topic, ...(ticket.assignee ? { assignee: { uuid: ticket.assignee.uuid, name: ticket.assignee.name } } : {}) },
+        };
+      },
+    };
+  }
+
+  function engineFor(workspace: string, workspaceTopics: Set<string>): FlowEngine {
+    const services: EngineServices = {
+      tickets: ticketService(workspace, workspaceTopics),
+      email: {
+        async send() {
+          throw new Error('sending email from flows is not configured');
+        },
+      },
+      clock: { now },
+      uuids: { next: nextId },
+    };
+    const engine = new FlowEngine(services);
+    engine.readFlow = readFlowOnce;
+    return engine;
+  }
+
+  /**
+   * Stores a sprint's outcome: the session (conditioned on the version it
+   * started from), the messages, and the contact when the flow changed it.
+   * The contact is re-read here, after the sprint: an open_ticket of this
+   * very sprint has changed it meanwhile (its open-ticket slot).
+   */
+  async function persist(options: {
+    workspace: string;
+    contact: string;
+    result: SprintResult | null;
+    startedFrom: StoredSession | null;
+    inbound: MessageRecord | null;
+    flowAtStart: FlowRef | null;
+    /** A background flow's sprint: the session the contact waits in (if any) stays stored as it was. */
+    keepStoredSession?: boolean;
+    idempotency?: { key: string; response: unknown };
+  }): Promise<void> {
+    const { workspace, result, startedFrom } = options;
+    const messages = [...(options.inbound ? [options.inbound] : []), ...(result ? outgoingMessages(result, options.contact, options.flowAtStart) : [])];
+    const changesContact = result?.events.some((event) => CONTACT_CHANGE_EVENTS.has(event.type)) ?? false;
+    const session = result && !options.keepStoredSession ? storedSession(workspace, options.contact, result.session, startedFrom, now()) : null;
+    await retryOnStaleWrite(async () => {
+      let contactChange: Contact | null = null;
+      if (changesContact && result) {
+        const stored = await repos.contacts.get(workspace, options.contact, { consistent: true });
+        const { contact, changed } = upsertContact(stored, workspace, contactInputFrom(result.session.contact, stored), now());
+        if (changed) contactChange = { ...contact, version: contact.version + 1 };
+      }
+      await flows.saveSprint({
+        workspace,
+        contact: options.contact,
+        session,
+        expectedSessionVersion: startedFrom?.version ?? 0,
+        messages,
+        contact_change: contactChange,
+        ...(options.idempotency ? { idempotency: options.idempotency } : {}),
+      });
+    });
+  }
+
+  function sprintOutcome(result: SprintResult, prefix: EventJSON[] = []): SprintOutcome {
+    return { session: { uuid: result.session.uuid, status: result.session.status }, events: [...prefix, ...result.events] };
+  }
+
+  async function againIfSessionMoved<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let round = 1; ; round++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof SessionMovedError) || round >= SPRINT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  return {
+    async importFlows({ actor, definitions }: { actor: Actor; definitions: unknown }): Promise<{ flows: FlowRef[]; triggers: TriggerView[] }> {
+      await directory(actor.workspace);
+      const bundle = readImport(definitions);
+      const exportTriggers = readExportTriggers(Array.isArray((definitions as { flows?: unknown }).flows) ? (definitions as { triggers?: unknown }).triggers : undefined);
+      const imported = await retryOnStaleWrite(async () => {
+        const [existing, assets] = await Promise.all([
+          flows.getFlows(actor.workspace, bundle.flows.map(({ flow }) => flow.uuid)),
+          flows.getAssets(actor.workspace),
+        ]);
+        const timestamp = now();
+        const stored: StoredFlow[] = bundle.flows.map(({ flow, importedSpecVersion }) => {
+          const previous = existing.find((candidate) => candidate.uuid === flow.uuid);
+          return {
+            workspace: actor.workspace,
+            uuid: flow.uuid,
+            name: flow.name,
+            type: flow.type,
+            imported_spec_version: importedSpecVersion,
+            revision: flow.revision ?? null,
+            definition: flow.json,
+            dependencies: flowsEnteredBy(flow.json),
+            imported_on: previous?.imported_on ?? timestamp,
+            modified_on: timestamp,
+            version: (previous?.version ?? 0) + 1,
+          };
+        });
+        await flows.saveImport({
+          workspace: actor.workspace,
+          flows: stored,
+          assets: { fields: mergeBy(assets.fields, bundle.fields, (field) => field.key), groups: mergeBy(assets.groups, bundle.groups, (group) => group.uuid), version: assets.version + 1 },
+        });
+        return { flows: stored.map((flow) => ({ uuid: flow.uuid, name: flow.name })) };
+      });
+      // After the flows: a trigger may name a flow of this very export.
+      const triggers = deps.triggers ? await deps.triggers.importTriggers({ actor, triggers: exportTriggers }) : [];
+      return { ...imported, triggers };
+    },
+
+    async listFlows({ actor }: { actor: Actor }): Promise<FlowSummaryView[]> {
+      const stored = await flows.listFlows(actor.workspace);
+      return stored
+        .map((flow) => ({
+          uuid: flow.uuid,
+          name: flow.name,
+          type: flow.type,
+          spec_version: flow.imported_spec_version,
+          revision: flow.revision,
+          imported_on: flow.imported_on,
+          modified_on: flow.modified_on,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    /**
+     * Starts the flow for the contact (upserted first). A messaging flow
+     * interrupts the session the contact was waiting in; a background flow
+     * runs beside it and leaves it stored. `trigger` defaults to `manual`
+     * (a closed-ticket trigger passes a `ticket` one). Under an
+     * `idempotencyKey` the answer is recorded in the sprint's transaction and
+     * every later start with the key answers it again, running nothing.
+     */
+    async startFlow({ actor, flow, contact, trigger, idempotencyKey }: { actor: Actor; flow: string; contact: ContactInput; trigger?: StartTrigger; idempotencyKey?: string }): Promise<SprintOutcome> {
+      const { workspace } = actor;
+      const recordKey = idempotencyKey ? `start_flow:${idempotencyKey}` : null;
+      const recorded = async () => (recordKey ? ((await repos.idempotency.get(workspace, recordKey)) as SprintOutcome | null) : null);
+      const earlier = await recorded();
+      if (earlier) return earlier;
+      const dir = await directory(workspace);
+      const stored = await loadFlowsFor(workspace, flow);
+      const target = stored.find((candidate) => candidate.uuid === flow);
+      if (!target) throw new NotFoundError('flow_not_found', 'No flow with this uuid in the workspace.');
+      const saved = await upsert(workspace, contact);
+      return againIfSessionMoved(async () => {
+        // A duplicate start that won the race while this one ran (its session write moved ours).
+        const raced = await recorded();
+        if (raced) return raced;
+        const current = await flows.getSession(workspace, contact.uuid);
+        const { assets, workspaceTopics } = await sessionAssets(workspace, dir, stored, saved);
+        const result = await engineFor(workspace, workspaceTopics).start({
+          assets,
+          // Flow-only state (groups, status) carries over from the contact's last session: closed-ticket triggers match on its groups.
+          contact: engineContact(saved, (current?.session as SessionJSON | undefined)?.contact ?? null),
+          trigger: { type: 'manual', ...trigger, flow: { uuid: target.uuid, name: target.name }, triggered_on: now() },
+        });
+        const outcome = sprintOutcome(result);
+        try {
+          await persist({
+            workspace,
+            contact: contact.uuid,
+            result,
+            startedFrom: current,
+            inbound: null,
+            flowAtStart: null,
+            keepStoredSession: target.type === 'messaging_background',
+            ...(recordKey ? { idempotency: { key: recordKey, response: outcome } } : {}),
+          });
+        } catch (error) {
+          if (error instanceof StartAlreadyRecordedError) return (await recorded()) ?? outcome;
+          throw error;
+        }
+        return outcome;
+      });
+    },
+
+    /**
+     * An inbound message: resumes the contact's waiting session, or (none
+     * waiting, or its wait expired) is stored alone and answers `session: null`.
+     */
+    async receiveMsg({ actor, contact, text, attachments = [] }: { actor: Actor; contact: string; text: string; attachments?: string[] }): Promise<SprintOutcome> {
+      const { workspace } = actor;
+      if (text.length > MAX_MESSAGE_LENGTH) throw new ValidationError('text', `The text is longer than ${MAX_MESSAGE_LENGTH} characters.`);
+      if (text.trim() === '' && attachments.length === 0) throw new ValidationError('text', 'A message needs text or attachments.');
+      const dir = await directory(workspace);
+      const known = await upsert(workspace, { uuid: contact });
+      let firstRound = true;
+      return againIfSessionMoved(async () => {
+        // The upsert just read the contact; a sprint run again after a lost race reads it afresh.
+        const fresh = firstRound ? known : ((await repos.contacts.get(workspace, contact, { consistent: true })) ?? known);
+        firstRound = false;
+        const current = await flows.getSession(workspace, contact);
+        const receivedOn = now();
+        const inbound: MessageRecord = {
+          uuid: nextId(),
+          contact,
+          direction: 'in',
+          type: 'text',
+          status: 'handled',
+          text,
+          attachments,
+          urn: fresh.urns[0] ?? null,
+          flow: null,
+          created_on: receivedOn,
+          modified_on: receivedOn,
+        };
+        const waiting = current?.status === 'waiting' ? (current.session as SessionJSON) : null;
+        if (!current || !waiting) {
+          await persist({ workspace, contact, result: null, startedFrom: current, inbound, flowAtStart: null });
+          return { session: null, events: [] };
+        }
+        waiting.contact = engineContact(fresh, waiting.contact);
+        const waitingRun = waiting.runs.find((run) => run.uuid === waiting.wait?.run_uuid);
+        const flowAtStart = waitingRun ? { uuid: waitingRun.flow.uuid, name: waitingRun.flow.name } : current.flow;
+        const stored = await loadFlowsFor(workspace, flowAtStart.uuid);
+        const { assets, workspaceTopics } = await sessionAssets(workspace, dir, [...stored, ...(await otherRunFlows(waiting, stored))], fresh);
+        const engine = engineFor(workspace, workspaceTopics);
+
+        // A wait past its expiry ends the run first; the message then finds no session waiting.
+        if (current.expires_on && current.expires_on < receivedOn) {
+          const expired = await engine.resume({ assets, session: waiting, resume: { type: 'wait_expiration', resumed_on: receivedOn } });
+          await persist({ workspace, contact, result: expired, startedFrom: current, inbound, flowAtStart });
+          return { session: null, events: [] };
+        }
+        const msg = { uuid: inbound.uuid, ...(inbound.urn ? { urn: inbound.urn } : {}), text, ...(attachments.length ? { attachments } : {}) };
+        const result = await engine.resume({ assets, session: waiting, resume: { type: 'msg', resumed_on: receivedOn, msg } });
+        inbound.flow = flowAtStart;
+        await persist({ workspace, contact, result, startedFrom: current, inbound, flowAtStart });
+        return sprintOutcome(result, [{ uuid: nextId(), type: 'msg_received', created_on: receivedOn, msg }]);
+      });
+
+      /** Parent runs of the waiting run may belong to flows that the waiting flow does not enter. */
+      async function otherRunFlows(session: SessionJSON, loaded: StoredFlow[]): Promise<StoredFlow[]> {
+        const missing = [...new Set(session.runs.map((run) => run.flow.uuid))].filter((uuid) => !loaded.some((flow) => flow.uuid === uuid));
+        return missing.length ? (await Promise.all(missing.map((uuid) => loadFlowsFor(workspace, uuid)))).flat() : [];
+      }
+    },
+
+    /** A contact's messages, in and out, newest first. */
+    async listMessages({ actor, contact, limit = 50, cursor }: { actor: Actor; contact: string; limit?: number; cursor?: string }): Promise<{ results: MessageView[]; next_cursor: string | null }> {
+      if (!Number.isInteger(limit) || limit < 1 || limit > 250) throw new ValidationError('limit', 'The limit must be between 1 and 250.');
+      const [found, page] = await Promise.all([
+        repos.contacts.get(actor.workspace, contact),
+        flows.listMessages({ workspace: actor.workspace, contact, limit, ...(cursor ? { cursor } : {}) }),
+      ]);
+      if (!found) throw new NotFoundError('contact_not_found', 'No such contact.');
+      const ref = { uuid: found.uuid, name: found.name };
+      return {
+        results: page.results.map(({ contact: _contact, ...message }) => ({ ...message, contact: ref })),
+        next_cursor: page.next_cursor,
+      };
+    },
+  };
+}
+
+export type FlowUseCases = ReturnType<typeof createFlowUseCases>;
+
+/** What starts a session besides the flow: a `ticket` trigger carries the closed ticket and its `ticket_closed` event. */
+export type StartTrigger = Omit<TriggerJSON, 'flow' | 'triggered_on'>;
+
+// ----------------------------------------------------------------- imports
+
+interface ImportBundle {
+  flows: { flow: Flow; importedSpecVersion: string }[];
+  fields: FieldAsset[];
+  groups: GroupAsset[];
+}
+
+/**
+ * A RapidPro export (`{version, flows, fields, groups, …}`) or a single
+ * definition. Every flow is read (migrated and validated) before anything is
+ * stored; all problems are reported at once, each with its flow.
+ */
+export function readImport(input: unknown): ImportBundle {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new ValidationError('definitions', 'Expected a flow export ({"flows": [...]}) or a single flow definition (an object).', 'invalid_definition');
+  const json = input as Record<string, unknown>;
+  const isExport = Array.isArray(json.flows);
+  const rawFlows = isExport ? (json.flows as unknown[]) : [json];
+  if (rawFlows.length === 0) throw new ValidationError('definitions.flows', 'The export has no flows.', 'invalid_definition');
+  if (rawFlows.length > MAX_FLOWS_PER_IMPORT)
+    throw new ValidationError('definitions.flows', `At most ${MAX_FLOWS_PER_IMPORT} flows can be imported at once.`, 'invalid_definition');
+
+  const problems: string[] = [];
+  const read: ImportBundle['flows'] = [];
+  rawFlows.forEach((raw, index) => {
+    const where = isExport ? `flows[${index}]` : 'flow';
+    const label = describeFlow(raw, where);
+    try {
+      const flow = readFlow(raw);
+      if (Buffer.byteLength(JSON.stringify(flow.json)) > MAX_DEFINITION_BYTES) problems.push(`${label}: the definition is larger than ${MAX_DEFINITION_BYTES} bytes`);
+      else read.push({ flow, importedSpecVersion: String((raw as Record<string, unknown>).spec_version) });
+    } catch (error) {
+      if (!(error instanceof FlowReadError)) throw error;
+      problems.push(...error.problems.map((problem) => `${label}: ${problem}`));
+    }
+  });
+  const uuids = read.map(({ flow }) => flow.uuid);
+  for (const duplicate of new Set(uuids.filter((uuid, index) => uuids.indexOf(uuid) !== index))) problems.push(`flow ${duplicate} appears more than once`);
+  if (problems.length)
+    throw new ValidationError(isExport ? 'definitions.flows' : 'definitions', `Invalid flow definition: ${problems.join('; ')}`, 'invalid_definition');
+
+  return {
+    flows: read,
+    fields: isExport ? readAssetList<FieldAsset>(json.fields, (field) => typeof field.key === 'string' && typeof field.name === 'string').map((field) => ({ ...field, type: fieldType(field) })) : [],
+    groups: isExport ? readAssetList<GroupAsset>(json.groups, (group) => typeof group.uuid === 'string' && typeof group.name === 'string') : [],
+  };
+}
+
+function describeFlow(raw: unknown, where: string): string {
+  const json = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  return typeof json.name === 'string' ? `${where} "${json.name}"` : where;
+}
+
+/** RapidPro exports name a field's type `value_type` (text, numeric, datetime, state, …); the engine's assets say `type`. */
+function fieldType(field: FieldAsset & { value_type?: string }): string {
+  const type = field.type ?? field.value_type ?? 'text';
+  return type === 'numeric' ? 'number' : type;
+}
+
+function readAssetList<T>(value: unknown, valid: (item: T) => boolean): T[] {
+  return Array.isArray(value) ? (value.filter((item) => typeof item === 'object' && item !== null && valid(item as T)) as T[]) : [];
+}
+
+function mergeBy<T>(existing: T[], incoming: T[], key: (item: T) => string): T[] {
+  const merged = new Map(existing.map((item) => [key(item), item]));
+  for (const item of incoming) merged.set(key(item), item);
+  return [...merged.values()];
+}
+
+function actionsOf(definition: FlowJSON): Record<string, unknown>[] {
+  return (definition.nodes ?? []).flatMap((node) => ((node as { actions?: Record<string, unknown>[] }).actions ?? []));
+}
+
+function flowsEnteredBy(definition: FlowJSON): string[] {
+  const entered = actionsOf(definition)
+    .filter((action) => action.type === 'enter_flow')
+    .map((action) => (action.flow as { uuid?: string } | undefined)?.uuid)
+    .filter((uuid): uuid is string => typeof uuid === 'string');
+  return [...new Set(entered)];
+}
+
+function topicsReferencedBy(definition: FlowJSON): Reference[] {
+  return actionsOf(definition)
+    .filter((action) => action.type === 'open_ticket' && action.topic)
+    .map((action) => action.topic as Reference);
+}
+
+// ---------------------------------------------------------- contacts and sprints
+
+/**
+ * The engine's view of a stored contact. Flow-only state (groups, status,
+ * time zone) is kept from the session's copy; what Ticketer stores (name,
+ * language, URNs, fields, the open ticket) is taken fresh.
+ */
+function engineContact(contact: Contact, previous: ContactJSON | null): ContactJSON {
+  const fields: Record<string, FieldValueJSON> = {};
+  for (const [key, text] of Object.entries(contact.fields)) {
+    if (text === null) continue;
+    const kept = previous?.fields?.[key];
+    fields[key] = kept?.text === text ? kept : { text, ...(/^-?\d+(\.\d+)?$/.test(text) ? { number: Number(text) } : {}) };
+  }
+  const keptTicket = previous?.tickets?.find((ticket) => ticket.uuid === contact.open_ticket);
+  return {
+    ...(previous ?? { status: 'active' }),
+    uuid: contact.uuid,
+    created_on: contact.created_on,
+    // undefined, not absent: a name or language cleared in Ticketer must not survive from the session's copy.
+    name: contact.name ?? undefined,
+    language: contact.language ?? undefined,
+    urns: contact.urns,
+    fields,
+    tickets: contact.open_ticket ? [keptTicket ?? { uuid: contact.open_ticket, status: 'open', topic: null }] : [],
+  };
+}
+
+/** What the sprint's contact says about the things Ticketer stores; fields it no longer has are cleared. */
+function contactInputFrom(contact: ContactJSON, stored: Contact | null): ContactInput {
+  const fields: Record<string, string | null> = {};
+  for (const key of Object.keys(stored?.fields ?? {})) fields[key] = null;
+  for (const [key, value] of Object.entries(contact.fields ?? {})) fields[key] = value.text;
+  return { uuid: contact.uuid, name: contact.name ?? null, language: contact.language ?? null, urns: contact.urns ?? [], fields };
+}
+
+function storedSession(workspace: string, contact: string, session: SessionJSON, previous: StoredSession | null, timestamp: string): StoredSession {
+  const first = session.runs[0];
+  return {
+    workspace,
+    contact,
+    uuid: session.uuid,
+    status: session.status,
+    flow: first ? { uuid: first.flow.uuid, name: first.flow.name } : { uuid: '', name: '' },
+    session,
+    expires_on: session.status === 'waiting' ? (session.wait?.expires_on ?? null) : null,
+    timeout_on: session.status === 'waiting' ? (session.wait?.timeout_on ?? null) : null,
+    modified_on: timestamp,
+    version: (previous?.version ?? 0) + 1,
+  };
+}
+
+/**
+ * The sprint's msg_created events as stored messages. Events carry no run, so
+ * the flow of each message is followed through run_started/run_ended.
+ */
+function outgoingMessages(result: SprintResult, contact: string, flowAtStart: FlowRef | null): MessageRecord[] {
+  const flowStack: FlowRef[] = flowAtStart ? [flowAtStart] : [];
+  const messages: MessageRecord[] = [];
+  for (const event of result.events) {
+    if (event.type === 'run_started') {
+      const flow = event.flow as FlowRef;
+      flowStack.push({ uuid: flow.uuid, name: flow.name });
+    } else if (event.type === 'run_ended') flowStack.pop();
+    else if (event.type === 'msg_created') {
+      const msg = event.msg as { uuid?: string; urn?: string; text?: string; attachments?: string[]; unsendable_reason?: string };
+      messages.push({
+        uuid: msg.uuid ?? String(event.uuid),
+        contact,
+        direction: 'out',
+        type: 'text',
+        status: msg.unsendable_reason ? 'failed' : 'queued',
+        text: msg.text ?? '',
+        attachments: msg.attachments ?? [],
+        urn: msg.urn ?? null,
+        flow: flowStack.at(-1) ?? null,
+        created_on: String(event.created_on),
+        modified_on: String(event.created_on),
+      });
+    }
+  }
+  return messages;
+}
