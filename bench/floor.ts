@@ -155,7 +155,7 @@ export function createFloor({ client, tableName: TableName, workspace, user }: F
   return {
     /** open_ticket as a flow runtime sends it: returns the new ticket's uuid. */
     async openTicket(input: OpenTicketInput): Promise<string> {
-      const idempotencyKey = idempotencyKeys.record(workspace, input.idempotency_key);
+      const idempotencyKey = idempotencyKeys.record(workspace, 'open_ticket', input.idempotency_key);
       if (await getItem(idempotencyKey, true)) throw new Error('floor: idempotency key reused');
       const directory = toDirectory(await queryWorkspace(true));
       const topic = directory.topics.find((candidate) => candidate.name.toLowerCase() === input.topic.name.toLowerCase());

@@ -92,28 +92,24 @@ export function createClosedTicketHandler(triggers: Pick<TriggerUseCases, 'handl
   };
 }
 
-const consumerEnvironment = z.object({
-  TABLE_NAME: z.string({ error: 'TABLE_NAME is not set: the name of the Ticketer table.' }).min(1),
-  FLOW_ENGINE_FUNCTION_NAME: z.string({ error: 'FLOW_ENGINE_FUNCTION_NAME is not set: the FlowEngine function that closes start flows with.' }).min(1),
-});
-
-/** The use cases wired to DynamoDB and the FlowEngine function, from the Lambda environment. */
-function triggersFromEnvironment(env: NodeJS.ProcessEnv): TriggerUseCases {
-  const parsed = consumerEnvironment.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid environment: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
-  const table = { client: new DynamoDBClient({}), tableName: parsed.data.TABLE_NAME };
+/** The use cases wired to DynamoDB and the FlowEngine function, from the Lambda environment (shared/config.ts). */
+async function triggersFromEnvironment(): Promise<TriggerUseCases> {
+  // Read here, not at module scope: tests import the parsing above without a Lambda environment.
+  const { config, requiredSetting } = await import('#config');
+  const functionName = requiredSetting(config, 'FLOW_ENGINE_FUNCTION_NAME', 'the FlowEngine function that closes start flows with');
+  const table = { client: new DynamoDBClient({}), tableName: config.TABLE_NAME };
   return createTriggerUseCases({
     triggers: createTriggerRepository(table),
     flows: createFlowRepository(createTableClient(table)),
     workspaces: createDynamoDbRepositories(table).workspaces,
-    engine: createFlowEngineClient({ client: new LambdaClient({}), functionName: parsed.data.FLOW_ENGINE_FUNCTION_NAME }),
+    engine: createFlowEngineClient({ client: new LambdaClient({}), functionName }),
   });
 }
 
-// Wired on the first event (once per container): tests import the parsing above without a Lambda environment.
-let configured: ReturnType<typeof createClosedTicketHandler> | undefined;
+// Wired on the first event, once per container.
+let configured: Promise<ReturnType<typeof createClosedTicketHandler>> | undefined;
 
-export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => {
-  configured ??= createClosedTicketHandler(triggersFromEnvironment(process.env));
-  return configured(event);
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  configured ??= triggersFromEnvironment().then(createClosedTicketHandler);
+  return (await configured)(event);
 };

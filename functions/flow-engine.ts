@@ -8,6 +8,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { DomainError, ValidationError } from '#domain/errors';
+import { describeIssues } from '#http/invoke-validation';
+import { contactInputSchema } from '#http/schemas';
 import type { FlowUseCases } from '#use-cases/flows';
 
 const logger = new Logger();
@@ -19,13 +21,7 @@ export const flowEngineCommandSchema = z.discriminatedUnion('command', [
     command: z.literal('start_flow'),
     workspace: uuid,
     flow: z.object({ uuid }),
-    contact: z.object({
-      uuid,
-      name: z.string().nullish(),
-      urns: z.array(z.string()).optional(),
-      fields: z.record(z.string(), z.string().nullable()).optional(),
-      language: z.string().nullish(),
-    }),
+    contact: contactInputSchema.extend({ uuid }),
     // A closed-ticket trigger (docs/triggers.md) starts with a goflow `ticket` trigger and an idempotency key named after the close.
     trigger: z
       .object({
@@ -40,6 +36,8 @@ export const flowEngineCommandSchema = z.discriminatedUnion('command', [
     command: z.literal('receive_msg'),
     workspace: uuid,
     contact: z.object({ uuid }),
+    // The caller's message uuid: a retry with the same uuid answers the first outcome (docs/flow-engine-service.md).
+    uuid: uuid.optional(),
     text: z.string(),
     attachments: z.array(z.string()).optional(),
   }),
@@ -49,10 +47,6 @@ export type FlowEngineCommand = z.infer<typeof flowEngineCommandSchema>;
 export type FlowEngineError = { error: { code: string; message: string } };
 
 const failure = (code: string, message: string): FlowEngineError => ({ error: { code, message } });
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'request'}: ${issue.message}`).join('; ');
-}
 
 export function createFlowEngineHandler(useCases: () => Promise<FlowUseCases>) {
   return async (event: unknown, context?: Context) => {
@@ -85,7 +79,13 @@ export function createFlowEngineHandler(useCases: () => Promise<FlowUseCases>) {
           });
         }
         case 'receive_msg':
-          return await flows.receiveMsg({ actor, contact: command.contact.uuid, text: command.text, attachments: command.attachments ?? [] });
+          return await flows.receiveMsg({
+            actor,
+            contact: command.contact.uuid,
+            text: command.text,
+            attachments: command.attachments ?? [],
+            ...(command.uuid ? { uuid: command.uuid } : {}),
+          });
       }
     } catch (error) {
       if (error instanceof ValidationError) return failure(error.code, error.field ? `${error.field}: ${error.message}` : error.message);

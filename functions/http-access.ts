@@ -1,32 +1,36 @@
 // HttpAccess: signing in and out, invitations, members and roles, API tokens,
-// workspace settings. Sign-in and accepting an invitation are public routes
-// (no authorizer); every other route runs as the token's member. Passwords,
-// secrets and tokens are never logged (the pipeline never logs events).
+// workspace settings. Sign-in and the invitation accept routes (the page and
+// the acceptance) are public (no authorizer); every other route runs as the
+// token's member. Passwords, secrets and tokens are never logged (the
+// pipeline never logs events).
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { useCases as defaultUseCases } from '#composition';
 import { UnauthorizedError } from '#domain/errors';
 import { workspaceRateLimit } from '#http/admission';
 import { createHttpHandler, type HttpEvent, type HttpHandlerOptions } from '#http/handler';
+import { readTokenHeader } from '#http/identity';
 import { created, noContent, ok } from '#http/response';
-import { publicUrl } from '#http/rapidpro-v2';
+import { asAcceptPage, prefersHtml } from '#http/invitation-page';
+import { routeKey } from '#http/route-spec';
+import { publicUrl } from '#http/urls';
 import { accessRoutes } from '#http/routes/access';
 import type { UseCases } from '#use-cases/index';
 
-const TOKEN_HEADER = /^Token (\S+)$/;
-
 /** The token the request was made with (the authorizer has already accepted it). */
 function requestToken(event: HttpEvent): string {
-  const token = TOKEN_HEADER.exec(event.headers.authorization ?? '')?.[1];
+  const token = readTokenHeader(event.headers);
   if (!token) throw new UnauthorizedError('unauthorized', 'Missing or invalid token');
   return token;
 }
 
 /** The handler over given use cases and admission (tests inject a mail outbox). */
 export function createAccessHandler(useCases: UseCases, options: HttpHandlerOptions = workspaceRateLimit) {
-  return createHttpHandler(
+  const api = createHttpHandler(
     'resource',
     accessRoutes,
     {
       signIn: async ({ body }) => ok(await useCases.signIn(body)),
+      describeInvitation: async ({ query }) => ok(await useCases.describeInvitation({ secret: query.secret })),
       acceptInvitation: async ({ body }) => created(await useCases.acceptInvitation(body)),
       signOut: async ({ actor, event }) => {
         await useCases.signOut({ actor, secret: requestToken(event) });
@@ -65,6 +69,12 @@ export function createAccessHandler(useCases: UseCases, options: HttpHandlerOpti
     },
     options,
   );
+  // A browser following the invitation link gets the accept page (its answer, or its error, as HTML) instead of JSON.
+  const acceptPageRoute = routeKey(accessRoutes.describeInvitation);
+  return async (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const result = await api(event, context);
+    return event.routeKey === acceptPageRoute && prefersHtml(event.headers.accept) ? asAcceptPage(result) : result;
+  };
 }
 
 export const handler = createAccessHandler(defaultUseCases);

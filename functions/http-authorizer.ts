@@ -11,10 +11,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import { useCases } from '#composition';
-import type { Identity } from '#http/identity';
+import { readTokenHeader, type Identity } from '#http/identity';
 import { logger } from '#http/logger';
-
-const TOKEN_HEADER = /^Token ([A-Za-z0-9._~+/=-]+)$/;
 
 /**
  * API Gateway answers 401 when an authorizer fails with exactly this message
@@ -32,7 +30,7 @@ export const handler = middy<
   // Never log the event: it carries the key.
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .handler(async (event) => {
-    const key = TOKEN_HEADER.exec(event.headers?.authorization ?? '')?.[1];
+    const key = readTokenHeader(event.headers);
     const identity = key ? await useCases.resolveApiToken(key) : null;
     if (!identity) {
       logger.info('request refused', { reason: key ? 'unknown token' : 'missing or malformed Authorization header' });

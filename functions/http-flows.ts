@@ -15,9 +15,12 @@ import type { MessageView } from '#use-cases/flows';
 const resourceHandler = createHttpHandler('resource', flowRoutes, {
   listFlows: async ({ actor }) => ok({ results: await flowUseCases.listFlows({ actor }) }),
   importFlows: async ({ actor, body }) => created(await flowUseCases.importFlows({ actor, definitions: body })),
-  startFlow: async ({ actor, params, body }) => ok(await flowUseCases.startFlow({ actor, flow: params.flow, contact: body.contact })),
+  startFlow: async ({ actor, params, body, headers }) => {
+    const idempotencyKey = headers['idempotency-key'];
+    return ok(await flowUseCases.startFlow({ actor, flow: params.flow, contact: body.contact, ...(idempotencyKey ? { idempotencyKey } : {}) }));
+  },
   receiveMessage: async ({ actor, params, body }) =>
-    ok(await flowUseCases.receiveMsg({ actor, contact: params.contact, text: body.text, attachments: body.attachments })),
+    ok(await flowUseCases.receiveMsg({ actor, contact: params.contact, text: body.text, attachments: body.attachments, ...(body.uuid ? { uuid: body.uuid } : {}) })),
   listMessages: async ({ actor, params, query }) =>
     ok(await flowUseCases.listMessages({ actor, contact: params.contact, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) })),
 }, workspaceRateLimit);

@@ -1,6 +1,6 @@
 // HttpTickets: folders, the ticket list and detail, and the ticket commands.
 import { useCases } from '#composition';
-import { ConflictError, ValidationError } from '#domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
 import { workspaceRateLimit } from '#http/admission';
 import { createHttpHandler } from '#http/handler';
 import { created, ok } from '#http/response';
@@ -31,7 +31,7 @@ export const handler = createHttpHandler('resource', ticketRoutes, {
     });
     // Refusals come back as data (the flow runtime's contract); over HTTP they are errors.
     if (!opened.ticket) throw refusalError(opened.error);
-    return created({ ticket: opened.ticket, events: opened.events, warning: opened.error });
+    return created({ ticket: opened.ticket, events: opened.events });
   },
 
   getTicket: async ({ actor, params }) => ok(await useCases.getTicket({ actor, ticket: params.ticket })),
@@ -45,7 +45,13 @@ export const handler = createHttpHandler('resource', ticketRoutes, {
   reopen: async ({ actor, params }) => ok(await useCases.reopenTicket({ actor, ticket: params.ticket })),
 }, workspaceRateLimit);
 
+/** Refusals recorded under an idempotency key replay as data; each keeps the status it has when thrown. */
+const NOT_FOUND_REFUSALS = new Set(['topic_not_found', 'workspace_not_found']);
+const CONFLICT_REFUSALS = new Set(['contact_has_open_ticket', 'topic_limit_reached', 'topic_name_taken', 'idempotency_key_reused']);
+
 function refusalError(error: { code: string; message: string } | null) {
-  if (error?.code === 'contact_has_open_ticket') return new ConflictError(error.code, error.message);
-  return new ValidationError(null, error?.message ?? 'The ticket could not be opened', error?.code);
+  const message = error?.message ?? 'The ticket could not be opened';
+  if (error && NOT_FOUND_REFUSALS.has(error.code)) return new NotFoundError(error.code, message);
+  if (error && CONFLICT_REFUSALS.has(error.code)) return new ConflictError(error.code, message);
+  return new ValidationError(null, message, error?.code);
 }

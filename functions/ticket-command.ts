@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { useCases as defaultUseCases } from '#composition';
 import { DomainError, ValidationError } from '#domain/errors';
 import { requirePermission } from '#domain/permissions';
+import { describeIssues } from '#http/invoke-validation';
+import { contactInputSchema } from '#http/schemas';
 import type { OpenTicketResponse, TicketHistoryEvent, UseCases } from '#use-cases/index';
 
 const logger = new Logger();
@@ -20,13 +22,8 @@ export const ticketCommandSchema = z.object({
   command: z.literal('open_ticket'),
   workspace: uuid,
   idempotency_key: z.string().min(1).max(128),
-  contact: z.object({
-    uuid,
-    name: z.string().nullish(),
-    urns: z.array(z.string()).optional(),
-    language: z.string().nullish(),
-    fields: z.record(z.string(), z.string().nullable()).optional(),
-  }),
+  // The resource API's contact rules (limits from shared/domain/contact.ts).
+  contact: contactInputSchema.extend({ uuid }),
   // goflow references carry a name beside the uuid; the uuid wins when both are given.
   topic: z.union([z.object({ uuid }), z.object({ name: z.string() })]).nullish(),
   assignee: z.union([z.object({ uuid }), z.object({ email: z.string() })]).nullish(),
@@ -54,10 +51,6 @@ export type TicketCommandResponse =
 
 function refusal(code: string, message: string): TicketCommandResponse {
   return { ticket: null, events: [], error: { code, message } };
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'request'}: ${issue.message}`).join('; ');
 }
 
 function toGoflowEvents(opened: OpenTicketResponse): GoflowTicketEvent[] {
@@ -114,6 +107,8 @@ export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'
         ...(request.note != null ? { note: request.note } : {}),
         ...(request.opened_in ? { opened_in: request.opened_in } : {}),
         idempotency_key: request.idempotency_key,
+        // goflow's contract: the flow still gets its ticket, unassigned, with the error beside it.
+        unknownAssignee: 'open_unassigned',
       });
       const response = toCommandResponse(opened);
       logger.info('Ticket command answered', { ticket: response.ticket?.uuid ?? null, error: response.error?.code ?? null });

@@ -15,7 +15,18 @@ const environment = z.object({
   MAIL_FROM: z.string().min(3).default('Ticketer <no-reply@ticketer.invalid>'),
   /** The page that accepts invitations (an agent UI); the mailed link is this URL with `?secret=…`. Unset: the API's own accept route. */
   INVITATION_ACCEPT_URL: z.url({ error: 'INVITATION_ACCEPT_URL must be an absolute URL.' }).optional(),
+  /** The TicketCommand function that flows' open_ticket invokes (FlowEngine, HttpFlows; shared/flow-composition.ts requires it). */
+  TICKET_COMMAND_FUNCTION_NAME: z.string().min(1, 'TICKET_COMMAND_FUNCTION_NAME is empty.').optional(),
+  /** The FlowEngine function that the closed-ticket consumer starts flows with (it requires it). */
+  FLOW_ENGINE_FUNCTION_NAME: z.string().min(1, 'FLOW_ENGINE_FUNCTION_NAME is empty.').optional(),
 });
+
+/** A setting only some functions need: the value, or a clear error naming it when that function runs without it. */
+export function requiredSetting<K extends keyof Config>(config: Config, name: K, purpose: string): NonNullable<Config[K]> {
+  const value = config[name];
+  if (value === undefined || value === null) throw new Error(`Invalid environment: ${String(name)} is not set: ${purpose}.`);
+  return value as NonNullable<Config[K]>;
+}
 
 export type Config = z.infer<typeof environment>;
 

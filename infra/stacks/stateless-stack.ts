@@ -13,6 +13,8 @@ import type { Construct } from 'constructs';
 import { addClosedTicketPipe } from '../constructs/closed-ticket-pipe';
 import { TicketEventsPipe } from '../constructs/ticket-events-pipe';
 import { TicketerFunction } from '../constructs/ticketer-function';
+import { routeKey, type RouteSpec } from '../../shared/http/route-spec';
+import { allRoutes, routesByFunction } from '../../shared/http/routes/index';
 import { CLOSED_TICKETS_CONSUMER_TIMEOUT, TICKET_EVENTS_CONSUMER_TIMEOUT } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
@@ -22,72 +24,27 @@ export interface StatelessStackProps extends StackProps {
   readonly closedTicketsQueue: IQueue;
 }
 
-type RouteSpec = readonly [HttpMethod, string];
+type HttpRoute = readonly [HttpMethod, string];
 
-/** The HTTP API: which function serves which routes (docs/architecture.md, "Functions"). */
-export const HTTP_ROUTES = {
-  HttpTickets: [
-    [HttpMethod.GET, '/folders'],
-    [HttpMethod.GET, '/tickets'],
-    [HttpMethod.POST, '/tickets'],
-    [HttpMethod.GET, '/tickets/{ticket}'],
-    [HttpMethod.POST, '/tickets/{ticket}/assign'],
-    [HttpMethod.POST, '/tickets/{ticket}/notes'],
-    [HttpMethod.POST, '/tickets/{ticket}/topic'],
-    [HttpMethod.POST, '/tickets/{ticket}/close'],
-    [HttpMethod.POST, '/tickets/{ticket}/reopen'],
-  ],
-  HttpTopics: [
-    [HttpMethod.GET, '/topics'],
-    [HttpMethod.POST, '/topics'],
-    [HttpMethod.PATCH, '/topics/{topic}'],
-  ],
-  HttpContacts: [
-    [HttpMethod.GET, '/contacts/{contact}'],
-    [HttpMethod.PUT, '/contacts/{contact}'],
-  ],
-  HttpRapidProV2: [
-    [HttpMethod.GET, '/api/v2/tickets.json'],
-    [HttpMethod.POST, '/api/v2/ticket_actions.json'],
-    [HttpMethod.GET, '/api/v2/topics.json'],
-    [HttpMethod.POST, '/api/v2/topics.json'],
-    [HttpMethod.GET, '/api/v2/users.json'],
-  ],
-  HttpAccess: [
-    [HttpMethod.POST, '/sign-in'],
-    [HttpMethod.POST, '/sign-out'],
-    [HttpMethod.POST, '/invitations/accept'],
-    [HttpMethod.GET, '/me'],
-    [HttpMethod.GET, '/members'],
-    [HttpMethod.PATCH, '/members/{user}'],
-    [HttpMethod.DELETE, '/members/{user}'],
-    [HttpMethod.GET, '/invitations'],
-    [HttpMethod.POST, '/invitations'],
-    [HttpMethod.DELETE, '/invitations/{invitation}'],
-    [HttpMethod.GET, '/tokens'],
-    [HttpMethod.POST, '/tokens'],
-    [HttpMethod.DELETE, '/tokens/{token}'],
-    [HttpMethod.GET, '/workspace'],
-    [HttpMethod.PATCH, '/workspace'],
-  ],
-  HttpFlows: [
-    [HttpMethod.GET, '/flows'],
-    [HttpMethod.POST, '/flows'],
-    [HttpMethod.POST, '/flows/{flow}/start'],
-    [HttpMethod.GET, '/contacts/{contact}/messages'],
-    [HttpMethod.POST, '/contacts/{contact}/messages'],
-    [HttpMethod.GET, '/api/v2/messages.json'],
-  ],
-  HttpTriggers: [
-    [HttpMethod.GET, '/triggers'],
-    [HttpMethod.POST, '/triggers'],
-    [HttpMethod.PUT, '/triggers/{trigger}'],
-    [HttpMethod.DELETE, '/triggers/{trigger}'],
-  ],
-} as const satisfies Record<string, readonly RouteSpec[]>;
+/**
+ * The HTTP API: which function serves which routes (docs/architecture.md,
+ * "Functions"), read from the route table the functions themselves dispatch on.
+ * The route modules are declarations only — paths, permissions, zod schemas and
+ * domain constants — so no use case or SDK client comes into the CDK app with them.
+ */
+export const HTTP_ROUTES = Object.fromEntries(
+  Object.entries(routesByFunction).map(([id, group]) => [id, Object.values<RouteSpec>(group).map(httpRoute)]),
+  // Object.fromEntries forgets the keys: they are routesByFunction's, one entry each.
+) as Record<string, readonly HttpRoute[]> as Record<keyof typeof routesByFunction, readonly HttpRoute[]>;
 
-/** The only routes without the authorizer: people without a token yet sign in or accept an invitation there. */
-export const PUBLIC_HTTP_ROUTES: readonly string[] = ['POST /sign-in', 'POST /invitations/accept'];
+function httpRoute(spec: RouteSpec): HttpRoute {
+  return [HttpMethod[spec.method.toUpperCase() as keyof typeof HttpMethod], spec.path];
+}
+
+/** The routes without the authorizer (`permission: 'public'`): people without a token yet sign in or accept an invitation there. */
+export const PUBLIC_HTTP_ROUTES: readonly string[] = allRoutes()
+  .filter((spec) => spec.permission === 'public')
+  .map(routeKey);
 
 export const HTTP_FUNCTION_ENTRIES: Record<keyof typeof HTTP_ROUTES, string> = {
   HttpTickets: 'functions/http-tickets.ts',
@@ -125,6 +82,27 @@ export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', '
 /** The address of a sender such as `Ticketer <no-reply@example.com>`. */
 function senderAddress(from: string): string {
   return /<([^>]+)>/.exec(from)?.[1] ?? from;
+}
+
+/**
+ * The functions that run flow sprints (FlowEngine, HttpFlows) wait on
+ * TicketCommand (15 s) for each open_ticket, so they get longer; they stay
+ * within API Gateway's 30 s and below the closed-ticket consumer that waits
+ * on FlowEngine.
+ */
+export const TICKET_COMMAND_TIMEOUT = Duration.seconds(15);
+export const SPRINT_FUNCTION_TIMEOUT = Duration.seconds(25);
+
+/** Lets a function send mail through SES v2 SendEmail, from the configured sender's identity only. */
+function allowSendingMailAs(fn: TicketerFunction, stack: Stack, mailFrom: string): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['ses:SendEmail'],
+      resources: [`arn:${stack.partition}:ses:${stack.region}:${stack.account}:identity/*`],
+      conditions: { StringEquals: { 'ses:FromAddress': senderAddress(mailFrom) } },
+    }),
+  );
 }
 
 /** Items per consumer invocation; partial failures are reported per message. */
@@ -165,13 +143,17 @@ export class StatelessStack extends Stack {
     const invitationAcceptUrl: unknown = this.node.tryGetContext(CONTEXT.invitationAcceptUrl);
     const functionEnvironment: Partial<Record<keyof typeof HTTP_ROUTES, Record<string, string>>> = {
       HttpAccess: { MAIL_FROM: mailFrom, ...(invitationAcceptUrl ? { INVITATION_ACCEPT_URL: String(invitationAcceptUrl) } : {}) },
+      // Flows' send_email action mails from the same sender.
+      HttpFlows: { MAIL_FROM: mailFrom },
     };
+    const functionTimeout: Partial<Record<keyof typeof HTTP_ROUTES, Duration>> = { HttpFlows: SPRINT_FUNCTION_TIMEOUT };
 
-    for (const [id, routes] of Object.entries(HTTP_ROUTES) as [keyof typeof HTTP_ROUTES, readonly RouteSpec[]][]) {
+    for (const [id, routes] of Object.entries(HTTP_ROUTES) as [keyof typeof HTTP_ROUTES, readonly HttpRoute[]][]) {
       const fn = new TicketerFunction(this, id, {
         entry: HTTP_FUNCTION_ENTRIES[id],
         table,
         environment: { API_RATE_LIMIT_PER_HOUR: apiRateLimit, ...functionEnvironment[id] },
+        ...(functionTimeout[id] ? { timeout: functionTimeout[id] } : {}),
       });
       table.grant(fn, ...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS);
       const integration = new HttpLambdaIntegration(`${id}Integration`, fn);
@@ -179,24 +161,15 @@ export class StatelessStack extends Stack {
         const isPublic = PUBLIC_HTTP_ROUTES.includes(`${method} ${path}`);
         this.api.addRoutes({ path, methods: [method], integration, ...(isPublic ? { authorizer: new HttpNoneAuthorizer() } : {}) });
       }
-      if (id === 'HttpAccess') {
-        // Invitations go out through SES v2 SendEmail, from the configured sender's identity only.
-        fn.addToRolePolicy(
-          new PolicyStatement({
-            effect: Effect.ALLOW,
-            actions: ['ses:SendEmail'],
-            resources: [`arn:${this.partition}:ses:${this.region}:${this.account}:identity/*`],
-            conditions: { StringEquals: { 'ses:FromAddress': senderAddress(mailFrom) } },
-          }),
-        );
-      }
+      // Invitations (HttpAccess) and flows' send_email (HttpFlows) go out by mail.
+      if (functionEnvironment[id]?.MAIL_FROM) allowSendingMailAs(fn, this, mailFrom);
     }
 
     this.ticketCommand = new TicketerFunction(this, 'TicketCommand', {
       entry: 'functions/ticket-command.ts',
       description: 'Ticket commands for flow runtimes (Lambda Invoke, RequestResponse)',
       table,
-      timeout: Duration.seconds(15),
+      timeout: TICKET_COMMAND_TIMEOUT,
     });
     table.grant(this.ticketCommand, ...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS);
 
@@ -206,9 +179,11 @@ export class StatelessStack extends Stack {
       entry: 'functions/flow-engine.ts',
       description: 'Flow engine: import flows, start flows, inbound messages (Lambda Invoke, RequestResponse)',
       table,
-      timeout: Duration.seconds(30),
+      timeout: SPRINT_FUNCTION_TIMEOUT,
+      environment: { MAIL_FROM: mailFrom },
     });
     table.grant(this.flowEngine, ...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS);
+    allowSendingMailAs(this.flowEngine, this, mailFrom);
     const httpFlows = this.node.findChild('HttpFlows') as TicketerFunction;
     for (const runsSprints of [this.flowEngine, httpFlows]) {
       runsSprints.addEnvironment('TICKET_COMMAND_FUNCTION_NAME', this.ticketCommand.functionName);

@@ -25,7 +25,16 @@ export interface ContactInput {
   fields?: Record<string, string | null>;
 }
 
+// RapidPro-like limits. They also keep a contact item (and the ticket
+// transaction carrying it) well under DynamoDB's item and request sizes, so an
+// oversized contact is a 400 naming the field, never a storage error. The
+// HTTP and invoke schemas derive their limits from these.
 export const MAX_CONTACT_NAME_LENGTH = 128;
+export const MAX_CONTACT_URNS = 32;
+export const MAX_CONTACT_URN_LENGTH = 255;
+export const MAX_CONTACT_FIELDS = 100;
+export const MAX_CONTACT_FIELD_VALUE_LENGTH = 640;
+export const CONTACT_FIELD_KEY_PATTERN = /^[a-z][a-z0-9_]{0,35}$/;
 
 export function validateContactInput(input: ContactInput, field = 'contact'): void {
   if (!isUuid(input.uuid)) throw new ValidationError(`${field}.uuid`, 'The contact uuid must be a UUID.');
@@ -33,11 +42,21 @@ export function validateContactInput(input: ContactInput, field = 'contact'): vo
     throw new ValidationError(`${field}.name`, `The name is longer than ${MAX_CONTACT_NAME_LENGTH} characters.`);
   if (input.language != null && !/^[a-z]{3}$/.test(input.language))
     throw new ValidationError(`${field}.language`, 'The language must be an ISO 639-3 code such as "eng".');
-  for (const urn of input.urns ?? [])
+  const urns = input.urns ?? [];
+  if (urns.length > MAX_CONTACT_URNS) throw new ValidationError(`${field}.urns`, `A contact has at most ${MAX_CONTACT_URNS} URNs.`);
+  for (const urn of urns) {
+    if (urn.length > MAX_CONTACT_URN_LENGTH)
+      throw new ValidationError(`${field}.urns`, `A URN is longer than ${MAX_CONTACT_URN_LENGTH} characters.`);
     if (!/^[a-z]+:.+$/.test(urn)) throw new ValidationError(`${field}.urns`, `"${urn}" is not a URN (scheme:path).`);
-  for (const key of Object.keys(input.fields ?? {}))
-    if (!/^[a-z][a-z0-9_]{0,35}$/.test(key))
+  }
+  const fields = Object.entries(input.fields ?? {});
+  if (fields.length > MAX_CONTACT_FIELDS) throw new ValidationError(`${field}.fields`, `A contact has at most ${MAX_CONTACT_FIELDS} fields.`);
+  for (const [key, value] of fields) {
+    if (!CONTACT_FIELD_KEY_PATTERN.test(key))
       throw new ValidationError(`${field}.fields`, `"${key}" is not a field key (lowercase letters, digits, _).`);
+    if (value != null && value.length > MAX_CONTACT_FIELD_VALUE_LENGTH)
+      throw new ValidationError(`${field}.fields.${key}`, `The value is longer than ${MAX_CONTACT_FIELD_VALUE_LENGTH} characters.`);
+  }
 }
 
 /**

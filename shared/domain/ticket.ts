@@ -18,7 +18,10 @@ export interface Ticket {
   opened_by: string | null;
   /** The flow that opened it. */
   opened_in: { uuid: string; name: string } | null;
-  /** Every change; the RapidPro API orders and pages by it. */
+  /**
+   * Every change of the ticket's own state (assignee, topic, status); the
+   * RapidPro API orders and pages by it. A note alone leaves it, as mailroom does.
+   */
   modified_on: string;
   /** What agents sort folders by: opening, assignment, notes, topic changes, closing, reopening (and messages). */
   last_activity_on: string;
@@ -153,9 +156,17 @@ function unchanged(ticket: Ticket): TransitionResult {
 
 function applyEvents(ticket: Ticket, events: TicketEvent[], actor: Actor, patch: Partial<Ticket>): TransitionResult {
   if (events.length === 0) return unchanged(ticket);
+  // Notes are activity, not a modification of the ticket (mailroom keeps modified_on for them).
+  const modifies = events.some((event) => event.type !== 'ticket_note_added');
   return {
     changed: true,
-    ticket: { ...ticket, ...patch, modified_on: actor.now, last_activity_on: actor.now, version: ticket.version + 1 },
+    ticket: {
+      ...ticket,
+      ...patch,
+      modified_on: modifies ? actor.now : ticket.modified_on,
+      last_activity_on: actor.now,
+      version: ticket.version + 1,
+    },
     events,
   };
 }

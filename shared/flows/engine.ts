@@ -18,6 +18,8 @@ export interface StartRequest {
   trigger: TriggerJSON;
   contact: ContactJSON;
   environment?: EnvironmentJSON | null;
+  /** The new session's uuid, when the caller must keep it across attempts of one start (default: a new one). */
+  sessionUuid?: string;
 }
 
 export interface ResumeRequest {
@@ -39,7 +41,7 @@ export class FlowEngine implements FlowReader {
     const flow = this.readFlow(flowJSON);
     const now = this.services.clock.now();
     const session = new Session({
-      uuid: this.services.uuids.next(),
+      uuid: request.sessionUuid ?? this.services.uuids.next(),
       type: flow.type,
       environment: request.environment ?? null,
       trigger,

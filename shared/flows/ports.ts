@@ -11,7 +11,7 @@ export interface TicketJSON {
 }
 
 export interface OpenTicketRequest {
-  /** Stable across retries of the same sprint: session, run and action. */
+  /** Stable across retries of the same sprint: session, run (its index in the session), action and visit. */
   idempotencyKey: string;
   contactUuid: string;
   flow: Reference;

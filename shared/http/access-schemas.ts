@@ -31,13 +31,23 @@ export const signInRequestSchema = z
   })
   .meta({ id: 'SignInRequest' });
 
+const invitationSecret = z.string().min(1).max(256).meta({ description: 'The `secret` of the invitation link' });
+
 export const acceptInvitationRequestSchema = z
   .object({
-    secret: z.string().min(1).max(256).meta({ description: 'The `secret` of the invitation link' }),
+    secret: invitationSecret,
     name: z.string().trim().min(1).max(MAX_NAME_LENGTH).optional().meta({ description: 'Required for a new account' }),
     password: password.meta({ description: 'A new password (at least 8 characters), or the existing account\'s password' }),
   })
   .meta({ id: 'AcceptInvitationRequest' });
+
+export const invitationSecretQuery = z.object({ secret: invitationSecret });
+export const acceptPageHeaders = z.object({
+  accept: z.string().optional().meta({ description: '`text/html` (as browsers send it): the accept page; otherwise JSON' }),
+});
+export const invitationDescriptionSchema = z
+  .object({ email: z.string(), role, workspace: z.object({ uuid: z.uuid(), name: z.string() }), expires_on: timestamp })
+  .meta({ id: 'InvitationDescription' });
 
 export const memberSchema = z
   .object({ uuid: z.uuid(), email: z.string(), name: z.string(), role, created_on: timestamp })

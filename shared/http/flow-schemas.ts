@@ -41,6 +41,7 @@ export const startFlowRequestSchema = z
 
 export const inboundMessageRequestSchema = z
   .object({
+    uuid: z.uuid().optional().meta({ description: 'The message\'s own uuid: a retry with the same uuid is not a second message (it answers the first outcome)' }),
     text: z.string().max(4096).default(''),
     attachments: z.array(z.string().min(1)).max(10).default([]).meta({ description: 'RapidPro style `content-type:url`' }),
   })

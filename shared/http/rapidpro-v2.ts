@@ -1,5 +1,6 @@
 // Mapping between the use cases' views and RapidPro API v2 shapes.
 import type { HttpEvent } from './handler';
+import { publicUrl } from './urls';
 import type { z } from 'zod';
 import type { ticketSchema, topicSchema } from './schemas';
 import type { v2TicketSchema, v2TopicSchema, v2UserSchema } from './rapidpro-v2-schemas';
@@ -49,20 +50,6 @@ export function toV2User(member: MemberView): z.output<typeof v2UserSchema> {
     role: member.role,
     created_on: member.created_on,
   };
-}
-
-/**
- * The absolute URL of `path` on this API as the client reached it: scheme and
- * host as the client used them, and the stage prefix when the API is not on
- * `$default`.
- */
-export function publicUrl(event: HttpEvent, path: string): URL {
-  const headers = event.headers;
-  const proto = headers['x-forwarded-proto'] ?? 'https';
-  const host = headers['host'] ?? event.requestContext.domainName;
-  const stage = event.requestContext.stage;
-  const stagePrefix = stage && stage !== '$default' && !event.rawPath.startsWith(`/${stage}/`) ? `/${stage}` : '';
-  return new URL(`${proto}://${host}${stagePrefix}${path}`);
 }
 
 /**

@@ -2,15 +2,24 @@
 // validate requests and, through `.meta({ id })`, become the components of
 // docs/openapi.json. Response schemas mirror the use cases' views.
 import { z } from 'zod';
+import {
+  CONTACT_FIELD_KEY_PATTERN,
+  MAX_CONTACT_FIELD_VALUE_LENGTH,
+  MAX_CONTACT_FIELDS,
+  MAX_CONTACT_NAME_LENGTH,
+  MAX_CONTACT_URN_LENGTH,
+  MAX_CONTACT_URNS,
+} from '#domain/contact';
+import { MAX_NOTE_LENGTH } from '#domain/ticket';
+import { MAX_TOPIC_NAME_LENGTH } from '#domain/topic';
+import { PAGE_SIZE } from '#use-cases/context';
 
-/** Limits from the RapidPro ticket model (HEAD). */
-export const NOTE_MAX_LENGTH = 10_000;
-export const TOPIC_NAME_MAX_LENGTH = 64;
-export const PAGE_MAX_LIMIT = 250;
+/** The largest page a list answers (the domain's limit, shown in the OpenAPI document). */
+export const PAGE_MAX_LIMIT = PAGE_SIZE.folderMax;
 
 export const timestamp = z.string().meta({ description: 'ISO-8601 UTC, 6 fractional digits', example: '2026-11-24T10:00:00.123000Z' });
-export const note = z.string().trim().min(1).max(NOTE_MAX_LENGTH);
-export const topicName = z.string().trim().min(1).max(TOPIC_NAME_MAX_LENGTH);
+export const note = z.string().trim().min(1).max(MAX_NOTE_LENGTH);
+export const topicName = z.string().trim().min(1).max(MAX_TOPIC_NAME_LENGTH);
 
 export const userRefSchema = z.object({ uuid: z.uuid(), email: z.string(), name: z.string() }).meta({ id: 'UserRef' });
 export const topicRefSchema = z.object({ uuid: z.uuid(), name: z.string() }).meta({ id: 'TopicRef' });
@@ -108,10 +117,6 @@ export const openedTicketSchema = z
   .object({
     ticket: ticketSchema,
     events: z.array(ticketEventSchema),
-    warning: z
-      .object({ code: z.string(), message: z.string() })
-      .nullable()
-      .meta({ description: '`unknown_assignee`: the ticket was opened unassigned' }),
   })
   .meta({ id: 'OpenedTicket' });
 
@@ -133,11 +138,19 @@ export const errorSchema = z
 // under the request's own field names and appear in the OpenAPI document.
 export const contactInputSchema = z
   .object({
-    name: z.string().max(128).nullable().optional(),
-    urns: z.array(z.string().regex(/^[a-z]+:.+$/, 'Not a URN (scheme:path)')).optional().meta({ example: ['tel:+250788123123'] }),
+    name: z.string().max(MAX_CONTACT_NAME_LENGTH).nullable().optional(),
+    urns: z
+      .array(z.string().max(MAX_CONTACT_URN_LENGTH).regex(/^[a-z]+:.+$/, 'Not a URN (scheme:path)'))
+      .max(MAX_CONTACT_URNS)
+      .optional()
+      .meta({ example: ['tel:+250788123123'] }),
     language: z.string().regex(/^[a-z]{3}$/, 'Not an ISO 639-3 code such as "eng"').nullable().optional(),
     fields: z
-      .record(z.string().regex(/^[a-z][a-z0-9_]{0,35}$/, 'Not a field key (lowercase letters, digits, _)'), z.string().nullable())
+      .record(
+        z.string().regex(CONTACT_FIELD_KEY_PATTERN, 'Not a field key (lowercase letters, digits, _)'),
+        z.string().max(MAX_CONTACT_FIELD_VALUE_LENGTH).nullable(),
+      )
+      .refine((fields) => Object.keys(fields).length <= MAX_CONTACT_FIELDS, `At most ${MAX_CONTACT_FIELDS} fields`)
       .optional(),
   })
   .meta({ id: 'ContactInput' });

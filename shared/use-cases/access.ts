@@ -249,18 +249,16 @@ export function createAccessUseCases(context: UseCaseContext) {
       return { uuid, name, api_rate_limit, created_on };
     },
 
-    /** `api_rate_limit` null goes back to the deployment's default. */
+    /** Changes only the settings given; `api_rate_limit` null goes back to the deployment's default. */
     async updateWorkspace({ actor, name, api_rate_limit }: { actor: Actor; name?: string; api_rate_limit?: number | null }): Promise<WorkspaceView> {
       if (api_rate_limit != null && (!Number.isInteger(api_rate_limit) || api_rate_limit < 1 || api_rate_limit > MAX_API_REQUESTS_PER_HOUR))
         throw new ValidationError('api_rate_limit', `The limit must be a whole number from 1 to ${MAX_API_REQUESTS_PER_HOUR}.`);
-      const current = await workspaceOf(actor.workspace);
-      const next = {
-        ...current,
+      // No read first: only the settings given are written, so a concurrent change of the other one stays.
+      const stored = await repos.workspaces.updateSettings(actor.workspace, {
         ...(name !== undefined ? { name: validateWorkspaceName(name) } : {}),
         ...(api_rate_limit !== undefined ? { api_rate_limit } : {}),
-      };
-      await repos.workspaces.updateSettings(next);
-      return { uuid: next.uuid, name: next.name, api_rate_limit: next.api_rate_limit, created_on: next.created_on };
+      });
+      return { uuid: stored.uuid, name: stored.name, api_rate_limit: stored.api_rate_limit, created_on: stored.created_on };
     },
   };
 }

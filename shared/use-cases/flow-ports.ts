@@ -3,6 +3,7 @@
 // the ticket command function the open_ticket action calls
 // (shared/adapters/lambda/ticket-command-client.ts).
 import type { Contact } from '#domain/contact';
+import type { IdempotencyScope } from './ports';
 import type { FieldAsset, GroupAsset } from '#flows/assets';
 import type { FlowJSON } from '#flows/definition/types';
 
@@ -82,13 +83,13 @@ export interface SprintWrite {
   messages: MessageRecord[];
   /** The contact as the sprint changed it (its `version` already incremented), or null if unchanged. */
   contact_change: Contact | null;
-  /** A start made under an idempotency key records its answer in the same transaction (StartAlreadyRecordedError when taken). */
-  idempotency?: { key: string; response: unknown };
+  /** A start or message made under an idempotency key records its answer in the same transaction (SprintAlreadyRecordedError when taken). */
+  idempotency?: { scope: IdempotencyScope; key: string; response: unknown };
 }
 
-/** A start under this idempotency key was stored meanwhile (a duplicate start raced this one): answer what it answered. */
-export class StartAlreadyRecordedError extends Error {
-  override readonly name = 'StartAlreadyRecordedError';
+/** A sprint under this idempotency key was stored meanwhile (a duplicate start or message raced this one): answer what it answered. */
+export class SprintAlreadyRecordedError extends Error {
+  override readonly name = 'SprintAlreadyRecordedError';
 }
 
 /** The stored session moved on while a sprint ran (another message of the same contact): run the sprint again. */

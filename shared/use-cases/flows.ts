@@ -3,10 +3,10 @@
 // messages. Each sprint runs the engine core (shared/flows) in process and
 // then stores what it left behind — session, messages, contact changes — in
 // one transaction (docs/flow-engine-service.md).
+import { v5 as uuidv5 } from 'uuid';
 import { upsertContact, type Contact, type ContactInput } from '#domain/contact';
 import { NotFoundError, ValidationError } from '#domain/errors';
 import { newId } from '#domain/ids';
-import { formatTimestamp } from '#domain/time';
 import type { EventJSON } from '#flows/actions/action';
 import { SessionAssets, type ChannelAsset, type FieldAsset, type GroupAsset } from '#flows/assets';
 import type { ContactJSON, FieldValueJSON } from '#flows/contact';
@@ -17,25 +17,29 @@ import type { EngineServices, TicketService } from '#flows/ports';
 import type { SessionJSON } from '#flows/session';
 import type { TriggerJSON } from '#flows/triggers';
 import { readExportTriggers, type TriggerUseCases, type TriggerView } from './closed-ticket-triggers';
-import type { Actor } from './context';
+import { saveContactInput } from './contacts';
+import { createUseCaseContext, type Actor } from './context';
 import {
   SessionMovedError,
-  StartAlreadyRecordedError,
+  SprintAlreadyRecordedError,
   type FlowAssetsRecord,
   type FlowRef,
   type FlowRepository,
   type MessageRecord,
   type StoredFlow,
+  type SprintWrite,
   type StoredSession,
   type TicketCommandGateway,
 } from './flow-ports';
-import type { Repositories, WorkspaceDirectory } from './ports';
+import type { MailSender, Repositories, WorkspaceDirectory } from './ports';
 import { retryOnStaleWrite } from './retry';
 
 export interface FlowUseCaseDeps {
-  repos: Pick<Repositories, 'workspaces' | 'contacts' | 'idempotency'>;
+  repos: Repositories;
   flows: FlowRepository;
   ticketCommand: TicketCommandGateway;
+  /** The send_email action's way out, one mail per recipient; without it send_email ends in an `error` event. */
+  mail?: MailSender;
   /** Stores the closed-ticket triggers of an imported export (docs/triggers.md); without it they are not imported. */
   triggers?: Pick<TriggerUseCases, 'importTriggers'>;
   /** Defaults to the system clock and UUID v7 (tests and the benchmark may pass their own). */
@@ -76,6 +80,8 @@ export interface FlowSummaryView {
 /** A definition larger than this cannot be stored in one item (DynamoDB's limit is 400 KB). */
 export const MAX_DEFINITION_BYTES = 350_000;
 export const MAX_FLOWS_PER_IMPORT = 50;
+/** An import is stored in one transaction (DynamoDB: at most 4 MB); this leaves room for the assets item and the attributes. */
+export const MAX_IMPORT_BYTES = 3_500_000;
 export const MAX_MESSAGE_LENGTH = 4096;
 
 /**
@@ -90,8 +96,13 @@ export const TICKETER_CHANNEL: ChannelAsset = {
   roles: ['send', 'receive'],
 };
 
-/** Events after which the contact item is updated from the session's contact. */
-const CONTACT_CHANGE_EVENTS = new Set(['contact_name_changed', 'contact_language_changed', 'contact_field_changed', 'contact_urns_changed']);
+/**
+ * Session uuids of starts made under an idempotency key are derived from it
+ * (UUID v5 in this namespace), so every attempt of one logical start — a
+ * rerun after a lost race, a duplicate delivery — is the same session, and
+ * its open_ticket keys (session:run:action:visit) are the same too.
+ */
+const KEYED_SESSION_NAMESPACE = '5b0f3c52-7d3e-4c1a-9a57-1f0e2d6c8b41';
 
 /** A sprint that lost the race for the contact's session is run again from the new state; a few rounds are plenty. */
 const SPRINT_ATTEMPTS = 5;
@@ -116,27 +127,12 @@ function readFlowOnce(json: object): Flow {
 }
 
 export function createFlowUseCases(deps: FlowUseCaseDeps) {
-  const clock = deps.clock ?? (() => new Date());
-  const now = () => formatTimestamp(clock());
+  const context = createUseCaseContext({ ...deps.repos, ...(deps.clock ? { clock: deps.clock } : {}) });
+  const { now } = context;
+  const directory = (workspace: string) => context.directory(workspace);
+  const upsert = (workspace: string, input: ContactInput) => saveContactInput(context, workspace, input);
   const nextId = deps.uuids ?? newId;
   const { repos, flows } = deps;
-
-  async function directory(workspace: string): Promise<WorkspaceDirectory> {
-    const found = await repos.workspaces.loadDirectory(workspace);
-    if (!found) throw new NotFoundError('workspace_not_found', 'No such workspace.');
-    return found;
-  }
-
-  async function upsert(workspace: string, input: ContactInput): Promise<Contact> {
-    return retryOnStaleWrite(async () => {
-      const stored = await repos.contacts.get(workspace, input.uuid, { consistent: true });
-      const { contact, changed } = upsertContact(stored, workspace, input, now());
-      if (!changed) return contact;
-      const saved = { ...contact, version: contact.version + 1 };
-      await repos.contacts.save(saved);
-      return saved;
-    });
-  }
 
   /** The flow and every flow it can enter, transitively: what a sprint may need. */
   async function loadFlowsFor(workspace: string, uuid: string): Promise<StoredFlow[]> {
@@ -214,8 +210,10 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
     const services: EngineServices = {
       tickets: ticketService(workspace, workspaceTopics),
       email: {
-        async send() {
-          throw new Error('sending email from flows is not configured');
+        async send({ to, subject, body }) {
+          const { mail } = deps;
+          if (!mail) throw new Error('sending email from flows is not configured');
+          for (const recipient of to) await mail.send({ to: recipient, subject, text: body });
         },
       },
       clock: { now },
@@ -241,17 +239,19 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
     flowAtStart: FlowRef | null;
     /** A background flow's sprint: the session the contact waits in (if any) stays stored as it was. */
     keepStoredSession?: boolean;
-    idempotency?: { key: string; response: unknown };
+    /** A start or message under an idempotency key: its answer, recorded in the same transaction. */
+    idempotency?: SprintWrite['idempotency'];
   }): Promise<void> {
     const { workspace, result, startedFrom } = options;
     const messages = [...(options.inbound ? [options.inbound] : []), ...(result ? outgoingMessages(result, options.contact, options.flowAtStart) : [])];
-    const changesContact = result?.events.some((event) => CONTACT_CHANGE_EVENTS.has(event.type)) ?? false;
+    const contactChanges = result ? contactChangesOf(result.events, options.contact) : null;
     const session = result && !options.keepStoredSession ? storedSession(workspace, options.contact, result.session, startedFrom, now()) : null;
     await retryOnStaleWrite(async () => {
       let contactChange: Contact | null = null;
-      if (changesContact && result) {
+      if (contactChanges) {
+        // Only what the sprint changed lands on the contact as stored now: an agent's edit made meanwhile survives.
         const stored = await repos.contacts.get(workspace, options.contact, { consistent: true });
-        const { contact, changed } = upsertContact(stored, workspace, contactInputFrom(result.session.contact, stored), now());
+        const { contact, changed } = upsertContact(stored, workspace, contactChanges, now());
         if (changed) contactChange = { ...contact, version: contact.version + 1 };
       }
       await flows.saveSprint({
@@ -344,8 +344,8 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
      */
     async startFlow({ actor, flow, contact, trigger, idempotencyKey }: { actor: Actor; flow: string; contact: ContactInput; trigger?: StartTrigger; idempotencyKey?: string }): Promise<SprintOutcome> {
       const { workspace } = actor;
-      const recordKey = idempotencyKey ? `start_flow:${idempotencyKey}` : null;
-      const recorded = async () => (recordKey ? ((await repos.idempotency.get(workspace, recordKey)) as SprintOutcome | null) : null);
+      const recordKey = idempotencyKey || null;
+      const recorded = async () => (recordKey ? (((await repos.idempotency.get(workspace, 'start_flow', recordKey))?.response ?? null) as SprintOutcome | null) : null);
       const earlier = await recorded();
       if (earlier) return earlier;
       const dir = await directory(workspace);
@@ -353,6 +353,8 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
       const target = stored.find((candidate) => candidate.uuid === flow);
       if (!target) throw new NotFoundError('flow_not_found', 'No flow with this uuid in the workspace.');
       const saved = await upsert(workspace, contact);
+      // Chosen once for every attempt of this start (see KEYED_SESSION_NAMESPACE).
+      const sessionUuid = recordKey ? uuidv5(`${workspace}/${recordKey}`, KEYED_SESSION_NAMESPACE) : nextId();
       return againIfSessionMoved(async () => {
         // A duplicate start that won the race while this one ran (its session write moved ours).
         const raced = await recorded();
@@ -360,6 +362,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
         const current = await flows.getSession(workspace, contact.uuid);
         const { assets, workspaceTopics } = await sessionAssets(workspace, dir, stored, saved);
         const result = await engineFor(workspace, workspaceTopics).start({
+          sessionUuid,
           assets,
           // Flow-only state (groups, status) carries over from the contact's last session: closed-ticket triggers match on its groups.
           contact: engineContact(saved, (current?.session as SessionJSON | undefined)?.contact ?? null),
@@ -375,10 +378,10 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
             inbound: null,
             flowAtStart: null,
             keepStoredSession: target.type === 'messaging_background',
-            ...(recordKey ? { idempotency: { key: recordKey, response: outcome } } : {}),
+            ...(recordKey ? { idempotency: { scope: 'start_flow' as const, key: recordKey, response: outcome } } : {}),
           });
         } catch (error) {
-          if (error instanceof StartAlreadyRecordedError) return (await recorded()) ?? outcome;
+          if (error instanceof SprintAlreadyRecordedError) return (await recorded()) ?? outcome;
           throw error;
         }
         return outcome;
@@ -388,11 +391,29 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
     /**
      * An inbound message: resumes the contact's waiting session, or (none
      * waiting, or its wait expired) is stored alone and answers `session: null`.
+     * A message given with its `uuid` is taken once: the answer is recorded
+     * (scope `receive_msg`, key the uuid) in the sprint's transaction, and a retry of the
+     * same uuid answers it again without storing or running anything.
      */
-    async receiveMsg({ actor, contact, text, attachments = [] }: { actor: Actor; contact: string; text: string; attachments?: string[] }): Promise<SprintOutcome> {
+    async receiveMsg({ actor, contact, text, attachments = [], uuid }: { actor: Actor; contact: string; text: string; attachments?: string[]; uuid?: string }): Promise<SprintOutcome> {
       const { workspace } = actor;
       if (text.length > MAX_MESSAGE_LENGTH) throw new ValidationError('text', `The text is longer than ${MAX_MESSAGE_LENGTH} characters.`);
       if (text.trim() === '' && attachments.length === 0) throw new ValidationError('text', 'A message needs text or attachments.');
+      const recordKey = uuid ?? null;
+      const recorded = async () => (recordKey ? (((await repos.idempotency.get(workspace, 'receive_msg', recordKey))?.response ?? null) as SprintOutcome | null) : null);
+      const earlier = await recorded();
+      if (earlier) return earlier;
+      const messageUuid = uuid ?? nextId();
+      /** Stores the sprint with the answer recorded under the message's key; a retry that won meanwhile answers instead. */
+      const store = async (sprint: Parameters<typeof persist>[0], outcome: SprintOutcome): Promise<SprintOutcome> => {
+        try {
+          await persist({ ...sprint, ...(recordKey ? { idempotency: { scope: 'receive_msg' as const, key: recordKey, response: outcome } } : {}) });
+          return outcome;
+        } catch (error) {
+          if (error instanceof SprintAlreadyRecordedError) return (await recorded()) ?? outcome;
+          throw error;
+        }
+      };
       const dir = await directory(workspace);
       const known = await upsert(workspace, { uuid: contact });
       let firstRound = true;
@@ -400,10 +421,13 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
         // The upsert just read the contact; a sprint run again after a lost race reads it afresh.
         const fresh = firstRound ? known : ((await repos.contacts.get(workspace, contact, { consistent: true })) ?? known);
         firstRound = false;
+        // A retry of the same message that landed while this attempt ran.
+        const raced = await recorded();
+        if (raced) return raced;
         const current = await flows.getSession(workspace, contact);
         const receivedOn = now();
         const inbound: MessageRecord = {
-          uuid: nextId(),
+          uuid: messageUuid,
           contact,
           direction: 'in',
           type: 'text',
@@ -416,10 +440,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
           modified_on: receivedOn,
         };
         const waiting = current?.status === 'waiting' ? (current.session as SessionJSON) : null;
-        if (!current || !waiting) {
-          await persist({ workspace, contact, result: null, startedFrom: current, inbound, flowAtStart: null });
-          return { session: null, events: [] };
-        }
+        if (!current || !waiting) return store({ workspace, contact, result: null, startedFrom: current, inbound, flowAtStart: null }, { session: null, events: [] });
         waiting.contact = engineContact(fresh, waiting.contact);
         const waitingRun = waiting.runs.find((run) => run.uuid === waiting.wait?.run_uuid);
         const flowAtStart = waitingRun ? { uuid: waitingRun.flow.uuid, name: waitingRun.flow.name } : current.flow;
@@ -430,14 +451,12 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
         // A wait past its expiry ends the run first; the message then finds no session waiting.
         if (current.expires_on && current.expires_on < receivedOn) {
           const expired = await engine.resume({ assets, session: waiting, resume: { type: 'wait_expiration', resumed_on: receivedOn } });
-          await persist({ workspace, contact, result: expired, startedFrom: current, inbound, flowAtStart });
-          return { session: null, events: [] };
+          return store({ workspace, contact, result: expired, startedFrom: current, inbound, flowAtStart }, { session: null, events: [] });
         }
         const msg = { uuid: inbound.uuid, ...(inbound.urn ? { urn: inbound.urn } : {}), text, ...(attachments.length ? { attachments } : {}) };
         const result = await engine.resume({ assets, session: waiting, resume: { type: 'msg', resumed_on: receivedOn, msg } });
         inbound.flow = flowAtStart;
-        await persist({ workspace, contact, result, startedFrom: current, inbound, flowAtStart });
-        return sprintOutcome(result, [{ uuid: nextId(), type: 'msg_received', created_on: receivedOn, msg }]);
+        return store({ workspace, contact, result, startedFrom: current, inbound, flowAtStart }, sprintOutcome(result, [{ uuid: nextId(), type: 'msg_received', created_on: receivedOn, msg }]));
       });
 
       /** Parent runs of the waiting run may belong to flows that the waiting flow does not enter. */
@@ -510,6 +529,13 @@ export function readImport(input: unknown): ImportBundle {
   for (const duplicate of new Set(uuids.filter((uuid, index) => uuids.indexOf(uuid) !== index))) problems.push(`flow ${duplicate} appears more than once`);
   if (problems.length)
     throw new ValidationError(isExport ? 'definitions.flows' : 'definitions', `Invalid flow definition: ${problems.join('; ')}`, 'invalid_definition');
+  const importBytes = read.reduce((total, { flow }) => total + Buffer.byteLength(JSON.stringify(flow.json)), 0);
+  if (importBytes > MAX_IMPORT_BYTES)
+    throw new ValidationError(
+      'definitions',
+      `The flows add up to ${importBytes} bytes, more than the ${MAX_IMPORT_BYTES} one import can store: import in parts (a few flows at a time; a flow's dependencies may come in a later part).`,
+      'invalid_definition',
+    );
 
   return {
     flows: read,
@@ -585,12 +611,27 @@ function engineContact(contact: Contact, previous: ContactJSON | null): ContactJ
   };
 }
 
-/** What the sprint's contact says about the things Ticketer stores; fields it no longer has are cleared. */
-function contactInputFrom(contact: ContactJSON, stored: Contact | null): ContactInput {
-  const fields: Record<string, string | null> = {};
-  for (const key of Object.keys(stored?.fields ?? {})) fields[key] = null;
-  for (const [key, value] of Object.entries(contact.fields ?? {})) fields[key] = value.text;
-  return { uuid: contact.uuid, name: contact.name ?? null, language: contact.language ?? null, urns: contact.urns ?? [], fields };
+/**
+ * What the sprint changed on the things Ticketer stores (name, language,
+ * URNs, fields), as a contact upsert: only the contact_*_changed events
+ * count, later ones win, and "" or a null field value clears. Null when the
+ * sprint changed none of them. Groups, status and time zone stay in the
+ * session's copy of the contact.
+ */
+function contactChangesOf(events: EventJSON[], contact: string): ContactInput | null {
+  const changes: ContactInput = { uuid: contact };
+  let changed = false;
+  for (const event of events) {
+    if (event.type === 'contact_name_changed') changes.name = (event.name as string | undefined) || null;
+    else if (event.type === 'contact_language_changed') changes.language = (event.language as string | undefined) || null;
+    else if (event.type === 'contact_urns_changed') changes.urns = (event.urns as string[] | undefined) ?? [];
+    else if (event.type === 'contact_field_changed') {
+      const { field, value } = event as unknown as { field: { key: string }; value: FieldValueJSON | null };
+      changes.fields = { ...changes.fields, [field.key]: value?.text ?? null };
+    } else continue;
+    changed = true;
+  }
+  return changed ? changes : null;
 }
 
 function storedSession(workspace: string, contact: string, session: SessionJSON, previous: StoredSession | null, timestamp: string): StoredSession {

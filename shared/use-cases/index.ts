@@ -1,5 +1,5 @@
 // The primary port: every use case of Ticketer, wired to storage
-// (/work/use-case-contract.md is the contract callers build against).
+// (docs/architecture.md, "Code layout"; the HTTP shapes are in docs/api.md).
 import { createAccessUseCases } from './access';
 import { createContactUseCases } from './contacts';
 import { createUseCaseContext, type UseCaseDeps } from './context';
@@ -8,7 +8,7 @@ import { createTicketUseCases } from './tickets';
 import { createTopicUseCases } from './topics';
 
 export type { Actor } from './context';
-export type { Folder, OpenTicketRequest, OpenTicketResponse } from './tickets';
+export type { Folder, OpenTicketRequest, OpenTicketResponse, TicketAction } from './tickets';
 export type * from './views';
 export type { ApiTokenView, ResolvedToken, SessionView, WorkspaceView } from './access';
 export type { InvitationView } from './invitations';

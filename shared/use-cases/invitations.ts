@@ -28,6 +28,8 @@ import { retryOnStaleWrite } from './retry';
 import { ViewContext, type UserRef } from './views';
 
 export type InvitationView = { uuid: string; email: string; role: Role; invited_by: UserRef; created_on: string; expires_on: string };
+/** What the invited person sees before accepting: who is invited, to what, with which role, until when. */
+export type InvitationDescription = { email: string; role: Role; workspace: { uuid: string; name: string }; expires_on: string };
 
 const SECRET_PATTERN = new RegExp(`^[0-9a-f]{${INVITATION_SECRET_LENGTH}}$`);
 
@@ -45,6 +47,16 @@ export function createInvitationUseCases(context: UseCaseContext) {
     const url = new URL(page);
     url.searchParams.set('secret', secret);
     return url.toString();
+  }
+
+  /** The pending invitation a link's secret stands for; 404 for a wrong, used, revoked or expired one. */
+  async function pendingInvitation(secret: string): Promise<Invitation> {
+    if (!SECRET_PATTERN.test(secret)) throw invitationNotFound();
+    const invitation = await repos.people.findInvitationBySecretHash(hashTokenSecret(secret));
+    if (!invitation) throw invitationNotFound();
+    if (invitation.expires_on <= context.now())
+      throw new NotFoundError('invitation_expired', 'This invitation has expired; ask an administrator for a new one.');
+    return invitation;
   }
 
   return {
@@ -146,6 +158,20 @@ export function createInvitationUseCases(context: UseCaseContext) {
       await repos.people.deleteInvitation(found);
     },
 
+    /** The invitation a link leads to, read without using it up (the accept page shows it). */
+    async describeInvitation({ secret }: { secret: string }): Promise<InvitationDescription> {
+      const invitation = await pendingInvitation(secret);
+      const workspace = await repos.workspaces.getWorkspace(invitation.workspace);
+      // The workspace went away under its invitation: nothing is left to join.
+      if (!workspace) throw invitationNotFound();
+      return {
+        email: invitation.email,
+        role: invitation.role,
+        workspace: { uuid: workspace.uuid, name: workspace.name },
+        expires_on: invitation.expires_on,
+      };
+    },
+
     /**
      * The invited person joins and is signed in. A new person sets name and
      * password; someone who already has a password (a member of another
@@ -153,11 +179,7 @@ export function createInvitationUseCases(context: UseCaseContext) {
      * an existing account.
      */
     async acceptInvitation({ secret, name, password }: { secret: string; name?: string; password: string }): Promise<SessionView> {
-      if (!SECRET_PATTERN.test(secret)) throw invitationNotFound();
-      const invitation = await repos.people.findInvitationBySecretHash(hashTokenSecret(secret));
-      if (!invitation) throw invitationNotFound();
-      if (invitation.expires_on <= context.now())
-        throw new NotFoundError('invitation_expired', 'This invitation has expired; ask an administrator for a new one.');
+      const invitation = await pendingInvitation(secret);
       const workspace = await context.directory(invitation.workspace);
 
       const existing = await repos.people.findUserByEmail(invitation.email, { consistent: true });

@@ -24,8 +24,12 @@ export interface WorkspaceRepository {
   create(workspace: Workspace, systemTopic: Topic): Promise<void>;
   loadDirectory(workspace: string, options?: { consistent?: boolean }): Promise<WorkspaceDirectory | null>;
   getWorkspace(workspace: string): Promise<Workspace | null>;
-  /** Stores name and API rate limit (NotFoundError workspace_not_found). */
-  updateSettings(workspace: Workspace): Promise<void>;
+  /**
+   * Writes only the settings given (`api_rate_limit: null` removes the
+   * workspace's own limit), so concurrent changes of different settings all
+   * stay; answers the workspace as stored afterwards (NotFoundError workspace_not_found).
+   */
+  updateSettings(workspace: string, changes: Partial<Pick<Workspace, 'name' | 'api_rate_limit'>>): Promise<Workspace>;
   getMember(workspace: string, user: string): Promise<Member | null>;
 }
 
@@ -123,7 +127,7 @@ export interface OpenTicketWrite {
   contact: Contact;
   /** A topic named by the caller and created by this open. */
   newTopic?: Topic;
-  idempotency?: { key: string; response: unknown };
+  idempotency?: { key: string; response: unknown; requestHash: string };
 }
 
 export type OpenTicketOutcome = 'opened' | 'contact_has_open_ticket' | 'idempotency_key_taken';
@@ -131,7 +135,7 @@ export type OpenTicketOutcome = 'opened' | 'contact_has_open_ticket' | 'idempote
 /** The agent commands, as named in reports of consumed capacity. */
 export type TicketCommandName = 'assign' | 'add_note' | 'change_topic' | 'close' | 'reopen';
 
-export interface TicketChange {
+export interface TicketWrite {
   command: TicketCommandName;
   /** The changed ticket; stored only if the stored version is still `ticket.version - 1`, else StaleWriteError. */
   ticket: Ticket;
@@ -142,22 +146,36 @@ export interface TicketChange {
 
 export interface TicketRepository {
   get(workspace: string, ticket: string): Promise<Ticket | null>;
+  /** The tickets that exist among `tickets`, in one BatchGet (eventually consistent), in no particular order. */
+  getMany(workspace: string, tickets: string[]): Promise<Ticket[]>;
   /** The ticket and its history, oldest first, in one Query. */
   getWithHistory(workspace: string, ticket: string): Promise<{ ticket: Ticket; history: TicketEvent[] } | null>;
   /** One transaction; a lost race on the contact or the topic name throws StaleWriteError. */
   open(write: OpenTicketWrite): Promise<OpenTicketOutcome>;
-  update(change: TicketChange): Promise<void>;
+  update(change: TicketWrite): Promise<void>;
   /** Newest `last_activity_on` first. The cursor is opaque; a foreign or malformed one is a ValidationError('cursor'). */
   listFolder(query: { workspace: string; folder: FolderQuery; status: TicketStatus; limit: number; cursor?: string }): Promise<TicketPage>;
   /** Newest `modified_on` first, optionally one contact's. */
   listByModified(query: { workspace: string; contact?: string; limit: number; cursor?: string }): Promise<TicketPage>;
 }
 
+/**
+ * Which command an idempotency key belongs to: keys are chosen by callers, so
+ * each command's keys live apart (an open and a flow start may use the same one).
+ */
+export type IdempotencyScope = 'open_ticket' | 'start_flow' | 'receive_msg';
+
+export interface IdempotencyRecord {
+  response: unknown;
+  /** The fingerprint of the request answered; null for a record that has none. */
+  requestHash: string | null;
+}
+
 export interface IdempotencyRepository {
-  /** The response stored under the key, strongly consistent. */
-  get(workspace: string, key: string): Promise<unknown | null>;
+  /** The record stored under the key, strongly consistent. */
+  get(workspace: string, scope: IdempotencyScope, key: string): Promise<IdempotencyRecord | null>;
   /** Stores a response no ticket was written with (a refusal); false when the key was taken meanwhile. */
-  putIfAbsent(workspace: string, key: string, response: unknown): Promise<boolean>;
+  putIfAbsent(workspace: string, scope: IdempotencyScope, key: string, record: { response: unknown; requestHash: string }): Promise<boolean>;
 }
 
 /** Folder counts as the stream consumer keeps them, keyed `STATUS#open`, `ASSIGNEE#<u|none>#STATUS#open`, `TOPIC#<p>#STATUS#<s>`. */

@@ -2,14 +2,15 @@
 // commands, the ticket detail, folders and their counts, and the RapidPro v2
 // ticket list.
 import { upsertContact, validateContactInput, type ContactInput } from '#domain/contact';
-import { NotFoundError, ValidationError } from '#domain/errors';
+import { DomainError, NotFoundError, ValidationError } from '#domain/errors';
 import { mayBeAssigned } from '#domain/permissions';
 import { countKey } from '#domain/folder-counts';
 import * as tickets from '#domain/ticket';
 import { findTopicByName, newTopic, validateTopicName, type Topic } from '#domain/topic';
 import { normalizeEmail } from '#domain/workspace';
 import { PAGE_SIZE, type Actor, type UseCaseContext } from './context';
-import type { FolderQuery, TicketCommandName, WorkspaceDirectory } from './ports';
+import type { FolderQuery, IdempotencyRecord, TicketCommandName, WorkspaceDirectory } from './ports';
+import { requestFingerprint } from './request-fingerprint';
 import { retryOnStaleWrite } from './retry';
 import { contactView, ViewContext, type CommandResult, type ContactView, type Page, type TicketHistoryEvent, type TicketView } from './views';
 
@@ -24,6 +25,13 @@ export interface OpenTicketRequest {
   note?: string;
   opened_in?: { uuid: string; name: string };
   idempotency_key?: string;
+  /**
+   * What an assignee who is not a member who may work tickets does: `refuse`
+   * the open (400 `assignee`, as the HTTP API answers), or open it unassigned
+   * with a `unknown_assignee` warning (the flow runtime's contract, so a flow
+   * still gets its ticket). Default `refuse`.
+   */
+  unknownAssignee?: 'refuse' | 'open_unassigned';
 }
 
 export interface OpenTicketResponse {
@@ -31,6 +39,27 @@ export interface OpenTicketResponse {
   events: TicketHistoryEvent[];
   error: { code: string; message: string } | null;
 }
+
+type UnknownAssignee = NonNullable<OpenTicketRequest['unknownAssignee']>;
+/** An open made under an idempotency key: the key and the fingerprint of the request. */
+type IdempotencyClaim = { key: string; requestHash: string };
+
+/** What makes two opens the same request: everything that decides the outcome, nothing of the transport. */
+function openRequestMeaning(request: OpenTicketRequest, unknownAssignee: UnknownAssignee) {
+  const { actor, contact, topic, assignee, note, opened_in } = request;
+  return { user: actor.user, contact, topic, assignee, note: note ?? null, opened_in: opened_in ?? null, unknownAssignee };
+}
+
+/** One action of RapidPro's ticket_actions.json, for many tickets at once. */
+export type TicketAction =
+  | { action: 'assign'; assignee: { email: string } | null }
+  | { action: 'add_note'; note: string }
+  | { action: 'change_topic'; topic: string }
+  | { action: 'close' }
+  | { action: 'reopen' };
+
+/** Tickets changed at once by a ticket action: a few at a time keeps 100 tickets short without a burst of 100 transactions. */
+const TICKET_ACTION_CONCURRENCY = 10;
 
 export type Folder = 'all' | 'unassigned' | 'mine' | { topic: string };
 
@@ -40,6 +69,36 @@ export function validatePageLimit(limit: number | undefined, fallback: number, m
   if (limit === undefined) return fallback;
   if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new ValidationError('limit', `The limit must be a whole number from 1 to ${max}.`);
   return limit;
+}
+
+/** What a command does to a ticket: the domain's transition, given the workspace's directory. */
+type Decision = (ticket: tickets.Ticket, directory: WorkspaceDirectory, at: tickets.Actor) => tickets.TransitionResult;
+
+/** The transition of a ticket action, its command name, and what it does to the contact's open-ticket slot. */
+function actionDecision(action: TicketAction, resolved: { assignee: string | null; topic: string | null }): {
+  name: TicketCommandName;
+  decide: Decision;
+  contactOpenTicket?: 'claim' | 'release';
+} {
+  switch (action.action) {
+    case 'assign':
+      return { name: 'assign', decide: (ticket, _directory, at) => tickets.assignTicket(ticket, resolved.assignee, null, at) };
+    case 'add_note':
+      return { name: 'add_note', decide: (ticket, _directory, at) => tickets.addNote(ticket, action.note, at) };
+    case 'change_topic':
+      return { name: 'change_topic', decide: (ticket, _directory, at) => tickets.changeTopic(ticket, resolved.topic!, at) };
+    case 'close':
+      return { name: 'close', decide: (ticket, _directory, at) => tickets.closeTicket(ticket, at), contactOpenTicket: 'release' };
+    case 'reopen':
+      return { name: 'reopen', decide: (ticket, _directory, at) => tickets.reopenTicket(ticket, at), contactOpenTicket: 'claim' };
+  }
+}
+
+/** Maps items a few at a time (`concurrency` at once); results keep the input order. */
+async function mapInBatches<T, R>(items: T[], concurrency: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += concurrency) results.push(...(await Promise.all(items.slice(start, start + concurrency).map(map))));
+  return results;
 }
 
 function ticketNotFound(): NotFoundError {
@@ -82,11 +141,24 @@ export function createTicketUseCases(context: UseCaseContext) {
     return member && mayBeAssigned(member.role) ? member.uuid : undefined;
   }
 
+  /** The open's idempotency record: a retry gets the stored answer, the key reused for another request is refused. */
+  function replay(record: IdempotencyRecord, requestHash: string): OpenTicketResponse {
+    if (record.requestHash !== null && record.requestHash !== requestHash)
+      return {
+        ticket: null,
+        events: [],
+        error: { code: 'idempotency_key_reused', message: 'The idempotency key was used before for a different request.' },
+      };
+    return record.response as OpenTicketResponse;
+  }
+
   /** Answers a refused open, recording the refusal under the idempotency key so a retry gets the same answer. */
-  async function refuse(actor: Actor, key: string | undefined, error: OpenTicketResponse['error']): Promise<OpenTicketResponse> {
+  async function refuse(actor: Actor, idempotency: IdempotencyClaim | null, error: OpenTicketResponse['error']): Promise<OpenTicketResponse> {
     const response: OpenTicketResponse = { ticket: null, events: [], error };
-    if (key === undefined || (await repos.idempotency.putIfAbsent(actor.workspace, key, response))) return response;
-    return (await repos.idempotency.get(actor.workspace, key)) as OpenTicketResponse;
+    if (idempotency === null) return response;
+    const { key, requestHash } = idempotency;
+    if (await repos.idempotency.putIfAbsent(actor.workspace, 'open_ticket', key, { response, requestHash })) return response;
+    return replay((await repos.idempotency.get(actor.workspace, 'open_ticket', key))!, requestHash);
   }
 
   /**
@@ -98,7 +170,7 @@ export function createTicketUseCases(context: UseCaseContext) {
     name: TicketCommandName,
     actor: Actor,
     ticketId: string,
-    decide: (ticket: tickets.Ticket, directory: WorkspaceDirectory, at: tickets.Actor) => tickets.TransitionResult,
+    decide: Decision,
     contactOpenTicket?: 'claim' | 'release',
   ): Promise<CommandResult> {
     return retryOnStaleWrite(async () => {
@@ -120,6 +192,72 @@ export function createTicketUseCases(context: UseCaseContext) {
     });
   }
 
+  /**
+   * A ticket action's step for one ticket: decided on the ticket as read
+   * (BatchGet) and the directory loaded once, stored conditioned on its
+   * version; only when another writer got there first is the ticket read again.
+   */
+  async function applyToLoadedTicket(
+    name: TicketCommandName,
+    actor: Actor,
+    loaded: tickets.Ticket,
+    directory: WorkspaceDirectory,
+    decide: Decision,
+    contactOpenTicket?: 'claim' | 'release',
+  ): Promise<boolean> {
+    let ticket: tickets.Ticket | null = loaded;
+    return retryOnStaleWrite(async () => {
+      if (ticket === null) {
+        ticket = await repos.tickets.get(actor.workspace, loaded.uuid);
+        if (!ticket) throw ticketNotFound();
+      }
+      const result = decide(ticket, directory, { user: actor.user, now: context.now() });
+      ticket = null;
+      if (result.changed)
+        await repos.tickets.update({ command: name, ticket: result.ticket, events: result.events, ...(contactOpenTicket ? { contactOpenTicket } : {}) });
+      return result.changed;
+    });
+  }
+
+  /** One attempt at an open, from reading the workspace to the transaction; a lost race throws StaleWriteError. */
+  async function openOnce(request: OpenTicketRequest, unknownAssignee: UnknownAssignee, idempotency: IdempotencyClaim | null): Promise<OpenTicketResponse> {
+    const { actor } = request;
+    const now = context.now();
+    const directory = await context.directory(actor.workspace, { consistent: true });
+    const { topic, isNew } = resolveTopic(directory, request.topic, now);
+    const assignee = resolveAssignee(directory, request.assignee);
+    if (assignee === undefined && unknownAssignee === 'refuse')
+      throw new ValidationError('assignee', 'The assignee is not a member of the workspace who may work tickets.', 'unknown_assignee');
+    const stored = await repos.contacts.get(actor.workspace, request.contact.uuid, { consistent: true });
+    const { contact, changed: contactChanged } = upsertContact(stored, actor.workspace, request.contact, now);
+
+    if (contact.open_ticket) {
+      if (contactChanged) await repos.contacts.save({ ...contact, version: contact.version + 1 });
+      return refuse(actor, idempotency, { code: 'contact_has_open_ticket', message: 'The contact already has an open ticket.' });
+    }
+
+    const opened = tickets.openTicket(
+      { workspace: actor.workspace, contact: contact.uuid, topic: topic.uuid, assignee: assignee ?? null, note: request.note ?? null, opened_in: request.opened_in ?? null },
+      { user: actor.user, now },
+    );
+    const views = new ViewContext({ ...directory, topics: isNew ? [...directory.topics, topic] : directory.topics }, [contact]);
+    const response: OpenTicketResponse = {
+      ticket: views.ticket(opened.ticket),
+      events: opened.events.map((event) => views.event(event)),
+      error: assignee === undefined ? { code: 'unknown_assignee', message: 'The assignee is not a member of the workspace who may work tickets; the ticket was opened unassigned.' } : null,
+    };
+    const outcome = await repos.tickets.open({
+      ticket: opened.ticket,
+      events: opened.events,
+      contact: { ...contact, open_ticket: opened.ticket.uuid, version: contact.version + 1 },
+      ...(isNew ? { newTopic: topic } : {}),
+      ...(idempotency ? { idempotency: { ...idempotency, response } } : {}),
+    });
+    if (outcome === 'opened') return response;
+    if (outcome === 'idempotency_key_taken') return replay((await repos.idempotency.get(actor.workspace, 'open_ticket', idempotency!.key))!, idempotency!.requestHash);
+    return refuse(actor, idempotency, { code: 'contact_has_open_ticket', message: 'The contact already has an open ticket.' });
+  }
+
   return {
     async openTicket(request: OpenTicketRequest): Promise<OpenTicketResponse> {
       const { actor } = request;
@@ -130,46 +268,24 @@ export function createTicketUseCases(context: UseCaseContext) {
       const key = request.idempotency_key;
       if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH))
         throw new ValidationError('idempotency_key', `The idempotency key must have 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
+      const unknownAssignee = request.unknownAssignee ?? 'refuse';
+      const idempotency = key === undefined ? null : { key, requestHash: requestFingerprint(openRequestMeaning(request, unknownAssignee)) };
 
-      if (key !== undefined) {
-        const stored = await repos.idempotency.get(actor.workspace, key);
-        if (stored) return stored as OpenTicketResponse;
+      if (idempotency) {
+        const stored = await repos.idempotency.get(actor.workspace, 'open_ticket', idempotency.key);
+        if (stored) return replay(stored, idempotency.requestHash);
       }
 
-      return retryOnStaleWrite(async () => {
-        const now = context.now();
-        const directory = await context.directory(actor.workspace, { consistent: true });
-        const { topic, isNew } = resolveTopic(directory, request.topic, now);
-        const assignee = resolveAssignee(directory, request.assignee);
-        const stored = await repos.contacts.get(actor.workspace, request.contact.uuid, { consistent: true });
-        const { contact, changed: contactChanged } = upsertContact(stored, actor.workspace, request.contact, now);
-
-        if (contact.open_ticket) {
-          if (contactChanged) await repos.contacts.save({ ...contact, version: contact.version + 1 });
-          return refuse(actor, key, { code: 'contact_has_open_ticket', message: 'The contact already has an open ticket.' });
-        }
-
-        const opened = tickets.openTicket(
-          { workspace: actor.workspace, contact: contact.uuid, topic: topic.uuid, assignee: assignee ?? null, note: request.note ?? null, opened_in: request.opened_in ?? null },
-          { user: actor.user, now },
-        );
-        const views = new ViewContext({ ...directory, topics: isNew ? [...directory.topics, topic] : directory.topics }, [contact]);
-        const response: OpenTicketResponse = {
-          ticket: views.ticket(opened.ticket),
-          events: opened.events.map((event) => views.event(event)),
-          error: assignee === undefined ? { code: 'unknown_assignee', message: 'The assignee is not a member of the workspace who may work tickets; the ticket was opened unassigned.' } : null,
-        };
-        const outcome = await repos.tickets.open({
-          ticket: opened.ticket,
-          events: opened.events,
-          contact: { ...contact, open_ticket: opened.ticket.uuid, version: contact.version + 1 },
-          ...(isNew ? { newTopic: topic } : {}),
-          ...(key !== undefined ? { idempotency: { key, response } } : {}),
-        });
-        if (outcome === 'opened') return response;
-        if (outcome === 'idempotency_key_taken') return (await repos.idempotency.get(actor.workspace, key!)) as OpenTicketResponse;
-        return refuse(actor, key, { code: 'contact_has_open_ticket', message: 'The contact already has an open ticket.' });
-      });
+      try {
+        return await retryOnStaleWrite(() => openOnce(request, unknownAssignee, idempotency));
+      } catch (error) {
+        // A refusal by the workspace's state (no such topic, the topic limit…)
+        // is an answer like contact_has_open_ticket: recorded, so a retry gets
+        // it again. Bad input (ValidationError) is refused alike every time, without a record.
+        if (idempotency && error instanceof DomainError && !(error instanceof ValidationError))
+          return refuse(actor, idempotency, { code: error.code, message: error.message });
+        throw error;
+      }
     },
 
     async assignTicket({ actor, ticket, assignee, note }: { actor: Actor; ticket: string; assignee: string | null; note?: string }) {
@@ -183,6 +299,53 @@ export function createTicketUseCases(context: UseCaseContext) {
         }
         return tickets.assignTicket(current, assignee, note, at);
       });
+    },
+
+    /**
+     * RapidPro's ticket_actions.json. The whole request is checked first —
+     * every ticket exists (one BatchGet), the assignee is a member who may
+     * work tickets, the topic exists — so a bad request changes nothing. Then
+     * the action is applied ticket by ticket; `failures` are the tickets it
+     * left unchanged or whose state refused it (never an error once some
+     * ticket has changed).
+     */
+    async applyTicketAction({ actor, tickets: requested, action }: { actor: Actor; tickets: string[]; action: TicketAction }): Promise<{ failures: string[] }> {
+      const uuids = [...new Set(requested)];
+      if (action.action === 'add_note') tickets.normalizeNote(action.note, true);
+      const [found, directory] = await Promise.all([
+        repos.tickets.getMany(actor.workspace, uuids),
+        repos.workspaces.loadDirectory(actor.workspace, { consistent: true }),
+      ]);
+      if (!directory) throw new NotFoundError('workspace_not_found', 'No such workspace.');
+      const byUuid = new Map(found.map((ticket) => [ticket.uuid, ticket]));
+      const unknown = uuids.filter((uuid) => !byUuid.has(uuid));
+      if (unknown.length > 0) throw new ValidationError('tickets', `No such ticket: ${unknown.join(', ')}`, 'ticket_not_found');
+
+      const resolved = { assignee: null as string | null, topic: null as string | null };
+      if (action.action === 'assign' && action.assignee !== null) {
+        const email = action.assignee.email;
+        const member = directory.members.find((candidate) => candidate.email === normalizeEmail(email));
+        if (!member) throw new ValidationError('assignee', `No such user: ${email}`, 'unknown_assignee');
+        if (!mayBeAssigned(member.role))
+          throw new ValidationError('assignee', `${email} is a ${member.role} and may not work tickets`, 'assignee_cannot_work_tickets');
+        resolved.assignee = member.uuid;
+      }
+      if (action.action === 'change_topic') {
+        if (!directory.topics.some((topic) => topic.uuid === action.topic)) throw new ValidationError('topic', `No such topic: ${action.topic}`, 'topic_not_found');
+        resolved.topic = action.topic;
+      }
+
+      const { name, decide, contactOpenTicket } = actionDecision(action, resolved);
+      const changed = await mapInBatches(uuids, TICKET_ACTION_CONCURRENCY, async (uuid) => {
+        try {
+          return await applyToLoadedTicket(name, actor, byUuid.get(uuid)!, directory, decide, contactOpenTicket);
+        } catch (error) {
+          // Refused by this ticket's state (another open ticket for the contact), or gone meanwhile.
+          if (error instanceof DomainError) return false;
+          throw error;
+        }
+      });
+      return { failures: uuids.filter((_, index) => !changed[index]) };
     },
 
     async addNote({ actor, ticket, note }: { actor: Actor; ticket: string; note: string }) {

@@ -1,5 +1,5 @@
 // What the use cases return: JSON-facing views in snake_case, RapidPro style
-// (docs: /work/use-case-contract.md). Stored items hold ids; names are joined
+// (docs/api.md shows them on the wire). Stored items hold ids; names are joined
 // here from the workspace directory so a rename never leaves stale copies.
 import type { Contact } from '#domain/contact';
 import type { Ticket, TicketEvent } from '#domain/ticket';

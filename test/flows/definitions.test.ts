@@ -105,3 +105,59 @@ describe('migrations', () => {
     expect(migrated.nodes[1].router.cases[0].arguments).toEqual(['yes yep']);
   });
 });
+
+describe('malformed definitions', () => {
+  /** Every place of a definition (objects and lists, recursively), as a path of keys. */
+  function places(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+    if (typeof value !== 'object' || value === null) return [path];
+    const entries = Array.isArray(value) ? value.map((item, i) => [i, item] as const) : Object.entries(value);
+    return [path, ...entries.flatMap(([key, item]) => places(item, [...path, key]))];
+  }
+  function replaced(json: Json, path: (string | number)[], junk: unknown): Json {
+    const copy = structuredClone(json);
+    let parent: any = copy;
+    for (const key of path.slice(0, -1)) parent = parent[key];
+    parent[path.at(-1)!] = junk;
+    return copy;
+  }
+  const JUNK: unknown[] = [null, 5, 'x', [], [null], {}, [5], true];
+
+  it('refuses junk anywhere in a definition of any version with a FlowReadError, never a TypeError', () => {
+    const withTemplating = supportFlow13() as Json;
+    withTemplating.nodes[0].actions[0].templating = { template: { uuid: 'a', name: 'b' }, variables: ['x'] };
+    withTemplating.localization = { spa: { [withTemplating.nodes[0].actions[0].uuid]: { text: ['Hola'] } } };
+    let refused = 0;
+    const crashes: string[] = [];
+    for (const path of places(withTemplating).filter((path) => path.length > 0)) {
+      for (const junk of JUNK) {
+        try {
+          readFlow(replaced(withTemplating, path, junk));
+        } catch (error) {
+          if (error instanceof FlowReadError) refused++;
+          else crashes.push(`${path.join('.')} = ${JSON.stringify(junk)}: ${String(error)}`);
+        }
+      }
+    }
+    expect(crashes).toEqual([]);
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  it('names the place of each shape problem', () => {
+    const flow = supportFlow13() as Json;
+    flow.nodes[0].actions = 'x';
+    flow.nodes[1] = null;
+    flow.nodes[2].actions = [null];
+    flow.nodes[2].router.categories = 5;
+    expect(() => readFlow(flow)).toThrow(FlowReadError);
+    try {
+      readFlow(flow);
+    } catch (error) {
+      expect((error as FlowReadError).problems).toEqual([
+        "node[0]: field 'actions' must be a list",
+        'node[1] must be an object',
+        'node[2].actions[0] must be an object',
+        "node[2].router: field 'categories' must be a list",
+      ]);
+    }
+  });
+});

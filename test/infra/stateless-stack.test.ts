@@ -85,6 +85,7 @@ const ROUTES: Record<string, string[]> = {
   HttpAccess: [
     'POST /sign-in',
     'POST /sign-out',
+    'GET /invitations/accept',
     'POST /invitations/accept',
     'GET /me',
     'GET /members',
@@ -109,8 +110,8 @@ const ROUTES: Record<string, string[]> = {
   ],
   HttpTriggers: ['GET /triggers', 'POST /triggers', 'PUT /triggers/{trigger}', 'DELETE /triggers/{trigger}'],
 };
-/** Where people without a token yet sign in or accept an invitation. */
-const PUBLIC_ROUTES = ['POST /sign-in', 'POST /invitations/accept'];
+/** Where people without a token yet sign in or accept an invitation (the page and the acceptance). */
+const PUBLIC_ROUTES = ['POST /sign-in', 'GET /invitations/accept', 'POST /invitations/accept'];
 
 describe('the HTTP API', () => {
   it('has a Lambda authorizer with simple responses, the Authorization header as identity and a 30 s cache', () => {
@@ -125,7 +126,7 @@ describe('the HTTP API', () => {
     expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(functionId('HttpAuthorizer'));
   });
 
-  it('has exactly the routes of the catalog, each sent to its function with payload format 2.0 and behind the authorizer but the public two', () => {
+  it('has exactly the routes of the catalog, each sent to its function with payload format 2.0 and behind the authorizer but the public ones', () => {
     const authorizerId = onlyResource(synth.stateless, 'AWS::ApiGatewayV2::Authorizer').id;
     const integrations = Object.fromEntries(resources('AWS::ApiGatewayV2::Integration'));
     const routes = resources('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
@@ -266,8 +267,14 @@ describe('the other functions’ permissions', () => {
     expect(fn.Properties.Environment.Variables.INVITATION_ACCEPT_URL).toBeUndefined();
   });
 
-  it.each(['HttpFlows', 'FlowEngine'])('%s may use the table and invoke TicketCommand (named in its environment), nothing else', (name) => {
-    const statements = statementsOfRole(roleOfFunction(name));
+  it.each(['HttpFlows', 'FlowEngine'])('%s may use the table, invoke TicketCommand (named in its environment) and send mail as the sender, nothing else', (name) => {
+    const all = statementsOfRole(roleOfFunction(name));
+    // send_email: the same grant as HttpAccess, from the configured sender only.
+    const mail = all.filter((statement) => actionsOf(statement).some((action) => action.startsWith('ses:')));
+    expect(mail).toHaveLength(1);
+    expect(actionsOf(mail[0])).toEqual(['ses:SendEmail']);
+    expect(mail[0].Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@ticketer.invalid' } });
+    const statements = all.filter((statement) => !mail.includes(statement));
     const invoke = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('lambda:')));
     expect(invoke).toHaveLength(1);
     expect(actionsOf(invoke[0])).toEqual(['lambda:InvokeFunction']);
@@ -285,6 +292,10 @@ describe('the other functions’ permissions', () => {
     ]);
     const fn = synth.stateless.toJSON().Resources[functionId(name)];
     expect(fn.Properties.Environment.Variables.TICKET_COMMAND_FUNCTION_NAME).toEqual({ Ref: functionId('TicketCommand') });
+    expect(fn.Properties.Environment.Variables.MAIL_FROM).toBe('Ticketer <no-reply@ticketer.invalid>');
+    // A sprint waits on TicketCommand: it must be allowed longer than TicketCommand itself.
+    const ticketCommand = synth.stateless.toJSON().Resources[functionId('TicketCommand')];
+    expect(fn.Properties.Timeout).toBeGreaterThan(ticketCommand.Properties.Timeout);
   });
 
   it.each(['HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'TicketCommand'])(

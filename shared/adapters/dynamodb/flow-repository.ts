@@ -4,10 +4,9 @@
 // the contact's partition, beside the contact item, so one sprint's writes
 // (session, messages, contact) form one transaction on one partition.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ValidationError } from '#domain/errors';
 import {
   SessionMovedError,
-  StartAlreadyRecordedError,
+  SprintAlreadyRecordedError,
   type FlowAssetsRecord,
   type FlowRepository,
   type MessageRecord,
@@ -17,6 +16,7 @@ import {
 } from '#use-cases/flow-ports';
 import { StaleWriteError } from '#use-cases/ports';
 import { contactSaveWrite } from './contact-repository';
+import { decodeCursor, encodeCursor, timeOrderedKeyPattern, type CursorShape } from './cursor';
 import { idempotencyRecordWrite } from './idempotency-repository';
 import { contactKeys, FLOW_SK_PREFIX, flowKeys, ITEM_TYPE, type TableKey } from './keys';
 import { TransactionRefused, type Item, type LabelledWrite, type TableClient } from './table-client';
@@ -119,22 +119,15 @@ const messagePut = (workspace: string, message: MessageRecord): LabelledWrite =>
   write: { Put: { Item: messageItem(workspace, message), ConditionExpression: 'attribute_not_exists(pk)' } },
 });
 
-/** A page cursor of a contact's messages: the last message's table key, checked against the contact's partition on the way back. */
-function encodeMessageCursor(item: Item): string {
-  return Buffer.from(JSON.stringify({ pk: item.pk, sk: item.sk })).toString('base64url');
-}
+/** An overflow message, written after its sprint landed: unconditional, so writing it again (a retry) stores the same item. */
+const overflowMessagePut = (workspace: string, message: MessageRecord): LabelledWrite => ({
+  label: 'message',
+  write: { Put: { Item: messageItem(workspace, message) } },
+});
 
-function decodeMessageCursor(cursor: string, partition: string): TableKey {
-  const invalid = new ValidationError('cursor', 'The cursor is not valid for this list.');
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
-  const record = (typeof key === 'object' && key !== null ? key : {}) as Record<string, unknown>;
-  if (record.pk !== partition || typeof record.sk !== 'string' || !record.sk.startsWith(FLOW_SK_PREFIX.message) || Object.keys(record).length !== 2) throw invalid;
-  return { pk: record.pk, sk: record.sk };
+/** A page cursor of a contact's messages: the last message's table key, in the contact's partition. */
+function messageCursorShape(partition: string): CursorShape {
+  return { pk: partition, sk: timeOrderedKeyPattern(FLOW_SK_PREFIX.message) };
 }
 
 export function createFlowRepository(table: TableClient): FlowRepository {
@@ -201,23 +194,24 @@ export function createFlowRepository(table: TableClient): FlowRepository {
             },
           };
       const contactWrite = write.contact_change ? [contactSaveWrite(write.contact_change)] : [];
-      const room = MAX_TRANSACTION_WRITES - 2 - contactWrite.length;
-      // A sprint rarely sends more than a handful; any overflow is stored first, each Put conditional on its own new key.
-      const overflow = write.messages.slice(0, Math.max(0, write.messages.length - room));
-      for (let start = 0; start < overflow.length; start += MAX_TRANSACTION_WRITES) {
-        await table.transactWrite('flow.messages', overflow.slice(start, start + MAX_TRANSACTION_WRITES).map((message) => messagePut(workspace, message)));
-      }
-      const inline = write.messages.slice(overflow.length);
-      const idempotencyWrite = write.idempotency ? [idempotencyRecordWrite(workspace, write.idempotency.key, write.idempotency.response)] : [];
+      const idempotencyWrite = write.idempotency ? [idempotencyRecordWrite(workspace, write.idempotency)] : [];
+      const room = MAX_TRANSACTION_WRITES - 1 - contactWrite.length - idempotencyWrite.length;
+      // A sprint rarely sends more than a handful. The first messages go with the session; any overflow is written only
+      // once that transaction landed (a sprint that loses its race must leave nothing behind), with Puts on fixed keys.
+      const inline = write.messages.slice(0, room);
+      const overflow = write.messages.slice(room);
       try {
         await table.transactWrite('flow.sprint', [sessionWrite, ...contactWrite, ...idempotencyWrite, ...inline.map((message) => messagePut(workspace, message))]);
       } catch (error) {
         if (error instanceof TransactionRefused) {
-          if (error.failed('idempotency')) throw new StartAlreadyRecordedError('A start under this idempotency key was stored meanwhile.');
+          if (error.failed('idempotency')) throw new SprintAlreadyRecordedError('A sprint under this idempotency key was stored meanwhile.');
           if (error.failed('session')) throw new SessionMovedError('The contact\'s flow session changed meanwhile.');
           if (error.failed('contact')) throw new StaleWriteError('The contact changed meanwhile.');
         }
         throw error;
+      }
+      for (let start = 0; start < overflow.length; start += MAX_TRANSACTION_WRITES) {
+        await table.transactWrite('flow.messages', overflow.slice(start, start + MAX_TRANSACTION_WRITES).map((message) => overflowMessagePut(workspace, message)));
       }
     },
 
@@ -228,11 +222,11 @@ export function createFlowRepository(table: TableClient): FlowRepository {
         ExpressionAttributeValues: { ':pk': partition, ':prefix': FLOW_SK_PREFIX.message },
         ScanIndexForward: false,
         Limit: limit + 1,
-        ...(cursor ? { ExclusiveStartKey: decodeMessageCursor(cursor, partition) } : {}),
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, messageCursorShape(partition)) } : {}),
       });
       const items = page.items.slice(0, limit);
       const last = items.at(-1);
-      return { results: items.map(toMessage), next_cursor: page.items.length > limit && last ? encodeMessageCursor(last) : null };
+      return { results: items.map(toMessage), next_cursor: page.items.length > limit && last ? encodeCursor(last, messageCursorShape(partition)) : null };
     },
   };
 }

@@ -3,6 +3,7 @@
 // workspace data starts with `WS#<workspace>`, so no query can cross workspaces.
 import { countKey } from '#domain/folder-counts';
 import type { TicketStatus } from '#domain/ticket';
+import type { IdempotencyScope } from '#use-cases/ports';
 
 export interface TableKey {
   pk: string;
@@ -153,7 +154,7 @@ export function ticketIndexKeys(ticket: {
 }
 
 export const idempotencyKeys = {
-  record: (workspace: string, key: string): TableKey => ({ pk: `${workspacePk(workspace)}#IDEM#${key}`, sk: 'IDEM' }),
+  record: (workspace: string, scope: IdempotencyScope, key: string): TableKey => ({ pk: `${workspacePk(workspace)}#IDEM#${scope}#${key}`, sk: 'IDEM' }),
 };
 
 /** Folder counts, maintained by the stream consumer: the partition, and the counters' sort keys (defined with the domain rule). */

@@ -5,12 +5,12 @@ import {
   type FolderQuery,
   type OpenTicketOutcome,
   type OpenTicketWrite,
-  type TicketChange,
+  type TicketWrite,
   type TicketPage,
   type TicketRepository,
 } from '#use-cases/ports';
 import { contactSaveWrite } from './contact-repository';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, ticketIndexCursorShape } from './cursor';
 import { idempotencyRecordWrite } from './idempotency-repository';
 import { ticketEventItem, ticketItem, toTicket, toTicketEvent } from './items';
 import { contactKeys, ITEM_TYPE, ticketIndexPartitions, ticketKeys, type IndexName } from './keys';
@@ -37,7 +37,8 @@ function folderIndex(workspace: string, folder: FolderQuery, status: TicketStatu
 
 export function createTicketRepository(table: TableClient): TicketRepository {
   /** One page, newest first: ask for one item more than the page to know whether another page exists. */
-  async function pageOf(label: string, index: IndexName, partition: string, limit: number, cursor?: string): Promise<TicketPage> {
+  async function pageOf(label: string, workspace: string, index: IndexName, partition: string, limit: number, cursor?: string): Promise<TicketPage> {
+    const cursorShape = ticketIndexCursorShape(workspace, index, partition);
     const { items } = await table.query(label, {
       IndexName: index,
       KeyConditionExpression: '#pk = :pk',
@@ -45,17 +46,23 @@ export function createTicketRepository(table: TableClient): TicketRepository {
       ExpressionAttributeValues: { ':pk': partition },
       ScanIndexForward: false,
       Limit: limit + 1,
-      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, index, partition) } : {}),
+      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, cursorShape) } : {}),
     });
     const page = items.slice(0, limit);
     const last = page.at(-1);
-    return { tickets: page.map(toTicket), nextCursor: items.length > limit && last ? encodeCursor(index, last) : null };
+    return { tickets: page.map(toTicket), nextCursor: items.length > limit && last ? encodeCursor(last, cursorShape) : null };
   }
 
   return {
     async get(workspace: string, ticket: string) {
       const item = await table.get('ticket.get', ticketKeys.ticket(workspace, ticket), true);
       return item ? toTicket(item) : null;
+    },
+
+    async getMany(workspace: string, tickets: string[]) {
+      if (tickets.length === 0) return [];
+      const items = await table.batchGet('ticket.get_many', tickets.map((ticket) => ticketKeys.ticket(workspace, ticket)));
+      return items.map(toTicket);
     },
 
     async getWithHistory(workspace: string, ticket: string) {
@@ -76,7 +83,7 @@ export function createTicketRepository(table: TableClient): TicketRepository {
         ...eventWrites(write.events),
         contactSaveWrite(write.contact, 'attribute_not_exists(open_ticket)'),
         ...(write.newTopic ? topicCreationWrites(write.newTopic) : []),
-        ...(write.idempotency ? [idempotencyRecordWrite(write.ticket.workspace, write.idempotency.key, write.idempotency.response)] : []),
+        ...(write.idempotency ? [idempotencyRecordWrite(write.ticket.workspace, { scope: 'open_ticket', ...write.idempotency })] : []),
       ];
       try {
         await table.transactWrite('ticket.open', writes);
@@ -97,7 +104,7 @@ export function createTicketRepository(table: TableClient): TicketRepository {
       }
     },
 
-    async update(change: TicketChange) {
+    async update(change: TicketWrite) {
       const { ticket } = change;
       const writes: LabelledWrite[] = [
         {
@@ -151,13 +158,13 @@ export function createTicketRepository(table: TableClient): TicketRepository {
 
     async listFolder({ workspace, folder, status, limit, cursor }) {
       const { index, partition } = folderIndex(workspace, folder, status);
-      return pageOf('ticket.list_folder', index, partition, limit, cursor);
+      return pageOf('ticket.list_folder', workspace, index, partition, limit, cursor);
     },
 
     async listByModified({ workspace, contact, limit, cursor }) {
       return contact
-        ? pageOf('ticket.list_by_contact', 'gsi5', ticketIndexPartitions.contactTickets(workspace, contact), limit, cursor)
-        : pageOf('ticket.list', 'gsi4', ticketIndexPartitions.tickets(workspace), limit, cursor);
+        ? pageOf('ticket.list_by_contact', workspace, 'gsi5', ticketIndexPartitions.contactTickets(workspace, contact), limit, cursor)
+        : pageOf('ticket.list', workspace, 'gsi4', ticketIndexPartitions.tickets(workspace), limit, cursor);
     },
   };
 }

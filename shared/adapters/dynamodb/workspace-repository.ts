@@ -4,7 +4,7 @@ import type { Workspace } from '#domain/workspace';
 import type { WorkspaceDirectory, WorkspaceRepository } from '#use-cases/ports';
 import { toMember, toTopic, toWorkspace, workspaceItem } from './items';
 import { ITEM_TYPE, workspaceKeys } from './keys';
-import { TransactionRefused, type TableClient } from './table-client';
+import type { TableClient } from './table-client';
 import { topicCreationWrites } from './topic-repository';
 
 const NOT_EXISTS = 'attribute_not_exists(pk)';
@@ -42,30 +42,37 @@ export function createWorkspaceRepository(table: TableClient): WorkspaceReposito
       return item ? toWorkspace(item) : null;
     },
 
-    async updateSettings(workspace: Workspace) {
-      try {
-        await table.transactWrite('workspace.update_settings', [
-          {
-            label: 'workspace',
-            write: {
-              Update: {
-                Key: workspaceKeys.workspace(workspace.uuid),
-                ConditionExpression: 'attribute_exists(pk)',
-                ...(workspace.api_rate_limit === null
-                  ? { UpdateExpression: 'SET #name = :name REMOVE api_rate_limit', ExpressionAttributeValues: { ':name': workspace.name } }
-                  : {
-                      UpdateExpression: 'SET #name = :name, api_rate_limit = :limit',
-                      ExpressionAttributeValues: { ':name': workspace.name, ':limit': workspace.api_rate_limit },
-                    }),
-                ExpressionAttributeNames: { '#name': 'name' },
-              },
-            },
-          },
-        ]);
-      } catch (error) {
-        if (error instanceof TransactionRefused) throw new NotFoundError('workspace_not_found', 'No such workspace.');
-        throw error;
+    async updateSettings(workspace, changes) {
+      const key = workspaceKeys.workspace(workspace);
+      const notFound = () => new NotFoundError('workspace_not_found', 'No such workspace.');
+      // Only the attributes given: a concurrent change of another setting is not written back over.
+      const set: string[] = [];
+      const remove: string[] = [];
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      if (changes.name !== undefined) {
+        set.push('#name = :name');
+        names['#name'] = 'name';
+        values[':name'] = changes.name;
       }
+      if (changes.api_rate_limit === null) remove.push('api_rate_limit');
+      else if (changes.api_rate_limit !== undefined) {
+        set.push('api_rate_limit = :limit');
+        values[':limit'] = changes.api_rate_limit;
+      }
+      if (set.length > 0 || remove.length > 0) {
+        const updated = await table.updateIfAllowed('workspace.update_settings', {
+          Key: key,
+          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: [set.length > 0 ? `SET ${set.join(', ')}` : '', remove.length > 0 ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim(),
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        });
+        if (!updated) throw notFound();
+      }
+      const item = await table.get('workspace.get', key, true);
+      if (!item) throw notFound();
+      return toWorkspace(item);
     },
 
     async getMember(workspace: string, user: string) {

@@ -46,10 +46,12 @@ export const openTicket: ActionType<OpenTicketAction> = {
     const assignee = resolveAssignee(action, ctx);
     const note = ctx.evaluate(action.note).trim();
     const contact = ctx.session.contact;
+    // The run by its place in the session, not its uuid: a run started in this sprint gets a new uuid when the sprint is run again.
+    const runIndex = ctx.session.runs.indexOf(ctx.run);
     let result;
     try {
       result = await ctx.services.tickets.open({
-        idempotencyKey: `${ctx.session.uuid}:${ctx.run.uuid}:${action.uuid}:${ctx.visitCount()}`,
+        idempotencyKey: `${ctx.session.uuid}:${runIndex}:${action.uuid}:${ctx.visitCount()}`,
         contactUuid: contact.uuid,
         flow: { uuid: ctx.flow.uuid, name: ctx.flow.name },
         topic: { uuid: topic.uuid, name: topic.name },

@@ -78,6 +78,9 @@ const FLOW_TYPES = new Set(['messaging', 'messaging_background', 'messaging_offl
 /** Migrates, validates and reads a definition of any supported spec version. */
 export function readFlow(input: unknown): Flow {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new FlowReadError(['definition must be a JSON object']);
+  // Migrations and the checks below walk the structure; a wrong shape is refused here, with its place, before either trips on it.
+  const shape = shapeProblems(input as Record<string, unknown>);
+  if (shape.length) throw new FlowReadError(shape);
   let json: Record<string, unknown>;
   try {
     json = migrateFlow(input as Record<string, unknown>);
@@ -170,4 +173,70 @@ function checkRouter(router: RouterJSON, exits: ExitJSON[], where: string, probl
     const timeout = router.wait?.timeout;
     if (timeout && !categoryUuids.has(timeout.category_uuid)) problems.push(`${where}: timeout category ${timeout.category_uuid} is not a category`);
   }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Checks `json[field]`, when present, is a list of objects; returns them (an empty list when absent or wrong). */
+function objectList(json: Record<string, unknown>, field: string, where: string, problems: string[]): Record<string, unknown>[] {
+  const value = json[field];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    problems.push(`${where}: field '${field}' must be a list`);
+    return [];
+  }
+  const items: Record<string, unknown>[] = [];
+  value.forEach((item, i) => {
+    if (isObject(item)) items.push(item);
+    else problems.push(`${where}.${field}[${i}] must be an object`);
+  });
+  return items;
+}
+
+function optionalObject(json: Record<string, unknown>, field: string, where: string, problems: string[]): Record<string, unknown> | undefined {
+  const value = json[field];
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) {
+    problems.push(`${where}: field '${field}' must be an object`);
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * The structure every later step relies on: nodes, actions, exits, router
+ * categories and cases are lists of objects, routers, waits and timeouts are
+ * objects, translations are objects by language and item.
+ */
+function shapeProblems(json: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (json.nodes !== undefined && !Array.isArray(json.nodes)) problems.push("field 'nodes' must be a list");
+  else if (Array.isArray(json.nodes))
+    json.nodes.forEach((node, i) => {
+      const where = `node[${i}]`;
+      if (!isObject(node)) {
+        problems.push(`${where} must be an object`);
+        return;
+      }
+      objectList(node, 'exits', where, problems);
+      objectList(node, 'actions', where, problems).forEach((action, j) => {
+        const templating = optionalObject(action, 'templating', `${where}.actions[${j}]`, problems);
+        if (templating) objectList(templating, 'components', `${where}.actions[${j}].templating`, problems);
+      });
+      const router = optionalObject(node, 'router', where, problems);
+      if (!router) return;
+      objectList(router, 'categories', `${where}.router`, problems);
+      objectList(router, 'cases', `${where}.router`, problems).forEach((c, k) => {
+        if (c.arguments !== undefined && c.arguments !== null && !(Array.isArray(c.arguments) && c.arguments.every((argument) => typeof argument === 'string')))
+          problems.push(`${where}.router.cases[${k}]: field 'arguments' must be a list of texts`);
+      });
+      const wait = optionalObject(router, 'wait', `${where}.router`, problems);
+      if (wait) optionalObject(wait, 'timeout', `${where}.router.wait`, problems);
+    });
+  const localization = optionalObject(json, 'localization', 'flow', problems);
+  for (const [language, items] of Object.entries(localization ?? {})) {
+    if (!isObject(items)) problems.push(`localization.${language} must be an object`);
+    else for (const [item, translation] of Object.entries(items)) if (!isObject(translation)) problems.push(`localization.${language}.${item} must be an object`);
+  }
+  return problems;
 }

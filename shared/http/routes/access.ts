@@ -2,12 +2,15 @@
 // ("Manage Logins"), members and their roles, API tokens, workspace settings.
 import {
   acceptInvitationRequestSchema,
+  acceptPageHeaders,
   apiTokenListSchema,
   changeRoleRequestSchema,
   createdApiTokenSchema,
   createTokenRequestSchema,
+  invitationDescriptionSchema,
   invitationListSchema,
   invitationParams,
+  invitationSecretQuery,
   inviteRequestSchema,
   meSchema,
   memberListSchema,
@@ -40,6 +43,22 @@ export const accessRoutes = {
       400: { description: 'Invalid request, or `workspace_required` for people in several workspaces', schema: errorSchema },
       401: { description: '`invalid_credentials`', schema: errorSchema },
       429: { description: '`too_many_sign_in_attempts`, with `Retry-After`', schema: errorSchema },
+    },
+  }),
+  describeInvitation: defineRoute({
+    method: 'get',
+    path: '/invitations/accept',
+    permission: 'public',
+    summary: 'The invitation a link leads to, without using it: the accept page',
+    description:
+      'Where the invitation mail links to when no accept page of its own is configured. A browser (`Accept: text/html`) gets a small page with a form for name and password that posts to `POST /invitations/accept`; other clients get the invitation as JSON. Either way the invitation stays pending.',
+    tags: ['access'],
+    query: invitationSecretQuery,
+    headers: acceptPageHeaders,
+    responses: {
+      200: { description: 'The invitation (or the HTML page)', schema: invitationDescriptionSchema },
+      400: badRequest,
+      404: { description: '`invitation_not_found` (wrong secret, revoked or used) or `invitation_expired`', schema: errorSchema },
     },
   }),
   acceptInvitation: defineRoute({

@@ -15,7 +15,7 @@ import {
 } from '../flow-schemas';
 import { v2DetailErrorSchema, v2ValidationErrorSchema } from '../rapidpro-v2-schemas';
 import { defineRoute } from '../route-spec';
-import { contactParams, errorSchema } from '../schemas';
+import { contactParams, errorSchema, idempotencyHeaderSchema } from '../schemas';
 
 const tags = ['flows'];
 const badRequest = { description: 'Invalid request; `error.field` names the field', schema: errorSchema };
@@ -45,9 +45,11 @@ export const flowRoutes = {
     path: '/flows/{flow}/start',
     permission: 'flows.manage',
     summary: 'Start a flow for a contact',
-    description: 'Runs the first sprint. A session the contact was waiting in is interrupted.',
+    description:
+      'Runs the first sprint. A session the contact was waiting in is interrupted. With an `Idempotency-Key` header the answer is recorded, and a retry with the same key gets it again without running anything.',
     tags,
     params: flowParams,
+    headers: idempotencyHeaderSchema,
     body: startFlowRequestSchema,
     responses: {
       200: { description: 'The session and the events of its first sprint', schema: sprintResultSchema },
@@ -60,7 +62,8 @@ export const flowRoutes = {
     path: '/contacts/{contact}/messages',
     permission: 'flows.manage',
     summary: 'An inbound message from a contact',
-    description: 'Resumes the contact\'s waiting session; with none waiting the message is stored and `session` is null.',
+    description:
+      'Resumes the contact\'s waiting session; with none waiting the message is stored and `session` is null. A message sent again with the same `uuid` is taken once: the retry gets the first answer.',
     tags,
     params: contactParams,
     body: inboundMessageRequestSchema,

@@ -2,7 +2,8 @@
 // expiry, revoke, wrong secrets, accept (which signs in), and an account
 // invited to a second workspace.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { invitationListSchema, sessionSchema } from '#http/access-schemas';
+import { createHash } from 'node:crypto';
+import { invitationDescriptionSchema, invitationListSchema, sessionSchema } from '#http/access-schemas';
 import { ACCEPT_URL, createAccessWorld, newUuid, PASSWORD, type AccessWorld } from './fixture';
 
 let world: AccessWorld;
@@ -21,6 +22,23 @@ async function invite(emails: string[], role = 'agent') {
 
 function accept(body: Record<string, unknown>) {
   return world.request({ route: 'POST /invitations/accept', body, identity: undefined as never, headers: { authorization: '' } });
+}
+
+/** The link as a program follows it (JSON). */
+function describeInvitation(secret: string | undefined) {
+  return world.request({ route: 'GET /invitations/accept', ...(secret === undefined ? {} : { query: { secret } }), identity: undefined as never, headers: { authorization: '' } });
+}
+
+/** The link as a browser follows it: the raw Lambda answer (an HTML page). */
+async function openInBrowser(secret: string) {
+  const { httpEvent, lambdaContext } = await import('../http/support');
+  const event = httpEvent({
+    route: 'GET /invitations/accept',
+    query: { secret },
+    identity: undefined as never,
+    headers: { authorization: '', accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+  });
+  return (await world.handlers.HttpAccess(event, lambdaContext())) as { statusCode: number; headers: Record<string, string>; body: string };
 }
 
 describe('an invitation', () => {
@@ -124,6 +142,76 @@ describe('an invitation', () => {
     expect((await call(handler, { route: 'POST /invitations', body: { emails: [email], role: 'agent' }, identity: asAdmin() })).status).toBe(201);
     const secret = world.secretMailedTo(email);
     expect(world.outbox.at(-1)!.text).toContain(`https://abc123.execute-api.eu-west-1.amazonaws.com/invitations/accept?secret=${secret}`);
+    // Clicking it is a GET of that address: a route of this function, which describes the invitation.
+    const link = new URL(/https?:\/\/\S+/.exec(world.outbox.at(-1)!.text)![0]);
+    const followed = await call(handler, {
+      route: `GET ${link.pathname}`,
+      query: Object.fromEntries(link.searchParams),
+      identity: undefined as never,
+      headers: { authorization: '' },
+    });
+    expect(followed).toMatchObject({ status: 200, body: { email, role: 'agent', workspace: { uuid: ws.uuid } } });
+  });
+
+  it('link, followed without accepting (GET), describes the invitation and leaves it pending; used or expired it is 404 as when accepting', async () => {
+    const email = `look-${newUuid()}@example.com`;
+    await invite([email], 'editor');
+    const secret = world.secretMailedTo(email);
+    for (let look = 0; look < 2; look++) {
+      const described = await describeInvitation(secret);
+      expect(described.status, JSON.stringify(described.body)).toBe(200);
+      expect(invitationDescriptionSchema.parse(described.body)).toEqual({
+        email,
+        role: 'editor',
+        workspace: { uuid: ws.uuid, name: 'acme' },
+        expires_on: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
+      });
+    }
+    const pending = await world.request({ route: 'GET /invitations', identity: asAdmin() });
+    expect(pending.body.results.map((entry: { email: string }) => entry.email)).toContain(email);
+
+    expect((await accept({ secret, name: 'Looker', password: PASSWORD })).status).toBe(201);
+    expect(await describeInvitation(secret)).toMatchObject({ status: 404, body: { error: { code: 'invitation_not_found' } } });
+    expect(await describeInvitation('0'.repeat(64))).toMatchObject({ status: 404, body: { error: { code: 'invitation_not_found' } } });
+    expect(await describeInvitation(undefined)).toMatchObject({ status: 400, body: { error: { field: 'secret' } } });
+
+    const late = `late-look-${newUuid()}@example.com`;
+    await world.useCasesAt(() => new Date(Date.now() - 31 * 24 * 3600 * 1000)).inviteMembers({ actor: ws.asFounder, emails: [late], role: 'agent' });
+    expect(await describeInvitation(world.secretMailedTo(late))).toMatchObject({ status: 404, body: { error: { code: 'invitation_expired' } } });
+  });
+
+  it('link, opened in a browser, answers a page with the invitation escaped and a form posting to the accept route', async () => {
+    const { uuid: workspace } = await world.useCases.createWorkspace({ name: 'Tom & Jerry <script>alert(1)</script>' });
+    const founder = await world.useCases.addMember({ workspace, email: `founder-${newUuid()}@example.com`, name: 'Founder', role: 'administrator' });
+    const email = `o'hara<b>-${newUuid()}@example.com`;
+    await world.useCases.inviteMembers({ actor: { workspace, user: founder.uuid }, emails: [email], role: 'agent' });
+    const secret = world.secretMailedTo(email);
+
+    const page = await openInBrowser(secret);
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.body).toContain('Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page.body).toContain(email.replace("'", '&#39;').replace('<', '&lt;').replace('>', '&gt;'));
+    expect(page.body).not.toContain('<script>alert(1)');
+    expect(page.body).toMatch(/<form id="accept">[\s\S]*id="name"[\s\S]*id="password" type="password"/);
+    // The one script posts JSON to this page's own path; the policy lets exactly it run.
+    const scripts = [...page.body.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
+    expect(scripts).toHaveLength(1);
+    expect(scripts[0]).toContain("fetch(location.pathname, { method: 'POST', headers: { 'content-type': 'application/json' }");
+    const scriptHash = createHash('sha256').update(scripts[0]!).digest('base64');
+    expect(page.headers['content-security-policy']).toContain(`script-src 'sha256-${scriptHash}'`);
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+
+    // Looking did not use it up; what the form posts joins.
+    const joined = await accept({ secret, name: 'Hara', password: PASSWORD });
+    expect(joined).toMatchObject({ status: 201, body: { role: 'agent', workspace: { uuid: workspace } } });
+    const used = await openInBrowser(secret);
+    expect(used.statusCode).toBe(404);
+    expect(used.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(used.body).toContain('This invitation is not valid');
+    expect(used.body).not.toContain('<script>');
   });
 
   it('refuses wrong secrets and weak input without telling anything about other invitations', async () => {

@@ -39,6 +39,15 @@ describe('the FlowEngine function', () => {
     expect(calls[0]).toEqual({ name: 'receiveMsg', args: { actor: { workspace, user: null }, contact, text: 'hi', attachments: [] } });
   });
 
+  it('passes the caller\'s message uuid of receive_msg on, so a retry of it is recognized', async () => {
+    const { handler, calls } = handlerWith({});
+    const contact = randomUUID();
+    const uuid = randomUUID();
+    await handler({ command: 'receive_msg', workspace, contact: { uuid: contact }, uuid, text: 'hi' });
+    expect(calls[0]).toEqual({ name: 'receiveMsg', args: { actor: { workspace, user: null }, contact, text: 'hi', attachments: [], uuid } });
+    expect(await handler({ command: 'receive_msg', workspace, contact: { uuid: contact }, uuid: 'not-a-uuid', text: 'hi' })).toMatchObject({ error: { code: 'invalid_request', message: expect.stringContaining('uuid') } });
+  });
+
   it('answers a malformed command with invalid_request naming the fields', async () => {
     const { handler, calls } = handlerWith({});
     expect(await handler({ command: 'receive_msg', workspace: 'nope', contact: {} })).toEqual({

@@ -225,3 +225,139 @@ describe('two messages of one contact at once', () => {
     expect(messages.results.filter((message) => message.text.startsWith('An agent'))).toHaveLength(1);
   });
 });
+
+// ------------------------------------------------------------ review fixes
+
+/** A current-spec flow whose first node runs the given actions and ends. */
+function actionsFlow(name: string, actions: Record<string, unknown>[]) {
+  return { uuid: randomUUID(), name, spec_version: '14.4.2', language: 'eng', type: 'messaging', nodes: [{ uuid: randomUUID(), actions, exits: [{ uuid: randomUUID() }] }] };
+}
+
+describe('malformed definitions', () => {
+  it.each([
+    ['actions: "x"', (flow: any) => (flow.nodes[0].actions = 'x'), /node\[0\]: field 'actions' must be a list/],
+    ['nodes: [null]', (flow: any) => (flow.nodes = [null]), /node\[0\] must be an object/],
+    ['actions: [null]', (flow: any) => (flow.nodes[0].actions = [null]), /node\[0\]\.actions\[0\] must be an object/],
+    ['categories: 5', (flow: any) => (flow.nodes[1].router.categories = 5), /node\[1\]\.router: field 'categories' must be a list/],
+  ])('refuses %s as invalid_definition naming the place, also through the FlowEngine function', async (_label, spoil, message) => {
+    const flow = supportFlow13() as any;
+    spoil(flow);
+    const attempt = flows.importFlows({ actor: asEditor, definitions: flow });
+    await expect(attempt).rejects.toMatchObject({ code: 'invalid_definition', field: 'definitions' });
+    await expect(attempt).rejects.toThrow(message);
+    const { createFlowEngineHandler } = await import('../../../functions/flow-engine');
+    const answer = await createFlowEngineHandler(async () => flows)({ command: 'import_flows', workspace: asEditor.workspace, definitions: flow });
+    expect(answer).toMatchObject({ error: { code: 'invalid_definition', message: expect.stringMatching(message) } });
+  });
+
+  it('refuses an import larger than one transaction can store, asking for parts', async () => {
+    const big = () => ({ ...actionsFlow('Big', [{ uuid: randomUUID(), type: 'send_msg', text: 'hi' }]), localization: { spa: { [randomUUID()]: { text: ['x'.repeat(330_000)] } } } });
+    const attempt = flows.importFlows({ actor: asEditor, definitions: { version: '13', flows: Array.from({ length: 11 }, big) } });
+    await expect(attempt).rejects.toMatchObject({ code: 'invalid_definition', field: 'definitions' });
+    await expect(attempt).rejects.toThrow(/import in parts/);
+  });
+});
+
+describe('contact changes merge onto the stored contact', () => {
+  it('keeps a field an agent changed between start and resume when the flow changes another one', async () => {
+    const flow = {
+      uuid: randomUUID(),
+      name: 'Ask City',
+      spec_version: '14.4.2',
+      language: 'eng',
+      type: 'messaging',
+      nodes: [
+        {
+          uuid: 'b1000000-0000-4000-8000-000000000001',
+          actions: [{ uuid: randomUUID(), type: 'send_msg', text: 'Your city?' }],
+          router: { type: 'switch', wait: { type: 'msg' }, operand: '@input.text', categories: [{ uuid: 'b1000000-0000-4000-8000-0000000000c1', name: 'All', exit_uuid: 'b1000000-0000-4000-8000-0000000000e1' }], default_category_uuid: 'b1000000-0000-4000-8000-0000000000c1', cases: [] },
+          exits: [{ uuid: 'b1000000-0000-4000-8000-0000000000e1', destination_uuid: 'b1000000-0000-4000-8000-000000000002' }],
+        },
+        {
+          uuid: 'b1000000-0000-4000-8000-000000000002',
+          actions: [{ uuid: randomUUID(), type: 'set_contact_field', field: { key: 'city', name: 'City' }, value: '@input.text' }],
+          exits: [{ uuid: 'b1000000-0000-4000-8000-0000000000e2' }],
+        },
+      ],
+    };
+    await flows.importFlows({ actor: asEditor, definitions: flow });
+    const contact = { ...newContact('Kim'), fields: { age: '30' } };
+    await flows.startFlow({ actor: asEditor, flow: flow.uuid, contact });
+    await useCases.upsertContact({ actor: ws.asAnn, contact: { uuid: contact.uuid, name: 'Kim Agent-Edited', fields: { age: '31' } } });
+    const answered = await flows.receiveMsg({ actor: asEditor, contact: contact.uuid, text: 'Kigali' });
+    expect(answered.session?.status).toBe('completed');
+    const stored = await useCases.getContact({ actor: ws.asAnn, contact: contact.uuid });
+    expect(stored).toMatchObject({ name: 'Kim Agent-Edited', fields: { age: '31', city: 'Kigali' } });
+  });
+});
+
+describe('retries', () => {
+  it('runs concurrent starts under one idempotency key as one session: one ticket, one answer', async () => {
+    const flow = actionsFlow('Ticket At Once', [{ uuid: randomUUID(), type: 'open_ticket', topic: null, assignee: null, note: 'from a flow' }]);
+    await flows.importFlows({ actor: asEditor, definitions: flow });
+    const contact = newContact('Lou');
+    const before = invokes.length;
+    const outcomes = await Promise.all([1, 2, 3].map(() => flows.startFlow({ actor: asEditor, flow: flow.uuid, contact, idempotencyKey: `lou-${contact.uuid}` })));
+    expect(new Set(outcomes.map((outcome) => JSON.stringify(outcome))).size).toBe(1);
+    const keys = new Set(invokes.slice(before).map((invoke) => invoke.idempotency_key));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]!.startsWith(`${outcomes[0]!.session!.uuid}:0:`)).toBe(true);
+    const opened = outcomes[0]!.events.find((event) => event.type === 'ticket_opened');
+    expect(opened).toBeDefined();
+    const again = await flows.startFlow({ actor: asEditor, flow: flow.uuid, contact, idempotencyKey: `lou-${contact.uuid}` });
+    expect(again).toEqual(outcomes[0]);
+  });
+
+  it('takes a message given with its uuid once: a retry answers the first outcome and stores nothing new', async () => {
+    const contact = newContact('Max');
+    const started = await flows.startFlow({ actor: asEditor, flow: SUPPORT_FLOW.uuid, contact });
+    const uuid = randomUUID();
+    const first = await flows.receiveMsg({ actor: asEditor, contact: contact.uuid, text: 'Max', uuid });
+    expect(first.session).toEqual({ uuid: started.session!.uuid, status: 'completed' });
+    expect(first.events[0]).toMatchObject({ type: 'msg_received', msg: { uuid, text: 'Max' } });
+    const retried = await flows.receiveMsg({ actor: asEditor, contact: contact.uuid, text: 'Max', uuid });
+    expect(retried).toEqual(first);
+    const messages = await flows.listMessages({ actor: asEditor, contact: contact.uuid });
+    expect(messages.results.filter((message) => message.direction === 'in')).toEqual([expect.objectContaining({ uuid, text: 'Max' })]);
+  });
+
+  it('records a message nobody waits for under its uuid too', async () => {
+    const contact = newContact('Ned');
+    const uuid = randomUUID();
+    await flows.receiveMsg({ actor: asEditor, contact: contact.uuid, text: 'hello', uuid });
+    await flows.receiveMsg({ actor: asEditor, contact: contact.uuid, text: 'hello', uuid });
+    expect((await flows.listMessages({ actor: asEditor, contact: contact.uuid })).results).toHaveLength(1);
+  });
+});
+
+describe('a sprint with more messages than one transaction holds', () => {
+  it('stores every message, the overflow after the sprint landed', async () => {
+    const flow = actionsFlow('Chatty', Array.from({ length: 120 }, (_, i) => ({ uuid: randomUUID(), type: 'send_msg', text: `message ${i + 1}` })));
+    await flows.importFlows({ actor: asEditor, definitions: flow });
+    const contact = newContact('Oli');
+    const started = await flows.startFlow({ actor: asEditor, flow: flow.uuid, contact });
+    expect(texts(started.events)).toHaveLength(120);
+    const first = await flows.listMessages({ actor: asEditor, contact: contact.uuid, limit: 250 });
+    expect(first.results).toHaveLength(120);
+  });
+});
+
+describe('send_email', () => {
+  it('sends one mail per recipient through the mail port', async () => {
+    const sent: { to: string; subject: string; text: string }[] = [];
+    const withMail = createFlowUseCases({
+      repos: createDynamoDbRepositories({ client: table.client, tableName: table.tableName }),
+      flows: createFlowRepository(createTableClient({ client: table.client, tableName: table.tableName })),
+      ticketCommand: { openTicket: () => Promise.reject(new Error('no tickets here')) },
+      mail: { send: async (message) => void sent.push(message) },
+    });
+    const flow = actionsFlow('Mail', [{ uuid: randomUUID(), type: 'send_email', addresses: ['a@example.com', 'b@example.com'], subject: 'About @contact.name', body: 'Please call @contact.name' }]);
+    await withMail.importFlows({ actor: asEditor, definitions: flow });
+    const started = await withMail.startFlow({ actor: asEditor, flow: flow.uuid, contact: newContact('Pat') });
+    expect(started.events.find((event) => event.type === 'email_sent')).toMatchObject({ to: ['a@example.com', 'b@example.com'] });
+    expect(sent).toEqual([
+      { to: 'a@example.com', subject: 'About Pat', text: 'Please call Pat' },
+      { to: 'b@example.com', subject: 'About Pat', text: 'Please call Pat' },
+    ]);
+  });
+});

@@ -1,6 +1,10 @@
 // HttpRapidProV2 against DynamoDB Local: RapidPro's shapes, paging, failures
 // semantics and error bodies.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
+import { createUseCases } from '#use-cases/index';
+import type { Repositories } from '#use-cases/ports';
 import { v2TicketListSchema, v2TopicListSchema, v2TopicSchema } from '#http/rapidpro-v2-schemas';
 import { call, type JsonResponse, type RequestOptions } from './support';
 import { createTestWorkspaces, newContactUuid } from './fixture';
@@ -91,7 +95,64 @@ describe('GET /api/v2/tickets.json', () => {
   });
 });
 
+/** Use cases over the test table whose repository calls are recorded as `<repository>.<method>`. */
+function countingUseCases() {
+  const calls: string[] = [];
+  const repositories = createDynamoDbRepositories({ client: new DynamoDBClient({}), tableName: world.tableName });
+  const counted = Object.fromEntries(
+    Object.entries(repositories).map(([name, repository]) => [
+      name,
+      new Proxy(repository as object, {
+        get(target, method) {
+          const value = Reflect.get(target, method) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(`${name}.${String(method)}`);
+            return (value as (...args: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      }),
+    ]),
+  ) as unknown as Repositories;
+  return { calls, useCases: createUseCases(counted) };
+}
+
 describe('POST /api/v2/ticket_actions.json', () => {
+  it('costs one BatchGet and one directory read per request, then one write per ticket', async () => {
+    const opened = await Promise.all(Array.from({ length: 12 }, () => openTicket()));
+    const { calls, useCases } = countingUseCases();
+    const actor = { workspace: world.acme.uuid, user: world.acme.admin.uuid };
+    const tickets = opened.map((ticket) => ticket.uuid);
+    expect(await useCases.applyTicketAction({ actor, tickets, action: { action: 'close' } })).toEqual({ failures: [] });
+    expect(calls.filter((call) => call !== 'tickets.update').sort()).toEqual(['tickets.getMany', 'workspaces.loadDirectory']);
+    expect(calls.filter((call) => call === 'tickets.update')).toHaveLength(tickets.length);
+
+    // A request that fails validation reads and changes nothing more.
+    calls.length = 0;
+    const unknown = useCases.applyTicketAction({ actor, tickets: [...tickets, newContactUuid()], action: { action: 'reopen' } });
+    await expect(unknown).rejects.toMatchObject({ field: 'tickets', code: 'ticket_not_found' });
+    expect(calls.sort()).toEqual(['tickets.getMany', 'workspaces.loadDirectory']);
+    expect((await v2Ticket(opened[0]!.uuid)).status).toBe('closed');
+  });
+
+  it('orders the ticket list by modified_on: a note does not move a ticket, a close does', async () => {
+    const { asAdmin } = world.acme;
+    const contact = newContactUuid();
+    const [older, newer] = [await openTicket(world.acme, contact), await openTicket()];
+    const listed = async () =>
+      v2TicketListSchema
+        .parse((await api({ route: 'GET /api/v2/tickets.json', identity: asAdmin })).body)
+        .results.map((ticket) => ticket.uuid)
+        .filter((uuid) => uuid === older.uuid || uuid === newer.uuid);
+    expect(await listed()).toEqual([newer.uuid, older.uuid]);
+    const before = await v2Ticket(older.uuid);
+    expect((await api({ route: ACTIONS, identity: asAdmin, body: { tickets: [older.uuid], action: 'add_note', note: 'still waiting' } })).status).toBe(204);
+    expect(await listed()).toEqual([newer.uuid, older.uuid]);
+    expect((await v2Ticket(older.uuid)).modified_on).toBe(before.modified_on);
+    expect((await api({ route: ACTIONS, identity: asAdmin, body: { tickets: [older.uuid], action: 'close' } })).status).toBe(204);
+    expect(await listed()).toEqual([older.uuid, newer.uuid]);
+  });
+
   it('assigns by email and unassigns (204), notes, changes topic', async () => {
     const { asAdmin, agent } = world.acme;
     const [a, b] = [await openTicket(), await openTicket()];

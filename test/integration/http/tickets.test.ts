@@ -54,10 +54,9 @@ describe('the agent story through the resource API', () => {
       },
     });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
-    const { ticket, events, warning } = openedTicketSchema.parse(opened.body);
+    const { ticket, events } = openedTicketSchema.parse(opened.body);
     expect(ticket).toMatchObject({ status: 'open', assignee: null, topic: { name: 'Billing' }, contact: { uuid: contact, name: 'Ann' } });
     expect(ticket.opened_by).toEqual({ uuid: admin.uuid, email: admin.email, name: admin.name });
-    expect(warning).toBeNull();
     expect(events.map((event) => event.type)).toEqual(['ticket_opened', 'ticket_note_added']);
     const path = { ticket: ticket.uuid };
 
@@ -202,6 +201,56 @@ describe('bad input', () => {
     expectBadRequest(await tickets({ route: list, identity: asAdmin, query: { limit: 'ten' } }), 'limit');
     expectBadRequest(await tickets({ route: list, identity: asAdmin, query: { cursor: 'not-a-cursor' } }), 'cursor');
   });
+
+  it('refuses oversized contacts with 400 naming the field (never a storage error)', async () => {
+    const { asAdmin } = world.acme;
+    const open = (contact: Record<string, unknown>) => tickets({ route: 'POST /tickets', identity: asAdmin, body: { contact: { uuid: newContactUuid(), ...contact } } });
+    const manyFields = Object.fromEntries(Array.from({ length: 101 }, (_, index) => [`f${index}`, 'x']));
+    expectBadRequest(await open({ fields: manyFields }), 'contact.fields');
+    expectBadRequest(await open({ fields: { bio: 'x'.repeat(641) } }), 'contact.fields.bio');
+    expectBadRequest(await open({ urns: Array.from({ length: 33 }, (_, index) => `tel:+2507880000${index}`) }), 'contact.urns');
+    expectBadRequest(await open({ urns: [`tel:${'1'.repeat(252)}`] }), 'contact.urns.0');
+    expectBadRequest(await open({ name: 'x'.repeat(129) }), 'contact.name');
+    // At the limits it opens.
+    const atLimits = await open({
+      name: 'x'.repeat(128),
+      urns: Array.from({ length: 32 }, (_, index) => `tel:${String(index).padStart(251, '1')}`),
+      fields: Object.fromEntries(Array.from({ length: 100 }, (_, index) => [`f${index}`, 'x'.repeat(640)])),
+    });
+    expect(atLimits.status, JSON.stringify(atLimits.body)).toBe(201);
+  });
+
+  it('refuses crafted cursors with 400 on cursor', async () => {
+    const { asAdmin, uuid: workspace } = world.acme;
+    const encode = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const partition = `WS#${workspace}#STATUS#open`;
+    const ticketPk = `WS#${workspace}#TICKET#${newContactUuid()}`;
+    const sortKey = `2026-11-24T10:00:00.000000Z#${newContactUuid()}`;
+    const crafted = [
+      encode({ pk: '', sk: 'TICKET', gsi1pk: partition, gsi1sk: sortKey }),
+      encode({ pk: ticketPk, sk: 'TICKET', gsi1pk: partition, gsi1sk: 'x'.repeat(2000) }),
+      encode({ pk: ticketPk, sk: 'TICKET', gsi1pk: partition, gsi1sk: '' }),
+      encode({ pk: `WS#${world.other.uuid}#TICKET#${newContactUuid()}`, sk: 'TICKET', gsi1pk: partition, gsi1sk: sortKey }),
+      encode({ pk: ticketPk, sk: 'EVENT#x', gsi1pk: partition, gsi1sk: sortKey }),
+      encode({ pk: ticketPk, sk: 'TICKET', gsi1pk: partition, gsi1sk: { S: 'x' } }),
+      encode({ pk: ticketPk, sk: 'TICKET', gsi1pk: partition, gsi1sk: sortKey, extra: 'x' }),
+      encode([1, 2]),
+      encode('text'),
+      '%%%',
+    ];
+    for (const cursor of crafted) expectBadRequest(await tickets({ route: 'GET /tickets', identity: asAdmin, query: { cursor } }), 'cursor');
+    const wellFormed = await tickets({ route: 'GET /tickets', identity: asAdmin, query: { cursor: encode({ pk: ticketPk, sk: 'TICKET', gsi1pk: partition, gsi1sk: sortKey }) } });
+    expect(wellFormed.status).toBe(200);
+  });
+
+  it('refuses an unknown or non-working assignee with 400 on assignee, as assign does', async () => {
+    const { asAdmin } = world.acme;
+    const unknown = await tickets({ route: 'POST /tickets', identity: asAdmin, body: { contact: { uuid: newContactUuid() }, assignee: newContactUuid() } });
+    expectBadRequest(unknown, 'assignee');
+    expect(unknown.body.error.code).toBe('unknown_assignee');
+    const foreign = await tickets({ route: 'POST /tickets', identity: asAdmin, body: { contact: { uuid: newContactUuid() }, assignee: world.other.admin.uuid } });
+    expectBadRequest(foreign, 'assignee');
+  });
 });
 
 describe('unknown ids and other workspaces', () => {
@@ -252,13 +301,24 @@ describe('state conflicts', () => {
     expect(reopen).toMatchObject({ status: 409, body: { error: { code: 'contact_has_open_ticket' } } });
   });
 
-  it('opens once per Idempotency-Key and reports an unknown assignee beside the ticket', async () => {
-    const body = { contact: { uuid: newContactUuid() }, assignee: newContactUuid() };
+  it('opens once per Idempotency-Key; the key with another request is 409 idempotency_key_reused', async () => {
+    const body = { contact: { uuid: newContactUuid() }, assignee: world.acme.agent.uuid };
     const headers = { 'idempotency-key': `key-${newContactUuid()}` };
     const first = await tickets({ route: 'POST /tickets', identity: world.acme.asAdmin, body, headers });
     const retry = await tickets({ route: 'POST /tickets', identity: world.acme.asAdmin, body, headers });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ ticket: { assignee: null }, warning: { code: 'unknown_assignee' } });
+    expect(first.body).toMatchObject({ ticket: { assignee: { uuid: world.acme.agent.uuid } } });
     expect(retry.body).toEqual(first.body);
+    const reused = await tickets({ route: 'POST /tickets', identity: world.acme.asAdmin, body: { ...body, note: 'something else' }, headers });
+    expect(reused).toMatchObject({ status: 409, body: { error: { code: 'idempotency_key_reused' } } });
+  });
+
+  it('answers a replayed refusal with the status it had (an unknown topic stays 404)', async () => {
+    const body = { contact: { uuid: newContactUuid() }, topic: { uuid: newContactUuid() } };
+    const headers = { 'idempotency-key': `key-${newContactUuid()}` };
+    const first = await tickets({ route: 'POST /tickets', identity: world.acme.asAdmin, body, headers });
+    const retry = await tickets({ route: 'POST /tickets', identity: world.acme.asAdmin, body, headers });
+    expect(first).toMatchObject({ status: 404, body: { error: { code: 'topic_not_found' } } });
+    expect(retry).toMatchObject({ status: 404, body: { error: { code: 'topic_not_found' } } });
   });
 });

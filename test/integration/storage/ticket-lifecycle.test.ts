@@ -92,10 +92,12 @@ describe('a ticket from open to reopen', () => {
     expect(opened.events[0]).toMatchObject({ type: 'ticket_opened', assignee: ws.bob, created_by: ws.ann });
   });
 
-  it('opens unassigned and says so when the assignee is unknown', async () => {
-    const opened = await useCases.openTicket({ actor: ws.asFlow, contact: newContact(), topic: null, assignee: { email: 'nobody@example.com' } });
+  it('for a flow runtime opens unassigned and says so when the assignee is unknown; otherwise refuses it', async () => {
+    const opened = await useCases.openTicket({ actor: ws.asFlow, contact: newContact(), topic: null, assignee: { email: 'nobody@example.com' }, unknownAssignee: 'open_unassigned' });
     expect(opened.ticket?.assignee).toBeNull();
     expect(opened.error?.code).toBe('unknown_assignee');
+    const strict = useCases.openTicket({ actor: ws.asAnn, contact: newContact(), topic: null, assignee: { email: 'nobody@example.com' } });
+    await expect(strict).rejects.toMatchObject({ field: 'assignee', code: 'unknown_assignee' });
   });
 
   it('refuses a second open ticket for a contact, and a reopen while another is open', async () => {

@@ -1,7 +1,9 @@
 // The ticket command function invoked as Lambda would: the handler module wired
 // through #composition to a table of its own.
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import type { UseCases } from '#use-cases/index';
 import { createTestTable, newContact, seedWorkspace, useCasesOver, type TestTable } from '../storage/support';
 
@@ -99,12 +101,44 @@ describe('ticket command', () => {
     ['a topic name too long', { topic: { name: 'x'.repeat(65) } }, 'topic.name'],
     ['a wrong contact field', { contact: { uuid: randomUUID(), fields: { age: 3 } } }, 'contact.fields.age'],
     ['a bad language', { contact: { uuid: randomUUID(), language: 'English' } }, 'contact.language'],
+    ['101 contact fields', { contact: { uuid: randomUUID(), fields: Object.fromEntries(Array.from({ length: 101 }, (_, index) => [`f${index}`, 'x'])) } }, 'contact.fields'],
+    ['a contact field value too long', { contact: { uuid: randomUUID(), fields: { bio: 'x'.repeat(641) } } }, 'contact.fields.bio'],
+    ['33 URNs', { contact: { uuid: randomUUID(), urns: Array.from({ length: 33 }, (_, index) => `tel:+25078800${index}`) } }, 'contact.urns'],
+    ['a URN too long', { contact: { uuid: randomUUID(), urns: [`tel:${'1'.repeat(252)}`] } }, 'contact.urns.0'],
+    ['a contact name too long', { contact: { uuid: randomUUID(), name: 'x'.repeat(129) } }, 'contact.name'],
   ])('answers invalid_request naming the field for %s', async (_, body, field) => {
     const input = typeof body === 'object' && body !== null ? request(body) : body;
     const response = await handler(input);
     expect(response.ticket).toBeNull();
     expect(response.error?.code).toBe('invalid_request');
     expect(response.error?.message).toContain(field);
+  });
+
+  it('refuses the same idempotency key with a different request, and still answers the first request', async () => {
+    const input = request();
+    const first = await handler(input);
+    expect(first.ticket).not.toBeNull();
+    const reused = await handler({ ...input, note: 'Another question' });
+    expect(reused).toMatchObject({ ticket: null, events: [], error: { code: 'idempotency_key_reused' } });
+    expect(await handler(input)).toEqual(first);
+  });
+
+  it('records a refusal by the workspace (topic_not_found) so that a retry gets the same answer', async () => {
+    const input = request({ topic: { uuid: randomUUID() } });
+    const refused = await handler(input);
+    expect(refused).toMatchObject({ ticket: null, error: { code: 'topic_not_found' } });
+    const repositories = createDynamoDbRepositories({ client: new DynamoDBClient({}), tableName: table.tableName });
+    const record = await repositories.idempotency.get(ws.workspace.uuid, 'open_ticket', input.idempotency_key);
+    expect(record?.response).toMatchObject({ ticket: null, error: { code: 'topic_not_found' } });
+    expect(await handler(input)).toEqual(refused);
+  });
+
+  it('keeps open-ticket keys apart from flow-start keys of the same text', async () => {
+    const key = randomUUID();
+    const repositories = createDynamoDbRepositories({ client: new DynamoDBClient({}), tableName: table.tableName });
+    await repositories.idempotency.putIfAbsent(ws.workspace.uuid, 'start_flow', key, { response: { session: null }, requestHash: 'x' });
+    const opened = await handler(request({ idempotency_key: key }));
+    expect(opened.ticket?.status).toBe('open');
   });
 
   it('answers workspace_not_found and topic_not_found without throwing', async () => {

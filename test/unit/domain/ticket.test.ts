@@ -53,12 +53,27 @@ describe('transitions', () => {
     expect(withNote.events[0]).toMatchObject({ assignee: null, previous_assignee: 'ann' });
   });
 
-  it('add note needs text and updates the activity dates', () => {
+  it('add note needs text and moves last_activity_on but not modified_on (as mailroom does)', () => {
     const ticket = open();
     expect(() => addNote(ticket, ' ', ann)).toThrow(ValidationError);
     const noted = addNote(ticket, 'called', ann);
-    expect(noted.ticket).toMatchObject({ last_activity_on: T1, modified_on: T1, status: 'open' });
+    expect(noted.ticket).toMatchObject({ last_activity_on: T1, modified_on: T0, status: 'open', version: 2 });
     expect(noted.events[0]).toMatchObject({ type: 'ticket_note_added', note: 'called' });
+  });
+
+  it('a note given with an assign that changes nothing else leaves modified_on; every other change moves both dates', () => {
+    const ticket = open();
+    const noteOnly = assignTicket(ticket, null, 'still unassigned', ann);
+    expect(noteOnly.ticket).toMatchObject({ modified_on: T0, last_activity_on: T1 });
+    const later = { user: 'ann', now: T2 };
+    expect(assignTicket(ticket, 'ann', 'mine', later).ticket).toMatchObject({ modified_on: T2, last_activity_on: T2 });
+    expect(changeTopic(ticket, 'sales', later).ticket).toMatchObject({ modified_on: T2, last_activity_on: T2 });
+    const closed = closeTicket(ticket, later).ticket;
+    expect(closed).toMatchObject({ modified_on: T2, last_activity_on: T2 });
+    expect(reopenTicket(closed, { user: 'ann', now: '2026-11-24T13:00:00.000000Z' }).ticket).toMatchObject({
+      modified_on: '2026-11-24T13:00:00.000000Z',
+      last_activity_on: '2026-11-24T13:00:00.000000Z',
+    });
   });
 
   it('change topic records both topics, and nothing when it is the same', () => {

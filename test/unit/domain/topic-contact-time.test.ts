@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { upsertContact } from '#domain/contact';
+import {
+  MAX_CONTACT_FIELD_VALUE_LENGTH,
+  MAX_CONTACT_FIELDS,
+  MAX_CONTACT_NAME_LENGTH,
+  MAX_CONTACT_URN_LENGTH,
+  MAX_CONTACT_URNS,
+  upsertContact,
+  validateContactInput,
+} from '#domain/contact';
 import { ConflictError, ForbiddenError, ValidationError } from '#domain/errors';
 import { formatTimestamp } from '#domain/time';
 import { compareTopics, findTopicByName, MAX_TOPICS_PER_WORKSPACE, newSystemTopic, newTopic, renameTopic, type Topic } from '#domain/topic';
@@ -52,6 +60,26 @@ describe('topics', () => {
 });
 
 describe('contacts', () => {
+  it('limits names, URNs and fields as RapidPro does, naming the field', () => {
+    const uuid = '5d76d86b-3bb9-4d5a-b822-c9d86f5d8e4f';
+    const fieldOf = (input: Parameters<typeof validateContactInput>[0]) => {
+      try {
+        validateContactInput(input);
+        return null;
+      } catch (error) {
+        return (error as ValidationError).field;
+      }
+    };
+    const fields = (count: number, value = 'x') => Object.fromEntries(Array.from({ length: count }, (_, index) => [`f${index}`, value]));
+    const urns = (count: number, length = 20) => Array.from({ length: count }, (_, index) => `tel:${String(index).padStart(length - 4, '1')}`);
+    expect(fieldOf({ uuid, name: 'x'.repeat(MAX_CONTACT_NAME_LENGTH), urns: urns(MAX_CONTACT_URNS, MAX_CONTACT_URN_LENGTH), fields: fields(MAX_CONTACT_FIELDS, 'x'.repeat(MAX_CONTACT_FIELD_VALUE_LENGTH)) })).toBeNull();
+    expect(fieldOf({ uuid, name: 'x'.repeat(MAX_CONTACT_NAME_LENGTH + 1) })).toBe('contact.name');
+    expect(fieldOf({ uuid, urns: urns(MAX_CONTACT_URNS + 1) })).toBe('contact.urns');
+    expect(fieldOf({ uuid, urns: urns(1, MAX_CONTACT_URN_LENGTH + 1) })).toBe('contact.urns');
+    expect(fieldOf({ uuid, fields: fields(MAX_CONTACT_FIELDS + 1) })).toBe('contact.fields');
+    expect(fieldOf({ uuid, fields: { bio: 'x'.repeat(MAX_CONTACT_FIELD_VALUE_LENGTH + 1) } })).toBe('contact.fields.bio');
+  });
+
   it('upsert creates, then merges given values and fields; null clears a field', () => {
     const created = upsertContact(null, 'w', { uuid: C, name: 'Ann', urns: ['tel:+1', 'tel:+1'], fields: { a: '1', b: '2' } }, NOW);
     expect(created).toMatchObject({ changed: true, contact: { name: 'Ann', urns: ['tel:+1'], language: null, open_ticket: null, version: 0 } });
