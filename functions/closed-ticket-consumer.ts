@@ -7,13 +7,13 @@
 // maxReceiveCount, parks it in the dead-letter queue with its full record.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import { createFlowRepository } from '#adapters/dynamodb/flow-repository';
 import { ITEM_TYPE } from '#adapters/dynamodb/keys';
+import { readTicketStreamRecord } from '#adapters/dynamodb/stream-record';
 import { createTableClient } from '#adapters/dynamodb/table-client';
 import { createTriggerRepository } from '#adapters/dynamodb/trigger-repository';
 import { createFlowEngineClient } from '#adapters/lambda/flow-engine-client';
@@ -21,14 +21,6 @@ import { createTriggerUseCases, type TicketClose, type TriggerUseCases } from '#
 import { processInGroupOrder } from '#use-cases/fifo-batch';
 
 const logger = new Logger();
-
-const streamRecordSchema = z.object({
-  eventID: z.string().min(1),
-  dynamodb: z.object({
-    NewImage: z.record(z.string(), z.unknown()).optional(),
-    OldImage: z.record(z.string(), z.unknown()).optional(),
-  }),
-});
 
 /** The attributes of a ticket item (shared/adapters/dynamodb/items.ts) a close needs. */
 const ticketImageSchema = z.object({
@@ -40,14 +32,9 @@ const ticketImageSchema = z.object({
   topic_uuid: z.string().min(1),
   assignee_uuid: z.string().min(1).nullish(),
   closed_on: z.string().nullish(),
+  modified_on: z.string().nullish(),
   version: z.number().int(),
 });
-
-function readImage(image: Record<string, unknown> | undefined) {
-  if (!image) return null;
-  const item = unmarshall(image as Record<string, AttributeValue>);
-  return item.type === ITEM_TYPE.ticket ? ticketImageSchema.parse(item) : null;
-}
 
 /**
  * The close a message reports; null when the record is not an open → closed
@@ -55,9 +42,7 @@ function readImage(image: Record<string, unknown> | undefined) {
  * must not start anything either); throws when it is malformed.
  */
 export function ticketCloseFromMessageBody(body: string): TicketClose | null {
-  const record = streamRecordSchema.parse(JSON.parse(body));
-  const before = readImage(record.dynamodb.OldImage);
-  const after = readImage(record.dynamodb.NewImage);
+  const { before, after } = readTicketStreamRecord(body, ticketImageSchema);
   if (before?.status !== 'open' || after?.status !== 'closed') return null;
   return {
     workspace: after.workspace,
@@ -66,7 +51,7 @@ export function ticketCloseFromMessageBody(body: string): TicketClose | null {
     topic: after.topic_uuid,
     assignee: after.assignee_uuid ?? null,
     // Written by every close (shared/domain/ticket.ts); the modification time is the fallback of an older item.
-    closed_on: after.closed_on ?? String(unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>).modified_on),
+    closed_on: after.closed_on ?? String(after.modified_on),
     version: after.version,
   };
 }

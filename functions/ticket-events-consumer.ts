@@ -4,12 +4,12 @@
 // (ReportBatchItemFailures) and, after the queue's maxReceiveCount, land in its
 // dead-letter queue.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { createCountsRepository } from '#adapters/dynamodb/counts-repository';
 import { ITEM_TYPE } from '#adapters/dynamodb/keys';
+import { readTicketStreamRecord } from '#adapters/dynamodb/stream-record';
 import { config } from '#config';
 import type { TicketCountImage } from '#domain/folder-counts';
 import { createTicketCounts, type TicketChange, type TicketCounts } from '#use-cases/ticket-counts';
@@ -17,16 +17,6 @@ import { createTicketCounts, type TicketChange, type TicketCounts } from '#use-c
 const logger = new Logger();
 const ticketCounts = createTicketCounts({
   counts: createCountsRepository({ client: new DynamoDBClient({}), tableName: config.TABLE_NAME }),
-});
-
-/** The parts of a stream record this consumer reads; the images stay in DynamoDB JSON until they are known to be tickets. */
-const streamRecordSchema = z.object({
-  eventID: z.string().min(1),
-  eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
-  dynamodb: z.object({
-    NewImage: z.record(z.string(), z.unknown()).optional(),
-    OldImage: z.record(z.string(), z.unknown()).optional(),
-  }),
 });
 
 /** The attributes of a ticket item (shared/adapters/dynamodb/items.ts) that place it in folders. */
@@ -38,23 +28,14 @@ const ticketImageSchema = z.object({
   assignee_uuid: z.string().min(1).nullish(),
 });
 
-function readImage(image: Record<string, unknown> | undefined) {
-  if (!image) return null;
-  const item = unmarshall(image as Record<string, AttributeValue>);
-  if (item.type !== ITEM_TYPE.ticket) return null;
-  return ticketImageSchema.parse(item);
-}
-
 /** The ticket change a message reports; null when it is not about a ticket; throws when it is malformed. */
 export function ticketChangeFromMessageBody(body: string): TicketChange | null {
-  const record = streamRecordSchema.parse(JSON.parse(body));
-  const before = readImage(record.dynamodb.OldImage);
-  const after = readImage(record.dynamodb.NewImage);
+  const { eventId, before, after } = readTicketStreamRecord(body, ticketImageSchema);
   const workspace = (after ?? before)?.workspace;
   if (!workspace) return null;
   const countImage = (image: typeof before): TicketCountImage | null =>
     image && { status: image.status, topic_uuid: image.topic_uuid, assignee_uuid: image.assignee_uuid ?? null };
-  return { eventId: record.eventID, workspace, before: countImage(before), after: countImage(after) };
+  return { eventId, workspace, before: countImage(before), after: countImage(after) };
 }
 
 /** The handler over given counts (tests inject failures the emulators cannot produce). */

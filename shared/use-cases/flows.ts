@@ -53,19 +53,8 @@ export interface SprintOutcome {
   events: EventJSON[];
 }
 
-export interface MessageView {
-  uuid: string;
-  contact: { uuid: string; name: string | null };
-  direction: 'in' | 'out';
-  type: 'text';
-  status: string;
-  text: string;
-  attachments: string[];
-  urn: string | null;
-  flow: FlowRef | null;
-  created_on: string;
-  modified_on: string;
-}
+/** A stored message as the APIs show it: the contact with its name. */
+export type MessageView = Omit<MessageRecord, 'contact'> & { contact: { uuid: string; name: string | null } };
 
 export interface FlowSummaryView {
   uuid: string;

@@ -38,16 +38,8 @@ export type TicketHistoryEvent = {
   previous_topic?: TopicRef;
 };
 
-export type ContactView = {
-  uuid: string;
-  name: string | null;
-  language: string | null;
-  urns: string[];
-  fields: Record<string, string | null>;
-  open_ticket: string | null;
-  created_on: string;
-  modified_on: string;
-};
+/** A contact as the APIs show it: the stored contact without its storage bookkeeping. */
+export type ContactView = Omit<Contact, 'workspace' | 'version'>;
 
 export type TopicView = { uuid: string; name: string; system: boolean; counts: { open: number; closed: number }; created_on: string };
 

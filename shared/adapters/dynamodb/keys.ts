@@ -2,7 +2,7 @@
 // "Single table", is the table these functions implement). Every key of
 // workspace data starts with `WS#<workspace>`, so no query can cross workspaces.
 import { countKey } from '#domain/folder-counts';
-import type { TicketStatus } from '#domain/ticket';
+import type { Ticket, TicketStatus } from '#domain/ticket';
 import type { IdempotencyScope } from '#use-cases/ports';
 
 export interface TableKey {
@@ -127,16 +127,9 @@ export const ticketIndexPartitions = {
 };
 
 /** The index attributes a ticket item carries, so each folder is one Query on one index. */
-export function ticketIndexKeys(ticket: {
-  workspace: string;
-  uuid: string;
-  status: TicketStatus;
-  contact: string;
-  topic: string;
-  assignee: string | null;
-  last_activity_on: string;
-  modified_on: string;
-}) {
+export function ticketIndexKeys(
+  ticket: Pick<Ticket, 'workspace' | 'uuid' | 'status' | 'contact' | 'topic' | 'assignee' | 'last_activity_on' | 'modified_on'>,
+) {
   const byActivity = `${ticket.last_activity_on}#${ticket.uuid}`;
   const byModification = `${ticket.modified_on}#${ticket.uuid}`;
   return {

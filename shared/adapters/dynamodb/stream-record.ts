@@ -1,0 +1,35 @@
+// The table's stream records as the pipes deliver them: one record, as JSON,
+// per SQS message body. Both queue consumers read ticket images from them,
+// each through a schema of the ticket attributes it needs.
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { z } from 'zod';
+import { ITEM_TYPE } from './keys';
+
+/** The parts of a stream record the consumers read; the images stay in DynamoDB JSON until they are known to be tickets. */
+const streamRecordSchema = z.object({
+  eventID: z.string().min(1),
+  eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
+  dynamodb: z.object({
+    NewImage: z.record(z.string(), z.unknown()).optional(),
+    OldImage: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+export interface TicketStreamRecord<Image> {
+  eventId: string;
+  /** The ticket before and after the change; null when that image is absent or not a ticket item. */
+  before: Image | null;
+  after: Image | null;
+}
+
+/** Reads a message body; throws (a poison message, for the DLQ) when the record or a ticket image is malformed. */
+export function readTicketStreamRecord<Image>(body: string, ticketImage: z.ZodType<Image>): TicketStreamRecord<Image> {
+  const record = streamRecordSchema.parse(JSON.parse(body));
+  const read = (image: Record<string, unknown> | undefined): Image | null => {
+    if (!image) return null;
+    const item = unmarshall(image as Record<string, AttributeValue>);
+    return item.type === ITEM_TYPE.ticket ? ticketImage.parse(item) : null;
+  };
+  return { eventId: record.eventID, before: read(record.dynamodb.OldImage), after: read(record.dynamodb.NewImage) };
+}
