@@ -52,19 +52,40 @@ export interface StoredSession {
   version: number;
 }
 
+/** An outgoing message's delivery status (RapidPro's): queued → wired (handed to the gateway) → sent → delivered; errored (retried) → failed. */
+export type OutgoingMessageStatus = 'queued' | 'wired' | 'sent' | 'delivered' | 'read' | 'errored' | 'failed';
+/** Inbound messages are `handled` once stored (and routed). */
+export type MessageStatus = 'handled' | OutgoingMessageStatus;
+
+/** Where a message came from: a flow's send_msg, an agent's reply on a ticket, the messages API, or a contact through a channel. */
+export type MessageOrigin = 'flow' | 'ticket' | 'api' | 'channel';
+
 export interface MessageRecord {
   uuid: string;
   contact: string;
   direction: 'in' | 'out';
   type: 'text';
-  /** in: `handled`; out: `queued` for a channel to send, `failed` when it cannot be sent (no URN, blocked contact). */
-  status: 'handled' | 'queued' | 'failed';
+  /** in: `handled`; out: `queued` until the delivery consumer hands it to a channel, then as the gateway reports. */
+  status: MessageStatus;
   text: string;
   attachments: string[];
   urn: string | null;
   flow: FlowRef | null;
   created_on: string;
   modified_on: string;
+  origin?: MessageOrigin;
+  /** in: the channel it came through; out: the channel to send it by (null: delivery picks the first channel serving the URN's scheme). */
+  channel?: FlowRef | null;
+  /** The ticket it belongs to: an agent's reply, or a contact's message that joined the open ticket. */
+  ticket_uuid?: string | null;
+  /** The agent who wrote it (replies); names are joined on read. */
+  user_uuid?: string | null;
+  quick_replies?: string[];
+  /** in: the gateway's id of the message (a retry with the same id is not stored twice); out: the id the gateway gave back, if any. */
+  external_id?: string | null;
+  /** out: delivery attempts made so far, and why the last one failed. */
+  attempts?: number;
+  failed_reason?: string | null;
 }
 
 export interface MessagePage {
