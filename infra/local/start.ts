@@ -43,8 +43,9 @@ try {
   HTTP API        ${stack.apiUrl}
   Lambda API      ${stack.lambdaEndpoint}    (aws lambda invoke --endpoint-url ${stack.lambdaEndpoint} --function-name ${stack.functions.TicketCommand ?? Object.values(stack.functions)[0] ?? '…'} …)
   DynamoDB        ${stack.dynamodbEndpoint}    table ${stack.tableName}
-  SQS             ${stack.sqsEndpoint}
+  SQS, SNS, S3    ${stack.sqsEndpoint}    (fauxqs) topic ${Object.values(stack.topics).map((topic) => topic.name).join(', ') || '—'}; buckets ${Object.values(stack.buckets).join(', ') || '—'}
   SES (mail)      ${stack.sesEndpoint}    messages in ${path.relative(process.cwd(), stack.outboxDir) || stack.outboxDir}
+  Secrets Manager ${stack.secretsEndpoint}    GetSecretValue for ${Object.values(stack.secrets).map((secret) => secret.name).join(', ') || '—'}
   workspace       ${stack.workspace ? `${stack.workspace.name} (${stack.workspace.uuid})` : '—'}
   administrator   ${stack.administrator?.email ?? '—'}
   token           ${stack.token ?? '—'}
