@@ -164,7 +164,7 @@ export class FunctionHost {
       AWS_ENDPOINT_URL_LAMBDA: options.endpoints.lambda,
       AWS_ENDPOINT_URL_SESV2: options.endpoints.sesv2,
       AWS_ENDPOINT_URL_SNS: options.endpoints.sns,
-      // fauxqs; an IP-address endpoint makes the SDK use path-style requests (and presigned URLs).
+      // fauxqs's S3 behind the CORS front; an IP-address endpoint makes the SDK use path-style requests (and presigned URLs).
       AWS_ENDPOINT_URL_S3: options.endpoints.s3,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: options.endpoints.secretsmanager,
     };

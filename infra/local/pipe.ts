@@ -121,6 +121,11 @@ export function pipeEvent(record: StreamRecord, streamArn: string): Record<strin
 type Checkpoint = Record<string, { sequenceNumber: string } | { latestSince: number }>;
 
 export interface RunningPipe {
+  /**
+   * Settles once the pipe has a position in every shard: on AWS a pipe reads before the deployment
+   * ends, so a record written after the start must not be missed by a LATEST starting position.
+   */
+  ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -286,6 +291,9 @@ export function startPipe(
     options.log(`pipe ${pipe.name}: record ${String(event.eventID)} sent to ${pipe.deadLetterQueue.queueName} (${reason})`);
   };
 
+  let markReady = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
   const poll = async () => {
     while (!abort.signal.aborted) {
       let received = 0;
@@ -331,12 +339,14 @@ export function startPipe(
         options.log(`pipe ${pipe.name}: ${(error as Error).message}; retrying`);
         iterators.clear();
       }
+      markReady();
       if (!received) await sleep(options.pollIntervalMs ?? 250, undefined, { signal: abort.signal }).catch(() => undefined);
     }
   };
 
-  const running = poll();
+  const running = poll().finally(markReady);
   return {
+    ready,
     async stop() {
       abort.abort();
       await running.catch(() => undefined);

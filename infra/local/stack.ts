@@ -38,6 +38,7 @@ import {
   localBucketName,
   type LocalQueue,
 } from './resources';
+import { startS3Front } from './s3-cors';
 import { readSecrets, startSecretsManager } from './secrets-manager';
 import { seedDemoWorkspace, type DemoWorkspace } from './seed';
 import { startSesOutbox } from './ses-outbox';
@@ -51,8 +52,10 @@ export interface LocalStackPorts {
   /** The Lambda service API (Invoke). */
   lambda: number;
   dynamodb: number;
-  /** fauxqs: SQS, and on the same port SNS and S3. */
+  /** fauxqs: SQS, and on the same port SNS and S3 (where objects are stored). */
   sqs: number;
+  /** The S3 endpoint clients and browsers use: fauxqs's S3 with the buckets' CORS rules in front. */
+  s3: number;
   /** The SES v2 endpoint whose SendEmail writes to the outbox folder. */
   ses: number;
   /** The Secrets Manager endpoint answering GetSecretValue for the templates' secrets. */
@@ -60,10 +63,10 @@ export interface LocalStackPorts {
 }
 
 /**
- * Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT (also SNS and S3),
- * TICKETER_SES_PORT, TICKETER_SECRETS_PORT.
+ * Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT (also SNS),
+ * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT.
  */
-export const DEFAULT_PORTS: LocalStackPorts = { api: 8000, lambda: 8001, dynamodb: 8002, sqs: 8003, ses: 8004, secrets: 8005 };
+export const DEFAULT_PORTS: LocalStackPorts = { api: 8000, lambda: 8001, dynamodb: 8002, sqs: 8003, ses: 8004, secrets: 8005, s3: 8006 };
 
 export interface LocalStackOptions {
   /** Folder for the emulators' data, pipe checkpoints and the seeded token; undefined = everything in memory. */
@@ -99,7 +102,10 @@ export interface LocalStack {
   sqsEndpoint: string;
   /** fauxqs's SNS (AWS_ENDPOINT_URL_SNS of the functions): the same address as sqsEndpoint. */
   snsEndpoint: string;
-  /** fauxqs's S3 (AWS_ENDPOINT_URL_S3 of the functions): the same address as sqsEndpoint; path-style (an IP address host). */
+  /**
+   * The S3 endpoint (AWS_ENDPOINT_URL_S3 of the functions, so also the host of presigned URLs): fauxqs's S3
+   * behind a front that answers CORS by the buckets' rules. An IP-address host: SDKs use path-style requests.
+   */
   s3Endpoint: string;
   /** The Secrets Manager endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the functions). */
   secretsEndpoint: string;
@@ -146,6 +152,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (ports.sqs && !options.sqsEndpoint) await assertPortFree(ports.sqs, 'SQS emulator', 'TICKETER_SQS_PORT');
     if (ports.ses) await assertPortFree(ports.ses, 'SES outbox', 'TICKETER_SES_PORT');
     if (ports.secrets) await assertPortFree(ports.secrets, 'Secrets Manager', 'TICKETER_SECRETS_PORT');
+    if (ports.s3) await assertPortFree(ports.s3, 'S3 endpoint', 'TICKETER_S3_PORT');
     const synthesis = new AbortController();
     stoppers.push(async () => synthesis.abort());
     const synthesized = options.synth === false ? Promise.resolve() : synthesize(cloudAssemblyDir, log, synthesis.signal);
@@ -188,6 +195,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const topics = await createTopics(assembly, resolver, snsClient, log);
     await createSubscriptions(assembly, resolver, snsClient, log);
     const buckets = await createBuckets(assembly, resolver, s3Client, region, log);
+    const s3 = await startS3Front({ port: ports.s3, fauxqsEndpoint: sqs.endpoint, buckets, log });
+    stoppers.push(s3.stop);
 
     const secrets = readSecrets(assembly, resolver, region);
     const secretsManager = await startSecretsManager({
@@ -215,7 +224,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         dynamodb: dynamodb.endpoint,
         sqs: sqs.endpoint,
         sns: sqs.endpoint,
-        s3: sqs.endpoint,
+        s3: s3.endpoint,
         lambda: lambdaEndpoint,
         sesv2: ses.endpoint,
         secretsmanager: secretsManager.endpoint,
@@ -247,6 +256,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(async () => {
       await Promise.all([...pipes, ...eventSources].map((running) => running.stop()));
     });
+    await Promise.all(pipes.map((pipe) => pipe.ready));
 
     // Cold starts happen ahead of the first requests, without holding up the start.
     void Promise.all(runningFunctions.functions.map((fn) => fn.warmUp())).catch(() => undefined);
@@ -263,7 +273,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamodbEndpoint: dynamodb.endpoint,
       sqsEndpoint: sqs.endpoint,
       snsEndpoint: sqs.endpoint,
-      s3Endpoint: sqs.endpoint,
+      s3Endpoint: s3.endpoint,
       secretsEndpoint: secretsManager.endpoint,
       sesEndpoint: ses.endpoint,
       outboxDir,
@@ -291,7 +301,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
-  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0 };
+  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0 };
   const fromEnvironment = (name: string, fallback: number) => {
     const value = process.env[name];
     if (value === undefined || value === '') return fallback;
@@ -306,6 +316,7 @@ function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
     sqs: ports?.sqs ?? fromEnvironment('TICKETER_SQS_PORT', DEFAULT_PORTS.sqs),
     ses: ports?.ses ?? fromEnvironment('TICKETER_SES_PORT', DEFAULT_PORTS.ses),
     secrets: ports?.secrets ?? fromEnvironment('TICKETER_SECRETS_PORT', DEFAULT_PORTS.secrets),
+    s3: ports?.s3 ?? fromEnvironment('TICKETER_S3_PORT', DEFAULT_PORTS.s3),
   };
 }
 

@@ -3,8 +3,8 @@
 // FIFO queue per consumer. The queue consumers are left out of this stack (the
 // templates are copied without their event source mappings), so what the
 // fan-out delivered stays on the queues to be looked at. Also the bucket (S3
-// on fauxqs, path-style, presigned PUT) and the channel-secrets key (the local
-// Secrets Manager endpoint).
+// on fauxqs behind the CORS front, path-style, presigned PUT from a browser)
+// and the channel-secrets key (the local Secrets Manager endpoint).
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -217,22 +217,44 @@ describe('the fan-out of the table stream', () => {
 });
 
 describe('the attachments bucket on fauxqs’s S3', () => {
-  it('takes a presigned PUT, as a browser sends it, and serves the object back (path-style, on the SQS port)', async () => {
+  const origin = 'http://127.0.0.1:5173';
+
+  it('takes a presigned PUT from a browser on another origin (CORS by the bucket’s rules) and serves the object back, path-style', async () => {
     const bucket = stack.buckets.AttachmentsBucket!;
     expect(bucket).toMatch(/^ticketerstateful-attachmentsbucket/);
-    expect(stack.s3Endpoint).toBe(stack.sqsEndpoint);
     // No forcePathStyle: the SDK picks path-style by itself for an IP-address endpoint, as the functions' clients do.
     const s3 = new S3Client({ ...local, endpoint: stack.s3Endpoint });
     const key = `attachments/${randomUUID()}/photo.jpg`;
     const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: 'image/jpeg' }), { expiresIn: 300 });
     expect(url.startsWith(`${stack.s3Endpoint}/${bucket}/${key}?`)).toBe(true);
-    const uploaded = await fetch(url, { method: 'PUT', headers: { 'content-type': 'image/jpeg' }, body: 'jpeg bytes' });
+    // What a browser sends first for a cross-origin PUT with a content type.
+    const preflight = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+    const uploaded = await fetch(url, { method: 'PUT', headers: { origin, 'content-type': 'image/jpeg' }, body: 'jpeg bytes' });
     expect(uploaded.status).toBe(200);
+    expect(uploaded.headers.get('access-control-allow-origin')).toBe('*');
+    expect(uploaded.headers.get('access-control-expose-headers')).toBe('ETag');
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     expect(object.ContentType).toBe('image/jpeg');
     expect(await object.Body!.transformToString()).toBe('jpeg bytes');
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}.copy`, Body: 'again' }));
-    expect(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.copy` }))).Body!.transformToString()).toBe('again');
+    // The objects live in fauxqs (on the SQS port); the front only adds CORS.
+    const direct = new S3Client({ ...local, endpoint: stack.sqsEndpoint });
+    expect(await (await direct.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString()).toBe('jpeg bytes');
+  });
+
+  it('refuses a preflight for a method the bucket’s CORS rules do not allow', async () => {
+    const response = await fetch(`${stack.s3Endpoint}/${stack.buckets.AttachmentsBucket}/x`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'DELETE' },
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 
