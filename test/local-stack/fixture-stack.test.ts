@@ -4,7 +4,7 @@
 // project's own functions.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
@@ -221,5 +221,19 @@ describe('stream → pipe → Lambda function', () => {
     expect(await item('WORKED#job-poison')).toBeUndefined();
     await put('job-after');
     await eventually(() => item('WORKED#job-after'), 'the record after the poison one');
+  });
+
+  it('halves a failing batch (AUTOMATIC_BISECT), so a good record written with a bad one is not parked with it', async () => {
+    // One transaction: both records reach the stream together, so the pipe reads them in one batch.
+    const job = (pk: string, fail: boolean) => ({ Put: { TableName: stack.tableName, Item: { pk: { S: pk }, sk: { S: 'X' }, type: { S: 'job' }, fail: { BOOL: fail } } } });
+    await dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [job('job-bad-twin', true), job('job-good-twin', false)] }));
+    await eventually(() => item('WORKED#job-good-twin'), 'the good record of the failing batch');
+    const sqs = new SQSClient({ endpoint: inject('sqsEndpoint') });
+    const parked = await eventually(async () => {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.PipeDlq!.url, WaitTimeSeconds: 1, VisibilityTimeout: 0 }));
+      const keys = (Messages ?? []).map((message) => JSON.parse(message.Body!).record.dynamodb.Keys.pk.S as string);
+      return keys.includes('job-bad-twin') ? keys : undefined;
+    }, 'the bad record in the pipe DLQ');
+    expect(parked).not.toContain('job-good-twin');
   });
 });
