@@ -54,6 +54,7 @@ export const HTTP_FUNCTION_ENTRIES: Record<keyof typeof HTTP_ROUTES, string> = {
   HttpAccess: 'functions/http-access.ts',
   HttpFlows: 'functions/http-flows.ts',
   HttpTriggers: 'functions/http-triggers.ts',
+  HttpChannels: 'functions/http-channels.ts',
 };
 
 /**

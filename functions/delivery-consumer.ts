@@ -1,0 +1,97 @@
+// DeliveryConsumer: SQS FIFO consumer of the deliveries queue (fan-out of the
+// table's stream: msg INSERTs of outgoing messages; one message group per
+// contact). Each message is delivered by the delivery use case; a send to
+// retry has its queue message's visibility pushed out to the backoff and is
+// reported failed (ReportBatchItemFailures) — its contact's later messages
+// wait behind it in the FIFO group, which keeps their order. After
+// DELIVERY_MAX_ATTEMPTS receives the queue's redrive policy parks it in the
+// DLQ (docs/channels.md "Retries and redrive").
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createChannelRepository } from '#adapters/dynamodb/channel-repository';
+import { ITEM_TYPE } from '#adapters/dynamodb/keys';
+import { readStreamRecord } from '#adapters/dynamodb/stream-record';
+import { createTableClient } from '#adapters/dynamodb/table-client';
+import { createSecretBox } from '#adapters/secrets/secret-box';
+import { createExternalSender } from '#channels/external';
+import { createTelegramSender } from '#channels/telegram';
+import { channelSecretsKey } from '../shared/channel-composition';
+import { documentClient } from '#composition';
+import { config } from '#config';
+import type { MessageLocation } from '#use-cases/channel-ports';
+import { createDelivery, type Delivery } from '#use-cases/delivery';
+import { processInGroupOrder } from '#use-cases/fifo-batch';
+
+const logger = new Logger();
+
+/** Where a queue message is: its stream record's msg item (null: not an outgoing message INSERT, nothing to do). */
+export function messageLocationOf(body: string): MessageLocation | null {
+  const record = readStreamRecord(body);
+  const image = record.newImage;
+  if (record.eventName !== 'INSERT' || !image || image.type !== ITEM_TYPE.message || image.direction !== 'out') return null;
+  return { workspace: String(image.workspace), contact: String(image.contact), created_on: String(image.created_on), uuid: String(image.uuid) };
+}
+
+export interface DeliveryQueue {
+  /** Makes the queue message visible again in `seconds`. */
+  delay(record: SQSRecord, seconds: number): Promise<void>;
+}
+
+/** The queue each record came from (its URL looked up once by the ARN's name and account). */
+export function sqsDeliveryQueue(sqs: SQSClient): DeliveryQueue {
+  const urls = new Map<string, Promise<string>>();
+  const urlOf = (arn: string) => {
+    let url = urls.get(arn);
+    if (!url) {
+      const [, , , , account, name] = arn.split(':');
+      url = sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account })).then((out) => out.QueueUrl!);
+      url.catch(() => urls.delete(arn));
+      urls.set(arn, url);
+    }
+    return url;
+  };
+  return {
+    async delay(record, seconds) {
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: await urlOf(record.eventSourceARN), ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }));
+    },
+  };
+}
+
+export function createDeliveryHandler(delivery: Delivery, queue: DeliveryQueue) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const { failures } = await processInGroupOrder(
+      event.Records.map((record) => ({ id: record.messageId, group: record.attributes.MessageGroupId ?? record.messageId, record })),
+      async ({ record }) => {
+        const location = messageLocationOf(record.body);
+        if (!location) return;
+        const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
+        const result = await delivery.deliver({ location, receiveCount });
+        logger.info('delivery', { msg: location.uuid, result: result.kind, ...('reason' in result ? { reason: result.reason } : {}) });
+        if (result.kind === 'retry') {
+          try {
+            await queue.delay(record, result.delaySeconds);
+          } catch (error) {
+            logger.warn('could not set the retry delay; the queue\'s visibility timeout applies', { error: String(error) });
+          }
+          throw new Error(`delivery of ${location.uuid} to be retried: ${result.reason}${result.final ? ' (retries exhausted: to the DLQ)' : ''}`);
+        }
+      },
+    );
+    for (const failure of failures) logger.warn('delivery not done; the queue will redeliver it', { messageId: failure.id, error: String(failure.error) });
+    return { batchItemFailures: failures.map((failure) => ({ itemIdentifier: failure.id })) };
+  };
+}
+
+const table = createTableClient({ client: documentClient, tableName: config.TABLE_NAME });
+const sqsClient = new SQSClient({});
+
+export const handler = createDeliveryHandler(
+  createDelivery({
+    channels: createChannelRepository(table),
+    secrets: createSecretBox(channelSecretsKey),
+    senders: { EX: createExternalSender(), TG: createTelegramSender(config.TELEGRAM_API_URL) },
+    retryBaseSeconds: config.DELIVERY_RETRY_BASE_SECONDS,
+  }),
+  sqsDeliveryQueue(sqsClient),
+);
