@@ -9,12 +9,12 @@ import { createHttpHandler, type HttpEvent, type HttpHandlerOptions } from '#htt
 import { created, noContent, ok } from '#http/response';
 import { routeKey } from '#http/route-spec';
 import { channelPublicRoutes, channelRoutes, channelV2Routes } from '#http/routes/channels';
-import { publicUrl } from '#http/urls';
+import { apiBaseUrl } from '#http/urls';
 import { SECRET_TOKEN_HEADER } from '#channels/telegram';
 import type { ChannelUseCases, StatusCallback } from '#use-cases/channels';
 
 /** This API's base URL as the caller reached it (receive URLs are built on it). */
-const apiBase = (event: HttpEvent) => publicUrl(event, '/').toString();
+const apiBase = (event: HttpEvent) => apiBaseUrl(event);
 
 export function createChannelsHandler(channels: ChannelUseCases, options: HttpHandlerOptions) {
   const management = createHttpHandler('resource', channelRoutes, {
