@@ -141,6 +141,9 @@ export function validateSendUrl(url: string): void {
     throw new ValidationError('config.send_url', 'send_url must be an absolute http(s) URL.');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ValidationError('config.send_url', 'send_url must be an absolute http(s) URL.');
+  // The instance metadata and link-local addresses are never a gateway.
+  if (/^169\.254\./.test(parsed.hostname) || /^\[?fe80:/i.test(parsed.hostname) || /^\[?fd00:ec2::254\]?$/i.test(parsed.hostname))
+    throw new ValidationError('config.send_url', 'send_url may not point at a link-local address.');
 }
 
 export function validateExHeaders(headers: Record<string, string>): void {

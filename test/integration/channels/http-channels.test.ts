@@ -3,6 +3,7 @@
 // receive in every form, status callbacks, stop, Telegram updates against the
 // Bot API stand-in — with every bad request answered 4xx and nothing handed on.
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelKeys } from '#adapters/dynamodb/keys';
@@ -13,7 +14,7 @@ let world: ChannelWorld;
 let request: (options: Omit<RequestOptions, 'identity'> & { identity?: RequestOptions['identity'] }) => ReturnType<typeof call>;
 
 beforeAll(async () => {
-  world = await createChannelWorld({ rateLimitPerMinute: 50 });
+  world = await createChannelWorld();
   process.env.TABLE_NAME ??= world.table.tableName;
   const { createChannelsHandler } = await import('../../../functions/http-channels');
   const handler = createChannelsHandler(world.channels, { admit: async () => undefined });
@@ -67,6 +68,8 @@ describe('managing channels', () => {
     expect(badUrl).toMatchObject({ status: 400, body: { error: { field: 'config.send_url' } } });
     const badHeader = await request({ route: 'POST /channels', body: { ...exInput, config: { send_url: 'https://x.example', headers: { 'Content-Type': 'x' } } } });
     expect(badHeader).toMatchObject({ status: 400, body: { error: { field: 'config.headers' } } });
+    const metadata = await request({ route: 'POST /channels', body: { ...exInput, config: { send_url: 'http://169.254.169.254/latest' } } });
+    expect(metadata).toMatchObject({ status: 400, body: { error: { field: 'config.send_url' } } });
     const badType = await request({ route: 'POST /channels', body: { ...exInput, type: 'WA' } });
     expect(badType).toMatchObject({ status: 400, body: { error: { field: 'type' } } });
     expect((await request({ route: 'GET /channels/{channel}', params: { channel: randomUUID() } })).status).toBe(404);
@@ -203,6 +206,10 @@ describe('EX receive, statuses and stop', () => {
   it('rate-limits each channel: 429 with Retry-After beyond the limit, other channels unaffected', async () => {
     const { uuid } = await createEx();
     const other = await createEx();
+    const { createChannelsHandler } = await import('../../../functions/http-channels');
+    const { createChannelUseCases } = await import('#use-cases/channels');
+    const limited50 = createChannelsHandler(createChannelUseCases({ ...world.channelDeps, receiveRateLimitPerMinute: 50 }), { admit: async () => undefined });
+    const request = (options: Omit<RequestOptions, 'identity'>) => call(limited50, { identity: world.identity, ...options });
     const answers = [];
     for (let i = 0; i < 52; i++) answers.push((await request({ route: 'GET /c/ex/{channel}/receive', params: { channel: uuid }, query: { from: '+254700000001', text: `m${i}` } })).status);
     expect(answers.filter((status) => status === 200).length).toBeLessThanOrEqual(50);
@@ -211,6 +218,43 @@ describe('EX receive, statuses and stop', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await request({ route: 'GET /c/ex/{channel}/receive', params: { channel: other.uuid }, query: { from: '+254700000001', text: 'x' } })).status).toBe(200);
   });
+});
+
+describe('arbitrary requests to the public routes', () => {
+  it('are answered 200, 400 or 404 — never a 5xx — and only well-formed messages reach the inbox', async () => {
+    const { uuid } = await createEx();
+    const tgBefore = world.telegram.requests.length;
+    const tg = (await request({ route: 'POST /channels', body: { type: 'TG', name: 'Fuzz bot', config: { auth_token: '31:fuzz' } } })).body as { uuid: string };
+    const secret = JSON.parse(world.telegram.requests.slice(tgBefore).find((call) => call.url.endsWith('/setWebhook'))!.body).secret_token as string;
+    const field = fc.constantFrom('from', 'sender', 'text', 'date', 'id', 'uuid', 'x');
+    const body = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.dictionary(field, fc.string()),
+      fc.dictionary(field, fc.string()).map((values) => new URLSearchParams(values).toString()),
+      fc.record({ update_id: fc.integer(), message: fc.anything() }),
+    );
+    const route = fc.constantFrom('POST /c/ex/{channel}/receive', 'GET /c/ex/{channel}/receive', 'POST /c/ex/{channel}/delivered', 'POST /c/ex/{channel}/stopped', 'POST /c/tg/{channel}/receive');
+    const contentType = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', '');
+    await fc.assert(
+      fc.asyncProperty(route, body, contentType, fc.dictionary(field, fc.string({ unit: 'binary' })), async (routeKey, payload, type, query) => {
+        const isTelegram = routeKey.includes('/tg/');
+        const before = world.inbox.received.length;
+        const response = await request({
+          route: routeKey,
+          params: { channel: isTelegram ? tg.uuid : uuid },
+          body: routeKey.startsWith('GET') ? undefined : payload,
+          query,
+          headers: { 'content-type': type, ...(isTelegram ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+        });
+        expect([200, 400, 404], JSON.stringify(response.body)).toContain(response.status);
+        if (response.status !== 200) expect(response.body).toMatchObject({ message: 'Error', data: [{ type: 'error', error: expect.any(String) }] });
+        if (response.status === 200 && response.body.message === 'Message Accepted') expect(world.inbox.received.length).toBe(before + 1);
+        else expect(world.inbox.received.length).toBe(before);
+      }),
+      { numRuns: 150 },
+    );
+  }, 120_000);
 });
 
 describe('Telegram updates', () => {

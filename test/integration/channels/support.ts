@@ -109,6 +109,8 @@ export interface ChannelWorld {
   telegram: Awaited<ReturnType<typeof startTelegramStandIn>>;
   inbox: ReturnType<typeof fakeInbox>;
   channels: ReturnType<typeof createChannelUseCases>;
+  /** What `channels` is made of (to make use cases with other settings over the same table). */
+  channelDeps: Parameters<typeof createChannelUseCases>[0];
   delivery: ReturnType<typeof createDelivery>;
   workspace: string;
   actor: { workspace: string; user: string };
@@ -123,14 +125,15 @@ export async function createChannelWorld(options: { rateLimitPerMinute?: number;
   const tableClient = createTableClient({ client: table.client, tableName: table.tableName });
   const repository = createChannelRepository(tableClient);
   const secrets = createSecretBox(staticKeyProvider(SECRETS_KEY));
-  const channels = createChannelUseCases({
+  const channelDeps = {
     channels: repository,
     secrets,
     telegram: createTelegramSetup(telegram.url, 2000),
     rateLimits: createRateLimitCounter(tableClient),
     inbox: inbox.inbox,
-    receiveRateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
-  });
+    receiveRateLimitPerMinute: options.rateLimitPerMinute ?? 10_000,
+  };
+  const channels = createChannelUseCases(channelDeps);
   const delivery = createDelivery({
     channels: repository,
     secrets,
@@ -144,6 +147,7 @@ export async function createChannelWorld(options: { rateLimitPerMinute?: number;
     telegram,
     inbox,
     channels,
+    channelDeps,
     delivery,
     workspace,
     actor: { workspace, user },
