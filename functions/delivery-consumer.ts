@@ -16,7 +16,7 @@ import { createTableClient } from '#adapters/dynamodb/table-client';
 import { createSecretBox } from '#adapters/secrets/secret-box';
 import { createExternalSender } from '#channels/external';
 import { createTelegramSender } from '#channels/telegram';
-import { channelSecretsKey } from '../shared/channel-composition';
+import { channelSecretsKey } from '../shared/channel-secrets-key';
 import { documentClient } from '#composition';
 import { config } from '#config';
 import type { MessageLocation } from '#use-cases/channel-ports';

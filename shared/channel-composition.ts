@@ -1,14 +1,14 @@
 // The channel use cases and delivery wired to DynamoDB, Secrets Manager and
 // the Bot API, created once per Lambda container (HttpChannels,
 // DeliveryConsumer). The inbox is the conversations part's use cases.
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createChannelRepository } from '#adapters/dynamodb/channel-repository';
 import { createRateLimitCounter } from '#adapters/dynamodb/rate-limit-counter';
 import { createTableClient } from '#adapters/dynamodb/table-client';
-import { createSecretBox, secretsManagerKeyProvider, type KeyProvider } from '#adapters/secrets/secret-box';
+import { createSecretBox } from '#adapters/secrets/secret-box';
 import { createTelegramSetup } from '#channels/telegram';
 import { documentClient, useCases } from '#composition';
-import { config, requiredSetting } from '#config';
+import { config } from '#config';
+import { channelSecretsKey } from './channel-secrets-key';
 import type { ChannelInbox } from '#use-cases/channel-ports';
 import { createChannelUseCases } from '#use-cases/channels';
 
@@ -33,13 +33,6 @@ export function channelInboxOf(source: object): ChannelInbox {
     stopChannelContact: candidate.stopChannelContact?.bind(source) ?? missing('stopChannelContact'),
   };
 }
-
-/** The key, from Secrets Manager on first use (routes that open no secret work without the setting). */
-let keyProvider: KeyProvider | undefined;
-export const channelSecretsKey: KeyProvider = () => {
-  keyProvider ??= secretsManagerKeyProvider(new SecretsManagerClient({}), requiredSetting(config, 'CHANNEL_SECRETS_KEY_SECRET_ARN', 'the channel secrets key'));
-  return keyProvider();
-};
 
 const table = createTableClient({ client: documentClient, tableName: config.TABLE_NAME });
 

@@ -51,14 +51,14 @@ export function createDelivery(deps: DeliveryDeps) {
   const maxAttempts = deps.maxAttempts ?? DELIVERY_MAX_ATTEMPTS;
   const base = deps.retryBaseSeconds ?? 5;
 
-  /** The message's channel if it still exists, else the oldest channel serving the URN's scheme. */
+  /** The message's channel if it still exists (and serves the URN's scheme), else the oldest channel serving the scheme. */
   async function pickChannel(message: StoredOutgoingMessage): Promise<Channel | null> {
-    if (message.channel?.uuid) {
-      const chosen = await deps.channels.get(message.workspace, message.channel.uuid);
-      if (chosen) return chosen;
-    }
     const scheme = message.urn ? urnScheme(message.urn) : null;
     if (!scheme) return null;
+    if (message.channel?.uuid) {
+      const chosen = await deps.channels.get(message.workspace, message.channel.uuid);
+      if (chosen && chosen.schemes.includes(scheme)) return chosen;
+    }
     const channels = await deps.channels.list(message.workspace);
     return channels.find((channel) => channel.schemes.includes(scheme)) ?? null;
   }

@@ -305,6 +305,11 @@ describe('channel choice', () => {
     const msg = await putOutgoingMessage(world.table, workspace, { channel: { uuid: randomUUID(), name: 'Deleted' } });
     expect(await world.delivery.deliver({ location: msg, receiveCount: 1 })).toMatchObject({ kind: 'wired', channel: { name: 'Gateway' } });
     expect([first.requests.length, second.requests.length]).toEqual([1, 0]);
+    // A message whose channel does not serve its URN's scheme (a Telegram bot, a tel: URN) goes by one that does.
+    const bot = await world.channels.createChannel({ actor, apiBaseUrl: 'https://api.example', input: { type: 'TG', name: 'Bot', config: { auth_token: '5:fallback' } } });
+    const viaBot = await putOutgoingMessage(world.table, workspace, { channel: { uuid: bot.uuid, name: 'Bot' } });
+    expect(await world.delivery.deliver({ location: viaBot, receiveCount: 1 })).toMatchObject({ kind: 'wired', channel: { name: 'Gateway' } });
+    expect(first.requests.length).toBe(2);
 
     const orphan = await putOutgoingMessage(world.table, workspace, { urn: 'whatsapp:254700000001' });
     expect(await world.delivery.deliver({ location: orphan, receiveCount: 1 })).toEqual({ kind: 'failed', reason: 'no_channel' });
