@@ -142,6 +142,18 @@ describe('EX receive, statuses and stop', () => {
     ]);
   });
 
+  it('reads a base64-encoded form body (API Gateway encodes non-text bodies)', async () => {
+    const { uuid } = await createEx();
+    const { createChannelsHandler } = await import('../../../functions/http-channels');
+    const { httpEvent, lambdaContext } = await import('../http/support');
+    const event = httpEvent({ route: 'POST /c/ex/{channel}/receive', params: { channel: uuid }, identity: world.identity, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    event.body = Buffer.from('from=%2B254700000005&text=caf%C3%A9').toString('base64');
+    event.isBase64Encoded = true;
+    const result = (await createChannelsHandler(world.channels, { admit: async () => undefined })(event, lambdaContext())) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body).data[0]).toMatchObject({ urn: 'tel:+254700000005', text: 'café' });
+  });
+
   it('accepts JSON bodies and query strings, `sender` for `from`', async () => {
     const { uuid } = await createEx();
     const json = await request({ route: 'POST /c/ex/{channel}/receive', params: { channel: uuid }, body: { sender: '+254700000003', text: 'json' } });
