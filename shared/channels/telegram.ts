@@ -46,6 +46,9 @@ export function createTelegramSetup(apiUrl: string, timeoutMs?: number): Telegra
     async setWebhook(token, url, secretToken) {
       await call(token, 'setWebhook', { url, secret_token: secretToken, allowed_updates: ['message'] });
     },
+    async deleteWebhook(token) {
+      await call(token, 'deleteWebhook', { drop_pending_updates: false });
+    },
   };
 }
 

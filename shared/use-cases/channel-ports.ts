@@ -126,4 +126,6 @@ export interface ChannelSender {
 export interface TelegramSetup {
   getMe(authToken: string): Promise<{ username: string }>;
   setWebhook(authToken: string, url: string, secretToken: string): Promise<void>;
+  /** Stops Telegram from posting updates (the channel is deleted). */
+  deleteWebhook(authToken: string): Promise<void>;
 }

@@ -287,7 +287,16 @@ export function createChannelUseCases(deps: ChannelUseCaseDeps) {
       });
     },
 
+    /** Deletes the channel; a Telegram bot's webhook is removed first (best effort: a bot Telegram no longer knows is deleted all the same). */
     async deleteChannel({ actor, channel }: { actor: Actor; channel: string }): Promise<void> {
+      const current = await getOwned(actor, channel);
+      if (current.type === 'TG') {
+        try {
+          await deps.telegram.deleteWebhook((await openSecrets<TgSecrets>(current)).auth_token);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+        }
+      }
       if (!(await deps.channels.delete(actor.workspace, channel))) throw new NotFoundError('channel_not_found', 'No such channel.');
     },
 

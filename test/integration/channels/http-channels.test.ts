@@ -112,6 +112,10 @@ describe('managing channels', () => {
     expect(webhook.url).toBe(response.body.receive_url);
     expect(webhook.secret_token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(JSON.stringify(response.body)).not.toContain('ABC-def');
+
+    const mark = world.telegram.requests.length;
+    expect((await request({ route: 'DELETE /channels/{channel}', params: { channel: response.body.uuid } })).status).toBe(204);
+    expect(world.telegram.requests.slice(mark).map((call) => call.url)).toEqual(['/bot123456:ABC-def/deleteWebhook']);
   });
 
   it('refuses a bot token Telegram does not accept (400 on config.auth_token), storing nothing', async () => {
