@@ -5,7 +5,7 @@ import { createChannelRepository } from '#adapters/dynamodb/channel-repository';
 import { createRateLimitCounter } from '#adapters/dynamodb/rate-limit-counter';
 import { createTableClient } from '#adapters/dynamodb/table-client';
 import { createSecretBox } from '#adapters/secrets/secret-box';
-import { createTelegramSetup } from '#channels/telegram';
+import { createTelegramSetup } from '#channels/telegram-api';
 import { documentClient, useCases } from '#composition';
 import { config } from '#config';
 import { channelSecretsKey } from './channel-secrets-key';

@@ -1,11 +1,13 @@
 // The External API channel (EX), compatible with nyaruka courier's
 // `handlers/external`: what a gateway built for RapidPro sends and receives
-// works against Ticketer by changing the host (docs/channels.md).
+// works against Ticketer by changing the host (docs/channels.md). The
+// protocol only — requests built, requests read; no I/O (the sender is
+// external-sender.ts).
 import { DEFAULT_EX_BODY, DEFAULT_EX_MAX_LENGTH, MAX_INBOUND_TEXT_LENGTH, type Channel, type ExConfig, type ExContentType, type ExSecrets } from '#domain/channel';
 import { ValidationError } from '#domain/errors';
 import { normalizePhone, validateURN } from '#flows/urns';
-import type { ChannelSender, OutgoingMessage, SendOutcome } from '#use-cases/channel-ports';
-import { callGateway, type GatewayRequest } from './http';
+import type { OutgoingMessage } from '#use-cases/channel-ports';
+import type { GatewayRequest } from './http';
 import { fillTemplate, jsonQuote, queryEscape, splitText, xmlEscape } from './text';
 
 const CONTENT_TYPE_HEADER: Record<ExContentType, string> = {
@@ -82,22 +84,6 @@ export function buildExRequests(channel: Pick<Channel, 'uuid' | 'address'>, conf
       ...(withBody ? { body: fillTemplate(config.body, encodeAll(config.content_type)) } : {}),
     };
   });
-}
-
-export function createExternalSender(timeoutMs?: number): ChannelSender {
-  return {
-    async send(channel, secrets, message): Promise<SendOutcome> {
-      const config = channel.config as ExConfig;
-      const requests = buildExRequests(channel, config, secrets as ExSecrets, message);
-      for (const request of requests) {
-        const answer = await callGateway(request, timeoutMs);
-        if (!answer.ok) return answer.outcome;
-        if (config.mt_response_check && !answer.body.includes(config.mt_response_check))
-          return { kind: 'fail', reason: 'response_check_failed' };
-      }
-      return { kind: 'sent', externalId: null };
-    },
-  };
 }
 
 // --- receiving ---
