@@ -60,23 +60,35 @@ export function sqsDeliveryQueue(sqs: SQSClient): DeliveryQueue {
 
 export function createDeliveryHandler(delivery: Delivery, queue: DeliveryQueue) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const { failures } = await processInGroupOrder(
-      event.Records.map((record) => ({ id: record.messageId, group: record.attributes.MessageGroupId ?? record.messageId, record })),
-      async ({ record }) => {
-        const location = messageLocationOf(record.body);
-        if (!location) return;
-        const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
-        const result = await delivery.deliver({ location, receiveCount });
-        logger.info('delivery', { msg: location.uuid, result: result.kind, ...('reason' in result ? { reason: result.reason } : {}) });
-        if (result.kind === 'retry') {
-          try {
-            await queue.delay(record, result.delaySeconds);
-          } catch (error) {
-            logger.warn('could not set the retry delay; the queue\'s visibility timeout applies', { error: String(error) });
-          }
-          throw new Error(`delivery of ${location.uuid} to be retried: ${result.reason}${result.final ? ' (retries exhausted: to the DLQ)' : ''}`);
+    const messages = event.Records.map((record) => ({ id: record.messageId, group: record.attributes.MessageGroupId ?? record.messageId, record }));
+    /** The backoff of each group whose message is to be retried. */
+    const retryDelay = new Map<string, { messageId: string; seconds: number }>();
+    const { failures } = await processInGroupOrder(messages, async ({ id, group, record }) => {
+      const location = messageLocationOf(record.body);
+      if (!location) return;
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
+      const result = await delivery.deliver({ location, receiveCount });
+      logger.info('delivery', { msg: location.uuid, result: result.kind, ...('reason' in result ? { reason: result.reason } : {}) });
+      if (result.kind === 'retry') {
+        retryDelay.set(group, { messageId: id, seconds: result.delaySeconds });
+        throw new Error(`delivery of ${location.uuid} to be retried: ${result.reason}${result.final ? ' (retries exhausted: to the DLQ)' : ''}`);
+      }
+    });
+    // The retried message comes back after its backoff, and its contact's later messages (held back, so
+    // reported failed too) with it: a FIFO group hands nothing out while one of its messages is in flight,
+    // so leaving them to the queue's visibility timeout would hold the contact back that long.
+    const byId = new Map(messages.map((message) => [message.id, message]));
+    await Promise.all(
+      failures.map(async (failure) => {
+        const message = byId.get(failure.id)!;
+        const delay = retryDelay.get(message.group);
+        if (!delay) return;
+        try {
+          await queue.delay(message.record, delay.seconds);
+        } catch (error) {
+          logger.warn('could not set the retry delay; the queue\'s visibility timeout applies', { messageId: failure.id, error: String(error) });
         }
-      },
+      }),
     );
     for (const failure of failures) logger.warn('delivery not done; the queue will redeliver it', { messageId: failure.id, error: String(failure.error) });
     return { batchItemFailures: failures.map((failure) => ({ itemIdentifier: failure.id })) };
