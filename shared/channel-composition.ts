@@ -39,7 +39,8 @@ const table = createTableClient({ client: documentClient, tableName: config.TABL
 export const channelUseCases = createChannelUseCases({
   channels: createChannelRepository(table),
   secrets: createSecretBox(channelSecretsKey),
-  telegram: createTelegramSetup(config.TELEGRAM_API_URL),
+  // getMe and setWebhook run inside an API request: 4 s each keeps channel creation within the function's timeout.
+  telegram: createTelegramSetup(config.TELEGRAM_API_URL, 4000),
   rateLimits: createRateLimitCounter(table),
   inbox: channelInboxOf(useCases),
   receiveRateLimitPerMinute: config.CHANNEL_RECEIVE_RATE_LIMIT_PER_MINUTE,
