@@ -28,6 +28,8 @@ export const PERMISSIONS = {
   'workspace.settings': ['administrator', 'editor'],
   /** Create, list and revoke one's own API tokens; sign out. */
   'tokens.own': ['administrator', 'editor', 'agent', 'viewer'],
+  /** Add, list, change and delete channels (gateways, Telegram bots); they hold secrets. */
+  'channels.manage': ['administrator'],
 } as const satisfies Record<string, readonly Principal[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -41,6 +43,7 @@ const DESCRIPTIONS: Record<Permission, string> = {
   'people.manage': 'manage people (invitations, roles, members)',
   'workspace.settings': 'change workspace settings',
   'tokens.own': 'manage API tokens',
+  'channels.manage': 'manage channels',
 };
 
 export function can(principal: Principal, permission: Permission): boolean {

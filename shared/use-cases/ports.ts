@@ -78,7 +78,11 @@ export interface TokenRepository {
 }
 
 /** What a fixed-window rate limit counts. */
-export type RateLimitSubject = { kind: 'sign_in'; emailHash: string } | { kind: 'api'; workspace: string };
+export type RateLimitSubject =
+  | { kind: 'sign_in'; emailHash: string }
+  | { kind: 'api'; workspace: string }
+  /** Requests to a channel's public routes (docs/channels.md). */
+  | { kind: 'channel'; channel: string };
 
 export interface RateLimitCounter {
   /** Counts one hit in the window unless its count already reached `limit`; false = refused (nothing counted). */

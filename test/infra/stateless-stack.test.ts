@@ -35,10 +35,10 @@ const actionsOf = (statement: any): string[] => [statement.Action].flat();
 /** A value imported from the stateful stack, by a fragment of its export name. */
 const importOf = (exportNameFragment: string) => ({ 'Fn::ImportValue': expect.stringMatching(`^TicketerStateful:.*${exportNameFragment}`) });
 
-const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer', 'StreamFanOut'];
+const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer', 'StreamFanOut', 'HttpChannels', 'DeliveryConsumer'];
 
 describe('the functions', () => {
-  it('are the thirteen of the catalog in docs/architecture.md', () => {
+  it('are the fifteen of the catalog in docs/architecture.md', () => {
     expect(resources('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
     for (const name of FUNCTIONS) expect(functionId(name)).toMatch(new RegExp(`^${name}`));
   });
@@ -66,6 +66,11 @@ describe('the functions', () => {
     expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
   });
 });
+
+function CHANNEL_GATEWAY_ROUTES(): string[] {
+  const ex = ['receive', 'sent', 'delivered', 'failed', 'stopped'].flatMap((action) => [`GET /c/ex/{channel}/${action}`, `POST /c/ex/{channel}/${action}`]);
+  return [...ex, 'POST /c/tg/{channel}/receive'];
+}
 
 const ROUTES: Record<string, string[]> = {
   HttpTickets: [
@@ -109,9 +114,18 @@ const ROUTES: Record<string, string[]> = {
     'GET /api/v2/messages.json',
   ],
   HttpTriggers: ['GET /triggers', 'POST /triggers', 'PUT /triggers/{trigger}', 'DELETE /triggers/{trigger}'],
+  HttpChannels: [
+    'GET /channels',
+    'POST /channels',
+    'GET /channels/{channel}',
+    'PATCH /channels/{channel}',
+    'DELETE /channels/{channel}',
+    'GET /api/v2/channels.json',
+    ...CHANNEL_GATEWAY_ROUTES(),
+  ],
 };
-/** Where people without a token yet sign in or accept an invitation (the page and the acceptance). */
-const PUBLIC_ROUTES = ['POST /sign-in', 'GET /invitations/accept', 'POST /invitations/accept'];
+/** Where people without a token yet sign in or accept an invitation (the page and the acceptance), and where gateways and Telegram call in (docs/channels.md). */
+const PUBLIC_ROUTES = ['POST /sign-in', 'GET /invitations/accept', 'POST /invitations/accept', ...CHANNEL_GATEWAY_ROUTES()];
 
 describe('the HTTP API', () => {
   it('has a Lambda authorizer with simple responses, the Authorization header as identity and a 30 s cache', () => {

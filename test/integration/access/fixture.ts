@@ -47,6 +47,7 @@ export async function createAccessWorld() {
     HttpAccess: (await import('../../../functions/http-access')).createAccessHandler(useCases),
     HttpFlows: (await import('../../../functions/http-flows')).handler,
     HttpTriggers: (await import('../../../functions/http-triggers')).handler,
+    HttpChannels: (await import('../../../functions/http-channels')).handler,
   };
   const functionOf = new Map<string, keyof typeof routesByFunction>();
   for (const [functionId, group] of Object.entries(routesByFunction))

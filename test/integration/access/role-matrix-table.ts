@@ -58,6 +58,12 @@ export const EXPECTED: Record<string, Role[]> = {
   'POST /triggers': managers,
   'PUT /triggers/{trigger}': managers,
   'DELETE /triggers/{trigger}': managers,
+  'GET /channels': administrators,
+  'POST /channels': administrators,
+  'GET /channels/{channel}': administrators,
+  'PATCH /channels/{channel}': administrators,
+  'DELETE /channels/{channel}': administrators,
+  'GET /api/v2/channels.json': administrators,
 };
 
 /**
@@ -76,6 +82,13 @@ export const GATE_ONLY = new Set([
   'POST /triggers',
   'PUT /triggers/{trigger}',
   'DELETE /triggers/{trigger}',
+  // Channels (test/integration/channels covers what they do): requests that need no channel secret.
+  'GET /channels',
+  'POST /channels',
+  'GET /channels/{channel}',
+  'PATCH /channels/{channel}',
+  'DELETE /channels/{channel}',
+  'GET /api/v2/channels.json',
 ]);
 
 /** RapidPro's v2 ticket actions (POST /api/v2/ticket_actions.json). */
@@ -177,6 +190,13 @@ export function matrixRequests({ useCases, workspace: ws, sessionToken }: Matrix
     'POST /triggers': async () => ({ route: 'POST /triggers', body: {} }),
     'PUT /triggers/{trigger}': async () => ({ route: 'PUT /triggers/{trigger}', params: { trigger: newUuid() }, body: {} }),
     'DELETE /triggers/{trigger}': async () => ({ route: 'DELETE /triggers/{trigger}', params: { trigger: newUuid() } }),
+    'GET /channels': async () => ({ route: 'GET /channels' }),
+    // An incomplete body: past the permission check it is a 400 (creating one needs the channel secrets key).
+    'POST /channels': async () => ({ route: 'POST /channels', body: { type: 'EX', name: 'Gateway' } }),
+    'GET /channels/{channel}': async () => ({ route: 'GET /channels/{channel}', params: { channel: newUuid() } }),
+    'PATCH /channels/{channel}': async () => ({ route: 'PATCH /channels/{channel}', params: { channel: newUuid() }, body: { name: 'Renamed' } }),
+    'DELETE /channels/{channel}': async () => ({ route: 'DELETE /channels/{channel}', params: { channel: newUuid() } }),
+    'GET /api/v2/channels.json': async () => ({ route: 'GET /api/v2/channels.json' }),
   };
 
   /** Each RapidPro v2 ticket action on a ticket in the state it changes. */
