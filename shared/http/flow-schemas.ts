@@ -60,7 +60,7 @@ export const messageSchema = z
     contact: z.object({ uuid: z.string(), name: z.string().nullable() }),
     direction: z.enum(['in', 'out']),
     type: z.literal('text'),
-    status: z.enum(['handled', 'queued', 'failed']),
+    status: z.enum(['handled', 'queued', 'wired', 'sent', 'delivered', 'read', 'errored', 'failed']),
     text: z.string(),
     attachments: z.array(z.string()),
     urn: z.string().nullable(),
