@@ -811,7 +811,7 @@ function outgoingMessages(result: SprintResult, contact: string, flowAtStart: Fl
       flowStack.push({ uuid: flow.uuid, name: flow.name });
     } else if (event.type === 'run_ended') flowStack.pop();
     else if (event.type === 'msg_created') {
-      const msg = event.msg as { uuid?: string; urn?: string; text?: string; attachments?: string[]; quick_replies?: string[]; unsendable_reason?: string };
+      const msg = event.msg as { uuid?: string; urn?: string; text?: string; attachments?: string[]; quick_replies?: (string | { text?: unknown })[]; unsendable_reason?: string };
       messages.push({
         uuid: msg.uuid ?? String(event.uuid),
         contact,
@@ -826,7 +826,8 @@ function outgoingMessages(result: SprintResult, contact: string, flowAtStart: Fl
         modified_on: String(event.created_on),
         origin: 'flow',
         channel,
-        ...(msg.quick_replies?.length ? { quick_replies: msg.quick_replies } : {}),
+        // The engine's quick replies are `{type, text}` (spec 14.x) or plain strings (older): stored as their texts.
+        ...(msg.quick_replies?.length ? { quick_replies: msg.quick_replies.map((reply) => (typeof reply === 'string' ? reply : String(reply.text ?? ''))) } : {}),
       });
     }
   }
