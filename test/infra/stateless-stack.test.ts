@@ -78,6 +78,9 @@ const ROUTES: Record<string, string[]> = {
     'POST /tickets/{ticket}/topic',
     'POST /tickets/{ticket}/close',
     'POST /tickets/{ticket}/reopen',
+    'POST /tickets/{ticket}/messages',
+    'GET /tickets/{ticket}/conversation',
+    'POST /attachments',
   ],
   HttpTopics: ['GET /topics', 'POST /topics', 'PATCH /topics/{topic}'],
   HttpContacts: ['GET /contacts/{contact}', 'PUT /contacts/{contact}'],
@@ -107,6 +110,7 @@ const ROUTES: Record<string, string[]> = {
     'GET /contacts/{contact}/messages',
     'POST /contacts/{contact}/messages',
     'GET /api/v2/messages.json',
+    'POST /api/v2/messages.json',
   ],
   HttpTriggers: ['GET /triggers', 'POST /triggers', 'PUT /triggers/{trigger}', 'DELETE /triggers/{trigger}'],
 };
