@@ -97,11 +97,12 @@ export function sanitizeFilename(filename: string): string {
   const base = filename.split(/[\\/]/).pop() ?? '';
   const cleaned = base
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/_+/g, '_')
-    .replace(/^[._]+/, '')
-    .slice(-100);
-  return cleaned === '' || cleaned === '_' ? 'file' : cleaned;
+    .slice(-100)
+    .replace(/^[._-]+/, '');
+  return cleaned === '' ? 'file' : cleaned;
 }
 
 export function validateOutgoing(input: ReplyInput): { text: string; attachments: string[]; quick_replies: string[] } {
