@@ -255,6 +255,44 @@ describe('attachment uploads', () => {
   });
 });
 
+describe('settings and triggers over HTTP', () => {
+  it('GET|PATCH /workspace expose pause_bot_during_tickets (default on), which only administrators change', async () => {
+    const read = await call(access, { route: 'GET /workspace', identity: asAnn });
+    expect(read.body).toMatchObject({ pause_bot_during_tickets: true });
+    const editor = await world.useCases.addMember({ workspace: world.ws.workspace.uuid, email: `editor-${crypto.randomUUID()}@example.com`, name: 'Ed', role: 'editor' });
+    const asEditor: Identity = { workspace: world.ws.workspace.uuid, user: editor.uuid, role: 'editor' };
+    expect(await call(access, { route: 'PATCH /workspace', identity: asEditor, body: { pause_bot_during_tickets: false } })).toMatchObject({ status: 403, body: { error: { code: 'permission_denied' } } });
+    expect(await call(access, { route: 'PATCH /workspace', identity: asEditor, body: { name: 'Renamed by the editor' } })).toMatchObject({ status: 200, body: { pause_bot_during_tickets: true } });
+    expect(await call(access, { route: 'PATCH /workspace', identity: asAdmin, body: { pause_bot_during_tickets: 'no' } })).toMatchObject({ status: 400, body: { error: { field: 'pause_bot_during_tickets' } } });
+    expect(await call(access, { route: 'PATCH /workspace', identity: asAdmin, body: { pause_bot_during_tickets: false } })).toMatchObject({ status: 200, body: { pause_bot_during_tickets: false, name: 'Renamed by the editor' } });
+    expect((await call(access, { route: 'GET /workspace', identity: asAnn })).body.pause_bot_during_tickets).toBe(false);
+    await call(access, { route: 'PATCH /workspace', identity: asAdmin, body: { pause_bot_during_tickets: true } });
+    const members = await call(access, { route: 'GET /members', identity: asAnn });
+    expect(members.body.results.every((member: { can_reply_non_own: unknown }) => typeof member.can_reply_non_own === 'boolean')).toBe(true);
+  });
+
+  it('/triggers takes keyword and catch-all triggers beside closed-ticket ones', async () => {
+    const triggersHandler = (await import('../../../functions/http-triggers')).handler;
+    const { sayFlow } = await import('./world');
+    const flow = sayFlow('Hello', 'Hello there', { wait: false });
+    await world.flows.importFlows({ actor: world.asAdmin, definitions: flow });
+    const create = (body: unknown) => call(triggersHandler, { route: 'POST /triggers', identity: asAdmin, body });
+    const keyword = await create({ type: 'keyword', keywords: ['Hello'], match_type: 'O', flow: { uuid: flow.uuid } });
+    expect(keyword).toMatchObject({ status: 201, body: { type: 'keyword', keywords: ['hello'], match_type: 'O', flow: { uuid: flow.uuid, name: 'Hello' } } });
+    expect(await create({ type: 'keyword', keywords: ['hello'], flow: { uuid: flow.uuid } })).toMatchObject({ status: 409, body: { error: { code: 'trigger_exists' } } });
+    expect(await create({ type: 'keyword', keywords: ['two words'], flow: { uuid: flow.uuid } })).toMatchObject({ status: 400, body: { error: { field: 'keywords.0' } } });
+    expect(await create({ type: 'schedule', flow: { uuid: flow.uuid } })).toMatchObject({ status: 400, body: { error: { field: 'type' } } });
+    expect(await create({ type: 'catch_all', flow: { uuid: flow.uuid } })).toMatchObject({ status: 201, body: { type: 'catch_all' } });
+    expect(await create({ flow: { uuid: flow.uuid } })).toMatchObject({ status: 201, body: { type: 'closed_ticket' } });
+    const listed = await call(triggersHandler, { route: 'GET /triggers', identity: asAdmin });
+    expect(listed.body.results.map((t: { type: string }) => t.type)).toEqual(['keyword', 'catch_all', 'closed_ticket']);
+    // A contact writing the keyword gets the flow.
+    const received = await world.useCases.receiveFromChannel(inbound(world, { workspace: world.ws.workspace.uuid, text: 'hello' }));
+    expect((await world.flows.listMessages({ actor: world.ws.asAnn, contact: received.contact_uuid })).results[0]).toMatchObject({ direction: 'out', text: 'Hello there', channel: CHANNEL });
+    for (const trigger of listed.body.results) await call(triggersHandler, { route: 'DELETE /triggers/{trigger}', params: { trigger: trigger.uuid }, identity: asAdmin });
+  });
+});
+
 describe('input boundaries (property-based)', () => {
   it('any JSON body of a reply or a v2 message is answered without a 5xx', async () => {
     const { contact, ticket } = await ticketOfChannelContact();
