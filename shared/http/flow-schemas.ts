@@ -67,6 +67,14 @@ export const messageSchema = z
     flow: flowRef.nullable(),
     created_on: timestamp,
     modified_on: timestamp,
+    origin: z.enum(['flow', 'ticket', 'api', 'channel']).optional().meta({ description: 'Where it came from (absent on messages stored before origins existed)' }),
+    channel: flowRef.nullable().optional().meta({ description: 'in: the channel it came through; out: the channel to send it by' }),
+    ticket_uuid: z.string().nullable().optional(),
+    user_uuid: z.string().nullable().optional().meta({ description: 'The agent who wrote it' }),
+    quick_replies: z.array(z.string()).optional(),
+    external_id: z.string().nullable().optional(),
+    attempts: z.number().int().optional(),
+    failed_reason: z.string().nullable().optional(),
   })
   .meta({ id: 'Message' });
 
