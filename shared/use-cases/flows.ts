@@ -35,6 +35,7 @@ import {
 } from './flow-ports';
 import type { MailSender, Repositories, WorkspaceDirectory } from './ports';
 import { retryOnStaleWrite } from './retry';
+import { backoffDelayMs, sleep } from '#domain/backoff';
 
 export interface FlowUseCaseDeps {
   repos: Repositories;
@@ -99,6 +100,12 @@ const KEYED_SESSION_NAMESPACE = '5b0f3c52-7d3e-4c1a-9a57-1f0e2d6c8b41';
 
 /** A sprint that lost the race for the contact's session is run again from the new state; a few rounds are plenty. */
 const SPRINT_ATTEMPTS = 5;
+/**
+ * A gateway may deliver a burst of one contact's messages at once (a contact
+ * pasting lines, a retry storm); each round at least one lands, so as many rounds
+ * as ticket commands get (retry.ts) let a burst of 20 through.
+ */
+const CHANNEL_SPRINT_ATTEMPTS = 40;
 
 /**
  * Definitions read (validated) once per container: the stored definition of
@@ -282,15 +289,18 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
     return { session: { uuid: result.session.uuid, status: result.session.status }, events: [...prefix, ...result.events] };
   }
 
-  async function againIfSessionMoved<T>(attempt: () => Promise<T>): Promise<T> {
+  async function againIfSessionMoved<T>(attempt: () => Promise<T>, rounds = SPRINT_ATTEMPTS): Promise<T> {
     for (let round = 1; ; round++) {
       try {
         return await attempt();
       } catch (error) {
-        if (!(error instanceof SessionMovedError) || round >= SPRINT_ATTEMPTS) throw error;
+        if (!(error instanceof SessionMovedError) || round >= rounds) throw error;
+        // Jittered, so a burst of one contact's messages spreads out instead of colliding again.
+        if (round > 1) await sleep(backoffDelayMs(round, 5, 200));
       }
     }
   }
+
 
   /**
    * Resumes the contact's waiting session with an inbound message (receive_msg
@@ -586,7 +596,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
         const resumed = await resumeWaiting({ workspace, dir, fresh, current, waiting, inbound, channel });
         await persist({ ...base, result: resumed.result, flowAtStart: resumed.flowAtStart });
         return answer(resumed.outcome);
-      });
+      }, CHANNEL_SPRINT_ATTEMPTS);
     },
 
     /** A contact's messages, in and out, newest first. */

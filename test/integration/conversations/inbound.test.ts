@@ -188,6 +188,18 @@ describe('triggers', () => {
     expect(await outTexts(ws.uuid, plain.contact_uuid)).toEqual(['How can we help?', 'Here is your coupon']);
   });
 
+  it('take a burst of one contact\'s messages: each is stored and routed once', async () => {
+    const fallback = sayFlow('Fallback', 'Sorry, I did not get that', { wait: false });
+    const ws = await workspaceWith({ version: '13', flows: [fallback], triggers: [trigger('C', fallback)] });
+    const urn = 'tel:+254700000222';
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => world.useCases.receiveFromChannel(inbound(world, { workspace: ws.uuid, urn, text: `line ${index}` }))));
+    const contact = answers[0]!.contact_uuid;
+    expect(answers.every((answer) => answer.contact_uuid === contact)).toBe(true);
+    const stored = await messagesOf(ws.uuid, contact);
+    expect(stored.filter((m) => m.direction === 'in').map((m) => m.text).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i}`).sort());
+    expect(stored.filter((m) => m.direction === 'out').map((m) => m.text)).toEqual(Array(10).fill('Sorry, I did not get that'));
+  });
+
   it('are managed over HTTP beside the closed-ticket ones: a second trigger for a keyword and groups is refused', async () => {
     const help = sayFlow('Help', 'How can we help?', { wait: false });
     const ws = await workspaceWith({ version: '13', flows: [help] });
