@@ -152,6 +152,30 @@ describe('replying to a ticket', () => {
   });
 });
 
+describe('a ticket\'s contact writing while agents work it', () => {
+  it('loses nothing: every message joins, every reply and note lands, and the ticket counts each change once', async () => {
+    const { contact, ticket } = await ticketOfChannelContact();
+    const urn = (await world.useCases.getContact({ actor: world.ws.asAnn, contact })).urns[0]!;
+    const before = (await world.repos.tickets.get(world.ws.workspace.uuid, ticket))!;
+    const work = [
+      ...Array.from({ length: 5 }, (_, i) => world.useCases.receiveFromChannel(inbound(world, { workspace: world.ws.workspace.uuid, urn, text: `contact ${i}` }))),
+      ...Array.from({ length: 5 }, (_, i) => reply(ticket, asAnn, { text: `agent ${i}` })),
+      ...Array.from({ length: 3 }, (_, i) => world.useCases.addNote({ actor: world.ws.asBob, ticket, note: `note ${i}` })),
+    ];
+    await Promise.all(work);
+    const after = (await world.repos.tickets.get(world.ws.workspace.uuid, ticket))!;
+    expect(after.version).toBe(before.version + 13);
+    const conversation = await world.useCases.getConversation({ actor: world.ws.asAnn, ticket });
+    const texts = conversation.results.filter((item) => item.kind === 'msg').map((item) => (item as { text: string }).text);
+    for (let i = 0; i < 5; i++) expect(texts).toContain(`contact ${i}`);
+    for (let i = 0; i < 5; i++) expect(texts).toContain(`agent ${i}`);
+    const joined = conversation.results.filter((item) => item.kind === 'msg' && item.direction === 'in' && item.text.startsWith('contact '));
+    expect(joined.every((item) => item.kind === 'msg' && item.ticket_uuid === ticket)).toBe(true);
+    const newest = conversation.results.filter((item) => item.kind === 'msg').map((item) => item.created_on).sort().at(-1)!;
+    expect(after.last_activity_on >= newest).toBe(true);
+  });
+});
+
 describe('RapidPro\'s POST /api/v2/messages.json', () => {
   const send = (identity: Identity, body: unknown) => call(flowsHandler, { route: 'POST /api/v2/messages.json', identity, body });
 
