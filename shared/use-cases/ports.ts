@@ -202,6 +202,8 @@ export interface ConversationRepository {
   findContactByUrn(workspace: string, urn: string): Promise<string | null>;
   /** Stores a new contact with its URN guards in one transaction; false (nothing stored) when a URN is taken meanwhile. */
   createContactWithUrns(contact: Contact): Promise<boolean>;
+  /** Points each URN of the stored contact that no contact holds yet at it (a URN held by another contact stays with that one). */
+  claimFreeUrns(contact: Contact): Promise<void>;
   findChannelMessage(workspace: string, channel: string, externalId: string): Promise<ChannelMessageRecord | null>;
   /**
    * An agent's reply: the message, the ticket (stored if still at `ticket.version - 1`, else StaleWriteError)

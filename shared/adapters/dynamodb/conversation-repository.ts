@@ -106,6 +106,11 @@ export function createConversationRepository(table: TableClient): ConversationRe
       }
     },
 
+    async claimFreeUrns(contact) {
+      // One conditional Put per URN: each guard is its own item, and a lost condition only means another contact holds it.
+      await Promise.all(contact.urns.map((urn) => table.putIfAbsent('contact.claim_urn', urnGuardItem(contact, urn) as Item & { pk: string; sk: string })));
+    },
+
     async findChannelMessage(workspace, channel, externalId) {
       const item = await table.get('channel_msg.get', channelMessageKeys.guard(workspace, channel, externalId), true);
       if (!item) return null;

@@ -60,6 +60,19 @@ describe('the contact of a URN', () => {
     expect(elsewhere.contact_uuid).not.toBe(contact);
   });
 
+  it('is the contact that was given the URN first (over the API or with a ticket), when it had none', async () => {
+    const ws = await workspaceWith();
+    const known = crypto.randomUUID();
+    await world.useCases.upsertContact({ actor: ws.asAnn, contact: { uuid: known, name: 'Known', urns: ['tel:+254700000333', 'ext:known'] } });
+    // A second contact given the same URN does not take it over.
+    await world.useCases.upsertContact({ actor: ws.asAnn, contact: { uuid: crypto.randomUUID(), name: 'Later', urns: ['tel:+254700000333'] } });
+    const written = await world.useCases.receiveFromChannel(inbound(world, { workspace: ws.uuid, urn: 'tel:+254700000333' }));
+    expect(written.contact_uuid).toBe(known);
+    const opened = await world.useCases.openTicket({ actor: ws.asAnn, contact: { uuid: crypto.randomUUID(), name: 'Walk-in', urns: ['telegram:4242'] }, topic: null, assignee: null });
+    const fromTelegram = await world.useCases.receiveFromChannel(inbound(world, { workspace: ws.uuid, urn: 'telegram:4242', channel: OTHER_CHANNEL }));
+    expect(fromTelegram).toMatchObject({ contact_uuid: opened.ticket!.contact.uuid, ticket_uuid: opened.ticket!.uuid });
+  });
+
   it('remembers the channel the contact last wrote in', async () => {
     const ws = await workspaceWith();
     const first = await world.useCases.receiveFromChannel(inbound(world, { workspace: ws.uuid, urn: 'telegram:555001' }));
