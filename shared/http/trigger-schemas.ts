@@ -14,7 +14,7 @@ const matchType = z.enum(['F', 'O']).meta({ description: '`F`: the first word of
 
 export const triggerInputSchema = z
   .object({
-    type: triggerType.default('closed_ticket'),
+    type: triggerType.optional().meta({ description: 'Default `closed_ticket`; a change (PUT) without it keeps the trigger\'s type' }),
     keywords: z.array(keyword).min(1).max(10).optional().meta({ description: 'keyword triggers: matched case-insensitively' }),
     match_type: matchType.optional().meta({ description: 'keyword triggers; default `F`' }),
     flow: z.object({ uuid: z.uuid() }),

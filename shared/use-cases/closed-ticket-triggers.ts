@@ -190,12 +190,20 @@ export function createTriggerUseCases(deps: TriggerUseCaseDeps) {
       });
     },
 
+    /** A change without `type` keeps the trigger's type (and a keyword trigger's keywords and match type unless given). */
     async updateTrigger({ actor, trigger: uuid, input }: { actor: Actor; trigger: string; input: TriggerInput }): Promise<TriggerView> {
-      const groups = normalized(input);
+      if (input.type !== undefined) normalized(input);
       const flow = await startableFlow(actor.workspace, input.flow.uuid, 'flow.uuid');
       return retryOnStaleWrite(async () => {
         const set = await deps.triggers.readSet(actor.workspace, { consistent: true });
-        const { type: _type, keywords: _keywords, match_type: _match, ...existing } = await findTrigger(actor.workspace, uuid, set);
+        const { type, keywords, match_type, ...existing } = await findTrigger(actor.workspace, uuid, set);
+        const kept = input.type ?? triggerType({ type });
+        const groups = normalized({
+          ...input,
+          type: kept,
+          ...(kept === 'keyword' && input.keywords === undefined ? { keywords } : {}),
+          ...(kept === 'keyword' && input.match_type === undefined ? { match_type } : {}),
+        });
         const trigger: ClosedTicketTrigger = { ...existing, flow, ...groups, modified_on: now() };
         assertNoTwin(trigger, set.triggers);
         await deps.triggers.saveSet({ workspace: actor.workspace, put: [trigger], remove: [], expectedVersion: set.version });

@@ -225,6 +225,11 @@ describe('triggers', () => {
     // A closed-ticket trigger for the same (no) groups is no twin of the catch-all.
     const closed = await world.triggers.createTrigger({ actor: ws.asAdmin, input: { flow: { uuid: help.uuid } } });
     expect((await world.triggers.listTriggers({ actor: ws.asAdmin })).map((t) => t.type)).toEqual(['keyword', 'catch_all', 'closed_ticket']);
+    // A change without a type keeps the trigger's type, keywords and match type.
+    const changed = await world.triggers.updateTrigger({ actor: ws.asAdmin, trigger: created.uuid, input: { flow: { uuid: help.uuid }, exclude_groups: [OPTED_OUT] } });
+    expect(changed).toMatchObject({ uuid: created.uuid, type: 'keyword', keywords: ['help', 'aide'], match_type: 'O', exclude_groups: [OPTED_OUT] });
+    const retyped = await world.triggers.updateTrigger({ actor: ws.asAdmin, trigger: created.uuid, input: { type: 'keyword', keywords: ['hilfe'], flow: { uuid: help.uuid } } });
+    expect(retyped).toMatchObject({ keywords: ['hilfe'], match_type: 'O', exclude_groups: [] });
     expect(catchAll.type).toBe('catch_all');
     expect(closed.type).toBe('closed_ticket');
   });
