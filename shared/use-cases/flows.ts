@@ -4,6 +4,7 @@
 // then stores what it left behind — session, messages, contact changes — in
 // one transaction (docs/flow-engine-service.md).
 import { v5 as uuidv5 } from 'uuid';
+import { backoffDelayMs, sleep } from '#domain/backoff';
 import { contactStatus, upsertContact, type Contact, type ContactInput } from '#domain/contact';
 import { recordContactMessage, type Ticket } from '#domain/ticket';
 import { pausesBotDuringTickets } from '#domain/workspace';
@@ -35,7 +36,6 @@ import {
 } from './flow-ports';
 import type { MailSender, Repositories, WorkspaceDirectory } from './ports';
 import { retryOnStaleWrite } from './retry';
-import { backoffDelayMs, sleep } from '#domain/backoff';
 
 export interface FlowUseCaseDeps {
   repos: Repositories;
