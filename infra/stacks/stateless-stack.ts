@@ -171,6 +171,8 @@ export class StatelessStack extends Stack {
       HttpAccess: { MAIL_FROM: mailFrom, ...(invitationAcceptUrl ? { INVITATION_ACCEPT_URL: String(invitationAcceptUrl) } : {}) },
       // Flows' send_email action mails from the same sender.
       HttpFlows: { MAIL_FROM: mailFrom },
+      // POST /attachments presigns uploads into the attachments bucket.
+      HttpTickets: { ATTACHMENTS_BUCKET_NAME: props.attachmentsBucket.bucketName },
       // The public receive routes route each contact message (a flow may answer it, and mail);
       // managing channels seals their secrets with the key in Secrets Manager.
       HttpChannels: { MAIL_FROM: mailFrom, CHANNEL_SECRETS_KEY_SECRET_ARN: props.channelSecretsKey.secretArn, ...telegramApi },
@@ -219,6 +221,10 @@ export class StatelessStack extends Stack {
     const httpFlows = this.node.findChild('HttpFlows') as TicketerFunction;
     const httpChannels = this.node.findChild('HttpChannels') as TicketerFunction;
     props.channelSecretsKey.grantRead(httpChannels);
+    // A presigned PUT carries the signer's permissions: HttpTickets may put objects, nothing else, in the bucket.
+    (this.node.findChild('HttpTickets') as TicketerFunction).addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [props.attachmentsBucket.arnForObjects('*')] }),
+    );
     for (const runsSprints of [this.flowEngine, httpFlows, httpChannels]) {
       runsSprints.addEnvironment('TICKET_COMMAND_FUNCTION_NAME', this.ticketCommand.functionName);
       this.ticketCommand.grantInvoke(runsSprints);

@@ -6,33 +6,10 @@ import type { MessageRecord } from './flow-ports';
 
 // --- the inbox (implemented by the conversations part, shared/use-cases/conversations.ts) ---
 
-export interface ChannelRef {
-  uuid: string;
-  name: string;
-}
-
-export interface ChannelMessageIn {
-  workspace: string;
-  channel: ChannelRef;
-  /** Normalized: `tel:+254700000001`, `telegram:12345678`, `ext:abc`. */
-  urn: string;
-  /** May be '' when there are attachments. */
-  text: string;
-  /** `image/jpeg:https://…` (RapidPro's content-type:url form), `geo:lat,long`, or plain URLs. */
-  attachments: string[];
-  /** The gateway's id; the same (channel, external_id) twice is one message. */
-  external_id: string | null;
-  received_on: string;
-  contact_name?: string | null;
-}
-
-export interface ChannelMessageReceived {
-  msg_uuid: string;
-  contact_uuid: string;
-  ticket_uuid: string | null;
-  received_on: string;
-  duplicate: boolean;
-}
+export type { ChannelRef } from '#domain/contact';
+export type { ChannelMessageIn, ChannelMessageReceived } from './conversations';
+import type { ChannelRef } from '#domain/contact';
+import type { ChannelMessageIn, ChannelMessageReceived } from './conversations';
 
 /** What the receive endpoints hand messages and contact events to (the conversations part's use cases). */
 export interface ChannelInbox {

@@ -43,6 +43,8 @@ export const ITEM_TYPE = {
   channel: 'channel',
   channelPointer: 'channel_pointer',
   messageRef: 'msg_ref',
+  contactUrn: 'contact_urn',
+  channelMessage: 'channel_msg',
 } as const;
 
 /** Sort-key prefixes of the items stored in a workspace's own partition. */
@@ -97,6 +99,13 @@ export const rateLimitKeys = {
 
 export const contactKeys = {
   contact: (workspace: string, contact: string): TableKey => ({ pk: `${workspacePk(workspace)}#CONTACT#${contact}`, sk: 'CONTACT' }),
+  /** The way from a URN (normalized) to its contact, written with the contact: one contact per URN. */
+  urn: (workspace: string, urn: string): TableKey => ({ pk: `${workspacePk(workspace)}#URN#${urn}`, sk: 'URN' }),
+};
+
+/** Guard item of an inbound channel message: the same (channel, external id) is stored once. */
+export const channelMessageKeys = {
+  guard: (workspace: string, channel: string, externalId: string): TableKey => ({ pk: `${workspacePk(workspace)}#CHMSG#${channel}#${externalId}`, sk: 'CHMSG' }),
 };
 
 export const topicKeys = {

@@ -25,6 +25,10 @@ export const EXPECTED: Record<string, Role[]> = {
   'POST /tickets/{ticket}/topic': ticketWorkers,
   'POST /tickets/{ticket}/close': ticketWorkers,
   'POST /tickets/{ticket}/reopen': ticketWorkers,
+  'POST /tickets/{ticket}/messages': ticketWorkers,
+  'GET /tickets/{ticket}/conversation': everyone,
+  'POST /attachments': ticketWorkers,
+  'POST /api/v2/messages.json': ticketWorkers,
   'GET /topics': everyone,
   'POST /topics': managers,
   'PATCH /topics/{topic}': managers,
@@ -118,6 +122,12 @@ export function matrixRequests({ useCases, workspace: ws, sessionToken }: Matrix
     return opened.ticket!.uuid;
   }
 
+  /** An open ticket whose contact has a URN to reply to. */
+  async function replyableTicket(): Promise<string> {
+    const opened = await useCases.openTicket({ actor: ws.asFounder, contact: { uuid: newUuid(), name: 'Ann', urns: ['tel:+250788000001'] }, topic: null, assignee: null });
+    return opened.ticket!.uuid;
+  }
+
   async function closedTicket(): Promise<string> {
     const ticket = await openTicket();
     await useCases.closeTicket({ actor: ws.asFounder, ticket });
@@ -147,6 +157,14 @@ export function matrixRequests({ useCases, workspace: ws, sessionToken }: Matrix
     'POST /tickets/{ticket}/topic': async () => ({ route: 'POST /tickets/{ticket}/topic', params: { ticket: await openTicket() }, body: { topic: await newTopic() } }),
     'POST /tickets/{ticket}/close': async () => ({ route: 'POST /tickets/{ticket}/close', params: { ticket: await openTicket() } }),
     'POST /tickets/{ticket}/reopen': async () => ({ route: 'POST /tickets/{ticket}/reopen', params: { ticket: await closedTicket() } }),
+    'POST /tickets/{ticket}/messages': async () => ({ route: 'POST /tickets/{ticket}/messages', params: { ticket: await replyableTicket() }, body: { text: 'Hello' } }),
+    'GET /tickets/{ticket}/conversation': async () => ({ route: 'GET /tickets/{ticket}/conversation', params: { ticket: await openTicket() } }),
+    'POST /attachments': async () => ({ route: 'POST /attachments', body: { content_type: 'image/png', filename: 'screen.png' } }),
+    'POST /api/v2/messages.json': async () => {
+      const contact = newUuid();
+      await useCases.upsertContact({ actor: ws.asFounder, contact: { uuid: contact, name: 'Vi', urns: ['tel:+250788000002'] } });
+      return { route: 'POST /api/v2/messages.json', body: { contact, text: 'Hello from the API' } };
+    },
     'GET /topics': async () => ({ route: 'GET /topics' }),
     'POST /topics': async () => ({ route: 'POST /topics', body: { name: unique('Created') } }),
     'PATCH /topics/{topic}': async () => ({ route: 'PATCH /topics/{topic}', params: { topic: await newTopic() }, body: { name: unique('Renamed') } }),
