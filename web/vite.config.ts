@@ -1,0 +1,25 @@
+// The agent inbox: built to web/dist (static files served by CloudFront, and
+// by the local stack from the synthesized template). `npm run build:web`.
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { reportInitialJavaScript } from './build-report.ts';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react(), reportInitialJavaScript()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+    // Hashed file names: the distribution caches /assets/* for a year, index.html never.
+    assetsDir: 'assets',
+  },
+  server: {
+    // `npm run dev:web`: the API of a running local stack on the same origin.
+    proxy: Object.fromEntries(
+      ['/folders', '/tickets', '/topics', '/contacts', '/api', '/sign-in', '/sign-out', '/me', '/members', '/invitations', '/tokens', '/workspace', '/flows', '/triggers', '/channels', '/attachments'].map(
+        (prefix) => [prefix, { target: process.env.TICKETER_API_URL ?? 'http://127.0.0.1:8000', changeOrigin: false }],
+      ),
+    ),
+  },
+});
