@@ -26,7 +26,7 @@ function fakeApi(routes: Record<string, () => Response>) {
 }
 const json = (body: unknown, status = 200) => () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-beforeEach(() => window.history.replaceState(null, '', '/tickets/all'));
+beforeEach(() => window.history.replaceState(null, '', '/inbox/all'));
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();

@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tan
 import { useEffect, type ReactNode } from 'react';
 import { ApiError, api, setUnauthorizedHandler, unwrap, type Schemas } from './api/client';
 import { I18nProvider, LOCALE_NAMES, LOCALES, useI18n, type Locale } from './i18n';
+import { APP_PATHS } from './paths';
 import { navigate, onLinkClick, parseTicketsPath, useLocation } from './router';
 import { AcceptInvitation } from './screens/AcceptInvitation';
 import { Channels } from './screens/Channels';
@@ -59,7 +60,7 @@ function Shell() {
     });
   }, [queryClient]);
 
-  if (location.path === '/accept') return <Frame><AcceptInvitation /></Frame>;
+  if (location.path === APP_PATHS.accept) return <Frame><AcceptInvitation /></Frame>;
   if (me.isPending) return <Frame><p role="status">{t('app.loading')}</p></Frame>;
   if (me.isError || !me.data) {
     if (me.error instanceof ApiError && me.error.status === 401) return <Frame><SignIn /></Frame>;
@@ -98,12 +99,12 @@ function LanguageSelect() {
 }
 
 const NAV = [
-  { path: '/tickets', label: 'nav.tickets', roles: ['administrator', 'editor', 'agent', 'viewer'] },
-  { path: '/logins', label: 'nav.logins', roles: ['administrator'] },
-  { path: '/triggers', label: 'nav.triggers', roles: ['administrator', 'editor'] },
-  { path: '/flows', label: 'nav.flows', roles: ['administrator', 'editor'] },
-  { path: '/topics', label: 'nav.topics', roles: ['administrator', 'editor'] },
-  { path: '/channels', label: 'nav.channels', roles: ['administrator', 'editor'] },
+  { path: APP_PATHS.inbox, label: 'nav.tickets', roles: ['administrator', 'editor', 'agent', 'viewer'] },
+  { path: APP_PATHS.logins, label: 'nav.logins', roles: ['administrator'] },
+  { path: APP_PATHS.triggers, label: 'nav.triggers', roles: ['administrator', 'editor'] },
+  { path: APP_PATHS.flows, label: 'nav.flows', roles: ['administrator', 'editor'] },
+  { path: APP_PATHS.topics, label: 'nav.topics', roles: ['administrator', 'editor'] },
+  { path: APP_PATHS.channels, label: 'nav.channels', roles: ['administrator', 'editor'] },
 ] as const;
 
 function SignedIn({ me, path, search }: { me: Schemas['Me']; path: string; search: URLSearchParams }) {
@@ -111,22 +112,22 @@ function SignedIn({ me, path, search }: { me: Schemas['Me']; path: string; searc
   const queryClient = useQueryClient();
   const allowed = NAV.filter((item) => (item.roles as readonly string[]).includes(me.role));
   useEffect(() => {
-    if (path === '/' || path === '/sign-in' || !allowed.some((item) => path.startsWith(item.path))) navigate('/tickets/all', { replace: true });
+    if (!allowed.some((item) => path.startsWith(item.path))) navigate(`${APP_PATHS.inbox}/all`, { replace: true });
   }, [path, allowed]);
   const signOut = async () => {
     await api.POST('/sign-out');
     queryClient.clear();
-    navigate('/sign-in', { replace: true });
+    navigate(APP_PATHS.signIn, { replace: true });
     await queryClient.invalidateQueries({ queryKey: ['me'] });
   };
   const tickets = parseTicketsPath(path, search);
   let screen: ReactNode = null;
   if (tickets) screen = <Tickets route={tickets} me={me} />;
-  else if (path.startsWith('/logins') && me.role === 'administrator') screen = <ManageLogins me={me} />;
-  else if (path.startsWith('/triggers')) screen = <Triggers />;
-  else if (path.startsWith('/flows')) screen = <Flows />;
-  else if (path.startsWith('/topics')) screen = <Topics />;
-  else if (path.startsWith('/channels')) screen = <Channels />;
+  else if (path.startsWith(APP_PATHS.logins) && me.role === 'administrator') screen = <ManageLogins me={me} />;
+  else if (path.startsWith(APP_PATHS.triggers)) screen = <Triggers />;
+  else if (path.startsWith(APP_PATHS.flows)) screen = <Flows />;
+  else if (path.startsWith(APP_PATHS.topics)) screen = <Topics />;
+  else if (path.startsWith(APP_PATHS.channels)) screen = <Channels />;
   return (
     <div className="app">
       <a className="skip" href="#main">{t('app.skip')}</a>
@@ -136,7 +137,7 @@ function SignedIn({ me, path, search }: { me: Schemas['Me']; path: string; searc
           <ul>
             {allowed.map((item) => (
               <li key={item.path}>
-                <a href={item.path === '/tickets' ? '/tickets/all' : item.path} onClick={onLinkClick} aria-current={path.startsWith(item.path) ? 'page' : undefined}>
+                <a href={item.path === APP_PATHS.inbox ? `${APP_PATHS.inbox}/all` : item.path} onClick={onLinkClick} aria-current={path.startsWith(item.path) ? 'page' : undefined}>
                   {t(item.label)}
                 </a>
               </li>

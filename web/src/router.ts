@@ -1,8 +1,9 @@
 // A small router over the History API: the app has a handful of screens, so a
-// routing library would only add weight. Paths:
-//   /sign-in   /accept?secret=…   /logins   /triggers   /flows   /topics   /channels
-//   /tickets/<folder>[/<ticket uuid>]?status=closed   folder: all | unassigned | mine | <topic uuid>
+// routing library would only add weight. Paths (paths.ts):
+//   /login   /accept?secret=…   /manage/logins|triggers|flows|topics|channels
+//   /inbox/<folder>[/<ticket uuid>]?status=closed   folder: all | unassigned | mine | <topic uuid>
 import { useSyncExternalStore } from 'react';
+import { APP_PATHS } from './paths';
 
 export interface Location {
   path: string;
@@ -48,9 +49,9 @@ export interface TicketsRoute {
   status: 'open' | 'closed';
 }
 
-/** `/tickets/mine/<uuid>?status=closed` → its parts; null for other paths. */
+/** `/inbox/mine/<uuid>?status=closed` → its parts; null for other paths. */
 export function parseTicketsPath(path: string, search: URLSearchParams): TicketsRoute | null {
-  const match = /^\/tickets(?:\/([^/]+))?(?:\/([^/]+))?\/?$/.exec(path);
+  const match = /^\/inbox(?:\/([^/]+))?(?:\/([^/]+))?\/?$/.exec(path);
   if (!match) return null;
   const folderSegment = match[1] ?? 'all';
   const folder: FolderKey = ['all', 'unassigned', 'mine'].includes(folderSegment) ? (folderSegment as FolderKey) : `topic:${folderSegment}`;
@@ -59,7 +60,7 @@ export function parseTicketsPath(path: string, search: URLSearchParams): Tickets
 
 export function ticketsPath(route: TicketsRoute): string {
   const folder = route.folder.startsWith('topic:') ? route.folder.slice('topic:'.length) : route.folder;
-  return `/tickets/${folder}${route.ticket ? `/${route.ticket}` : ''}${route.status === 'closed' ? '?status=closed' : ''}`;
+  return `${APP_PATHS.inbox}/${folder}${route.ticket ? `/${route.ticket}` : ''}${route.status === 'closed' ? '?status=closed' : ''}`;
 }
 
 /** Follows the link without a page load (plain clicks only; modified clicks open tabs as usual). */

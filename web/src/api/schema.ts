@@ -3749,8 +3749,8 @@ export interface components {
             created_on: string;
         };
         Session: {
-            /** @description Send as `Authorization: Token <token>`; shown only here */
-            token: string;
+            /** @description Send as `Authorization: Token <token>`; shown only here. Absent when the request asked for a browser session (`X-Ticketer-Session: cookie`): the token is then set as an HttpOnly cookie with a CSRF cookie beside it (docs/access.md). */
+            token?: string;
             /**
              * @description ISO-8601 UTC, 6 fractional digits
              * @example 2026-11-24T10:00:00.123000Z

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, unwrap } from '../api/client';
 import { useI18n } from '../i18n';
+import { APP_PATHS } from '../paths';
 import { navigate, useLocation } from '../router';
 
 /** Where the invitation mail's link leads: name and password, then the inbox, signed in. */
@@ -27,7 +28,7 @@ export function AcceptInvitation() {
     try {
       unwrap(await api.POST('/invitations/accept', { body: { secret, name: String(form.get('name')), password: String(form.get('password')) } }));
       await queryClient.resetQueries({ queryKey: ['me'] });
-      navigate('/tickets/all', { replace: true });
+      navigate(`${APP_PATHS.inbox}/all`, { replace: true });
     } catch (caught) {
       setError((caught as Error).message);
     }

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, unwrap } from '../api/client';
 import { useI18n } from '../i18n';
+import { APP_PATHS } from '../paths';
 import { navigate } from '../router';
 
 export function SignIn() {
@@ -17,7 +18,8 @@ export function SignIn() {
     try {
       unwrap(await api.POST('/sign-in', { body: { email: String(form.get('email')), password: String(form.get('password')) } }));
       await queryClient.resetQueries({ queryKey: ['me'] });
-      navigate(window.location.pathname.startsWith('/tickets') ? window.location.pathname + window.location.search : '/tickets/all', { replace: true });
+      // A deep link that led to the sign-in stays where it was; the sign-in page itself leads to the inbox.
+      if (window.location.pathname === APP_PATHS.signIn || window.location.pathname === '/') navigate(`${APP_PATHS.inbox}/all`, { replace: true });
     } catch (caught) {
       const status = caught instanceof ApiError ? caught.status : 0;
       setError(status === 429 ? t('signIn.tooMany') : status === 401 || status === 400 ? t('signIn.invalid') : (caught as Error).message);
