@@ -11,6 +11,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
+    // TICKETER_WEB_DEBUG=1: readable output for chasing an error in the browser.
+    minify: process.env.TICKETER_WEB_DEBUG !== '1',
     // Hashed file names: the distribution caches /assets/* for a year, index.html never.
     assetsDir: 'assets',
   },

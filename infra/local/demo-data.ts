@@ -78,7 +78,7 @@ export async function seedDemoData({ apiUrl, token, agent, log }: DemoDataOption
     Billing: supportFlow('Billing help', topics.Billing!, 'What is the number of the invoice you have a question about?'),
     Delivery: supportFlow('Delivery help', topics.Delivery!, 'What is your order number?'),
   };
-  await call('POST', '/flows', { version: '13', flows: Object.values(flows) });
+  await call('POST', '/flows', { version: '13', fields: [{ key: 'reference', name: 'Reference', type: 'text' }], flows: Object.values(flows) });
   const tickets: string[] = [];
   for (const contact of CONTACTS) {
     const uuid = randomUUID();

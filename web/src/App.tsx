@@ -13,6 +13,7 @@ import { SignIn } from './screens/SignIn';
 import { Tickets } from './screens/Tickets';
 import { Topics } from './screens/Topics';
 import { Triggers } from './screens/Triggers';
+import { Field } from './lib/Field';
 
 /** How often lists, counts and the open conversation are refreshed (the issue: within 10 s). */
 export const POLL_INTERVAL_MS = 5_000;
@@ -85,16 +86,17 @@ function Frame({ children }: { children: ReactNode }) {
 function LanguageSelect() {
   const { t, locale, setLocale } = useI18n();
   return (
-    <label className="language">
-      <span>{t('lang.label')}</span>
-      <select value={locale} onChange={(event) => setLocale(event.target.value as Locale)}>
-        {(Object.keys(LOCALES) as Locale[]).map((code) => (
-          <option key={code} value={code} lang={code}>
-            {LOCALE_NAMES[code]}
-          </option>
-        ))}
-      </select>
-    </label>
+    <Field label={t('lang.label')} inline>
+      {(id) => (
+          <select id={id} value={locale} onChange={(event) => setLocale(event.target.value as Locale)}>
+            {(Object.keys(LOCALES) as Locale[]).map((code) => (
+              <option key={code} value={code} lang={code}>
+                {LOCALE_NAMES[code]}
+              </option>
+            ))}
+          </select>
+      )}
+    </Field>
   );
 }
 

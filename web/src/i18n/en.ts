@@ -111,6 +111,8 @@ export const en = {
   'logins.pending': 'Pending invitations',
   'logins.noPending': 'No pending invitations.',
   'logins.remove': 'Remove {name}',
+  'logins.removeShort': 'Remove',
+  'logins.revokeShort': 'Revoke',
   'logins.revoke': 'Revoke the invitation of {email}',
   'logins.roleOf': 'Role of {name}',
   'logins.expires': 'expires {time}',

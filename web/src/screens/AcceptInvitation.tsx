@@ -4,6 +4,7 @@ import { ApiError, api, unwrap } from '../api/client';
 import { useI18n } from '../i18n';
 import { APP_PATHS } from '../paths';
 import { navigate, useLocation } from '../router';
+import { Field } from '../lib/Field';
 
 /** Where the invitation mail's link leads: name and password, then the inbox, signed in. */
 export function AcceptInvitation() {
@@ -38,14 +39,16 @@ export function AcceptInvitation() {
       <h1 id="accept-title">{t('accept.title', { workspace: workspace.name })}</h1>
       <p>{t('accept.intro', { role: t(`role.${role}`), email })}</p>
       <form onSubmit={(event) => void submit(event)}>
-        <label>
-          {t('accept.name')}
-          <input name="name" autoComplete="name" required maxLength={128} />
-        </label>
-        <label>
-          {t('accept.password')}
-          <input name="password" type="password" autoComplete="new-password" required minLength={8} aria-describedby="accept-password-hint" />
-        </label>
+        <Field label={t('accept.name')}>
+          {(id) => (
+              <input id={id} name="name" autoComplete="name" required maxLength={128} />
+          )}
+        </Field>
+        <Field label={t('accept.password')}>
+          {(id) => (
+              <input id={id} name="password" type="password" autoComplete="new-password" required minLength={8} aria-describedby="accept-password-hint" />
+          )}
+        </Field>
         <p id="accept-password-hint" className="hint">{t('accept.passwordHint')}</p>
         {error && <p role="alert" className="error">{error}</p>}
         <button type="submit" className="primary">{t('accept.submit')}</button>

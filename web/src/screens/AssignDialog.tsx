@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useI18n } from '../i18n';
+import { Field } from '../lib/Field';
 
 /** Members whose role may work tickets (a viewer cannot be assigned). */
 export function assignable(members: readonly Schemas['Member'][]): Schemas['Member'][] {
@@ -42,21 +43,23 @@ export function AssignDialog({
     <dialog ref={dialog} className="dialog" aria-labelledby="assign-title" onClose={onClose}>
       <form onSubmit={(event) => void submit(event)}>
         <h2 id="assign-title">{t('assign.title')}</h2>
-        <label>
-          {t('assign.agent')}
-          <select name="assignee" value={assignee} onChange={(event) => setAssignee(event.target.value)}>
-            <option value="">{t('assign.nobody')}</option>
-            {assignable(members.data?.results ?? []).map((member) => (
-              <option key={member.uuid} value={member.uuid}>
-                {member.name ? `${member.name} (${member.email})` : member.email}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('assign.note')}
-          <textarea name="note" rows={3} maxLength={10000} />
-        </label>
+        <Field label={t('assign.agent')}>
+          {(id) => (
+              <select id={id} name="assignee" value={assignee} onChange={(event) => setAssignee(event.target.value)}>
+                <option value="">{t('assign.nobody')}</option>
+                {assignable(members.data?.results ?? []).map((member) => (
+                  <option key={member.uuid} value={member.uuid}>
+                    {member.name ? `${member.name} (${member.email})` : member.email}
+                  </option>
+                ))}
+              </select>
+          )}
+        </Field>
+        <Field label={t('assign.note')}>
+          {(id) => (
+              <textarea id={id} name="note" rows={3} maxLength={10000} />
+          )}
+        </Field>
         {error && <p role="alert" className="error">{error}</p>}
         <div className="dialog-buttons">
           <button type="button" onClick={() => dialog.current?.close()}>

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
 import { useI18n } from '../i18n';
+import { Field } from '../lib/Field';
 
 export function Flows() {
   const { t, formatTime } = useI18n();
@@ -37,10 +38,11 @@ export function Flows() {
       <section className="card" aria-labelledby="import-title">
         <h2 id="import-title">{t('flows.import')}</h2>
         <form onSubmit={(event) => void submit(event)}>
-          <label>
-            {t('flows.file')}
-            <input name="file" type="file" accept=".json,application/json" required />
-          </label>
+          <Field label={t('flows.file')}>
+            {(id) => (
+                <input id={id} name="file" type="file" accept=".json,application/json" required />
+            )}
+          </Field>
           <button type="submit" className="primary" disabled={importFlows.isPending}>
             {t('flows.submit')}
           </button>

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useI18n } from '../i18n';
+import { Field } from '../lib/Field';
 
 type Role = Schemas['Member']['role'];
 const ROLES: Role[] = ['administrator', 'editor', 'agent', 'viewer'];
@@ -55,21 +56,23 @@ export function ManageLogins({ me }: { me: Schemas['Me'] }) {
       <section className="card" aria-labelledby="invite-title">
         <h2 id="invite-title">{t('logins.invite')}</h2>
         <form onSubmit={submit}>
-          <label>
-            {t('logins.emails')}
-            <textarea name="emails" rows={3} value={emails} onChange={(event) => setEmails(event.target.value)} aria-describedby="emails-hint" />
-          </label>
+          <Field label={t('logins.emails')}>
+            {(id) => (
+                <textarea id={id} name="emails" rows={3} value={emails} onChange={(event) => setEmails(event.target.value)} aria-describedby="emails-hint" />
+            )}
+          </Field>
           <p id="emails-hint" className="hint">{t('logins.emailsHint')}</p>
-          <label>
-            {t('logins.role')}
-            <select value={role} onChange={(event) => setRole(event.target.value as Role)}>
-              {ROLES.map((value) => (
-                <option key={value} value={value}>
-                  {t(`role.${value}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Field label={t('logins.role')}>
+            {(id) => (
+                <select id={id} value={role} onChange={(event) => setRole(event.target.value as Role)}>
+                  {ROLES.map((value) => (
+                    <option key={value} value={value}>
+                      {t(`role.${value}`)}
+                    </option>
+                  ))}
+                </select>
+            )}
+          </Field>
           <button type="submit" className="primary" disabled={invite.isPending || !parseEmails(emails).length}>
             {t('logins.save')}
           </button>
@@ -103,9 +106,10 @@ export function ManageLogins({ me }: { me: Schemas['Me'] }) {
                     <button
                       type="button"
                       className="danger"
+                      aria-label={t('logins.remove', { name: member.name || member.email })}
                       onClick={() => window.confirm(t('logins.confirmRemove', { name: member.name || member.email })) && remove.mutate(member.uuid)}
                     >
-                      {t('logins.remove', { name: member.name || member.email })}
+                      {t('logins.removeShort')}
                     </button>
                   )}
                 </td>
@@ -123,8 +127,8 @@ export function ManageLogins({ me }: { me: Schemas['Me'] }) {
                 <span>
                   {invitation.email} · {t(`role.${invitation.role}`)} · {t('logins.expires', { time: formatTime(invitation.expires_on) })}
                 </span>{' '}
-                <button type="button" onClick={() => revoke.mutate(invitation.uuid)}>
-                  {t('logins.revoke', { email: invitation.email })}
+                <button type="button" aria-label={t('logins.revoke', { email: invitation.email })} onClick={() => revoke.mutate(invitation.uuid)}>
+                  {t('logins.revokeShort')}
                 </button>
               </li>
             ))}

@@ -1,6 +1,7 @@
 // The reply box: Enter sends, Shift+Enter is a new line (RapidPro's compose box).
 import { useState, type KeyboardEvent, type Ref } from 'react';
 import { useI18n } from '../i18n';
+import { Field } from '../lib/Field';
 
 /** What a key press in the reply box does. */
 export function replyKeyAction(event: { key: string; shiftKey: boolean; isComposing?: boolean }): 'send' | 'type' {
@@ -34,18 +35,19 @@ export function ReplyBox({ ref, onSend }: { ref?: Ref<HTMLTextAreaElement>; onSe
   };
   return (
     <div className="reply-box">
-      <label>
-        <span>{t('ticket.reply')}</span>
-        <textarea
-          ref={ref}
-          rows={3}
-          value={text}
-          disabled={!onSend}
-          aria-describedby="reply-hint"
-          onChange={(event) => setText(event.target.value)}
-          onKeyDown={onKeyDown}
-        />
-      </label>
+      <Field label={t('ticket.reply')}>
+        {(id) => (
+            <textarea id={id}
+              ref={ref}
+              rows={3}
+              value={text}
+              disabled={!onSend}
+              aria-describedby="reply-hint"
+              onChange={(event) => setText(event.target.value)}
+              onKeyDown={onKeyDown}
+            />
+        )}
+      </Field>
       <p id="reply-hint" className="hint">{onSend ? t('ticket.replyHint') : t('ticket.replyUnavailable')}</p>
       {error && <p role="alert" className="error">{error}</p>}
       <button type="button" className="primary" onClick={() => void send()} disabled={!onSend || busy || !text.trim()}>

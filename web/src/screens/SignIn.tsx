@@ -4,6 +4,7 @@ import { ApiError, api, unwrap } from '../api/client';
 import { useI18n } from '../i18n';
 import { APP_PATHS } from '../paths';
 import { navigate } from '../router';
+import { Field } from '../lib/Field';
 
 export function SignIn() {
   const { t } = useI18n();
@@ -31,14 +32,16 @@ export function SignIn() {
     <section className="card narrow" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">{t('signIn.title')}</h1>
       <form onSubmit={(event) => void submit(event)}>
-        <label>
-          {t('signIn.email')}
-          <input name="email" type="email" autoComplete="username" required />
-        </label>
-        <label>
-          {t('signIn.password')}
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
+        <Field label={t('signIn.email')}>
+          {(id) => (
+              <input id={id} name="email" type="email" autoComplete="username" required />
+          )}
+        </Field>
+        <Field label={t('signIn.password')}>
+          {(id) => (
+              <input id={id} name="password" type="password" autoComplete="current-password" required />
+          )}
+        </Field>
         {error && <p role="alert" className="error">{error}</p>}
         <button type="submit" className="primary" disabled={busy}>
           {t('signIn.submit')}

@@ -11,6 +11,7 @@ import type { ShortcutAction } from '../lib/keyboard';
 import { AssignDialog } from './AssignDialog';
 import { ContactPanel } from './ContactPanel';
 import { ReplyBox } from './ReplyBox';
+import { Field } from '../lib/Field';
 
 export interface TicketViewHandle {
   run(action: ShortcutAction): void;
@@ -50,6 +51,14 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
     queryFn: async () => unwrap(await api.GET('/tickets/{ticket}', { params: { path: { ticket: uuid } } })),
     refetchInterval: POLL_INTERVAL_MS,
   });
+  const contactUuid = detail.data?.contact.uuid;
+  // The contact's messages in and out (bot and contact), newest first, 50 a page: the latest page.
+  const messages = useQuery({
+    queryKey: ['conversation', uuid, contactUuid],
+    enabled: !!contactUuid,
+    queryFn: async () => unwrap(await api.GET('/contacts/{contact}/messages', { params: { path: { contact: contactUuid! }, query: { limit: 50 } } })),
+    refetchInterval: POLL_INTERVAL_MS,
+  });
   const topics = useQuery({ queryKey: ['topics'], queryFn: async () => unwrap(await api.GET('/topics')), staleTime: 30_000 });
   const mutations = useTicketMutations(uuid);
   const ticket = detail.data?.ticket;
@@ -68,7 +77,10 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
   if (detail.isPending) return <p role="status">{t('app.loading')}</p>;
   if (detail.isError || !ticket) return <p role="alert">{t('app.error', { message: detail.error?.message ?? '' })}</p>;
   const { contact, history } = detail.data;
-  const entries: ConversationEntry[] = inTimeOrder(history.map((event) => ({ kind: 'event' as const, ...event })));
+  const entries: ConversationEntry[] = inTimeOrder([
+    ...(messages.data?.results ?? []).map((message) => ({ kind: 'msg' as const, ...message, user: null })),
+    ...history.map((event) => ({ kind: 'event' as const, ...event })),
+  ]);
   const name = contact.name || t('list.noName');
   const error = [mutations.close, mutations.reopen, mutations.note, mutations.topic, mutations.assign].find((mutation) => mutation.isError)?.error;
 
@@ -78,22 +90,26 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
         <header className="ticket-head">
           <h2>{name}</h2>
           <div className="ticket-actions">
-            <label className="inline">
-              <span>{t('ticket.topic')}</span>
-              <select value={ticket.topic.uuid} disabled={!canWork} onChange={(event) => mutations.topic.mutate(event.target.value)}>
-                {(topics.data?.results ?? [ticket.topic]).map((topic) => (
-                  <option key={topic.uuid} value={topic.uuid}>
-                    {topic.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Field label={t('ticket.topic')} inline>
+              {(id) => (
+                  <select id={id} value={ticket.topic.uuid} disabled={!canWork} onChange={(event) => mutations.topic.mutate(event.target.value)}>
+                    {(topics.data?.results ?? [ticket.topic]).map((topic) => (
+                      <option key={topic.uuid} value={topic.uuid}>
+                        {topic.name}
+                      </option>
+                    ))}
+                  </select>
+              )}
+            </Field>
             <span className="assignee">
               {ticket.assignee ? t('ticket.assignee', { name: ticket.assignee.name || ticket.assignee.email }) : t('ticket.unassigned')}
             </span>
             {canWork && (
               <button type="button" onClick={() => setAssigning(true)} title={t('ticket.assign')}>
-                <span aria-hidden="true">👤 </span>
+                <svg aria-hidden="true" viewBox="0 0 24 24" width="16" height="16" className="icon">
+                  <circle cx="12" cy="8" r="4" fill="none" stroke="currentColor" strokeWidth="2" />
+                  <path d="M4 21c0-4 4-6 8-6s8 2 8 6" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+                </svg>
                 {t('ticket.assign')}
               </button>
             )}
@@ -148,9 +164,11 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
 function Conversation({ entries, contactName }: { entries: ConversationEntry[]; contactName: string }) {
   const { t, formatTime } = useI18n();
   const end = useRef<HTMLLIElement>(null);
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [entries.length]);
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'end' });
+  }, [entries.length]);
   return (
-    <ol className="conversation" aria-label={t('ticket.conversation')}>
+    <ol className="conversation" aria-label={t('ticket.conversation')} tabIndex={0}>
       {entries.map((entry) => {
         if (entry.kind === 'msg') {
           const who = entry.direction === 'in' ? contactName : entry.user ? entry.user.name || entry.user.email : t('msg.bot');
@@ -210,10 +228,11 @@ function NoteBox({ textarea, onAdd }: { textarea: Ref<HTMLTextAreaElement>; onAd
   };
   return (
     <div className="note-box">
-      <label>
-        <span>{t('ticket.note')}</span>
-        <textarea ref={textarea} rows={2} value={note} onChange={(event) => setNote(event.target.value)} onKeyDown={onKeyDown} maxLength={10000} />
-      </label>
+      <Field label={t('ticket.note')}>
+        {(id) => (
+            <textarea id={id} ref={textarea} rows={2} value={note} onChange={(event) => setNote(event.target.value)} onKeyDown={onKeyDown} maxLength={10000} />
+        )}
+      </Field>
       <button type="button" onClick={() => void add()} disabled={!note.trim()}>
         {t('ticket.addNote')}
       </button>

@@ -10,6 +10,7 @@ import { useI18n } from '../i18n';
 import { neighbour, SHORTCUTS, shortcutFor } from '../lib/keyboard';
 import { navigate, onLinkClick, ticketsPath, type FolderKey, type TicketsRoute } from '../router';
 import { TicketView, type TicketViewHandle } from './TicketView';
+import { Field } from '../lib/Field';
 
 const PAGE_SIZE = 50;
 const ROW_HEIGHT = 72;
@@ -42,13 +43,14 @@ export function Tickets({ route, me }: { route: TicketsRoute; me: Schemas['Me'] 
       <section className="ticket-list" aria-labelledby="ticket-list-title">
         <div className="list-head">
           <h1 id="ticket-list-title">{t('list.title')}</h1>
-          <label className="status">
-            <span>{t('status.label')}</span>
-            <select value={route.status} onChange={(event) => navigate(ticketsPath({ ...route, ticket: null, status: event.target.value as 'open' | 'closed' }))}>
-              <option value="open">{t('status.open')}</option>
-              <option value="closed">{t('status.closed')}</option>
-            </select>
-          </label>
+          <Field label={t('status.label')} inline>
+            {(id) => (
+                <select id={id} value={route.status} onChange={(event) => navigate(ticketsPath({ ...route, ticket: null, status: event.target.value as 'open' | 'closed' }))}>
+                  <option value="open">{t('status.open')}</option>
+                  <option value="closed">{t('status.closed')}</option>
+                </select>
+            )}
+          </Field>
         </div>
         <TicketList route={route} query={list} />
       </section>
@@ -139,7 +141,7 @@ function TicketList({ route, query }: { route: TicketsRoute; query: ReturnType<t
   if (query.isError) return <p role="alert">{t('app.error', { message: query.error.message })}</p>;
   if (!tickets.length) return <p className="empty">{t('list.empty')}</p>;
   return (
-    <div ref={scroller} className="list-scroller">
+    <div ref={scroller} className="list-scroller" tabIndex={0} role="region" aria-labelledby="ticket-list-title">
       <ul aria-labelledby="ticket-list-title" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((item) => {
           const ticket = tickets[item.index];

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
 import { useI18n } from '../i18n';
+import { Field } from '../lib/Field';
 
 export function Topics() {
   const { t } = useI18n();
@@ -30,10 +31,11 @@ export function Topics() {
       <section className="card" aria-labelledby="new-topic-title">
         <h2 id="new-topic-title">{t('topics.new')}</h2>
         <form onSubmit={submit} className="row">
-          <label>
-            {t('topics.name')}
-            <input value={name} onChange={(event) => setName(event.target.value)} maxLength={64} />
-          </label>
+          <Field label={t('topics.name')}>
+            {(id) => (
+                <input id={id} value={name} onChange={(event) => setName(event.target.value)} maxLength={64} />
+            )}
+          </Field>
           <button type="submit" className="primary" disabled={!name.trim()}>
             {t('topics.create')}
           </button>

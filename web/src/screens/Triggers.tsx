@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
 import { useI18n } from '../i18n';
+import { Field } from '../lib/Field';
 
 export function Triggers() {
   const { t } = useI18n();
@@ -39,17 +40,18 @@ export function Triggers() {
         <h2 id="closed-trigger-title">{t('triggers.closed')}</h2>
         {flows.isSuccess && !flowList.length && <p>{t('triggers.noFlows')}</p>}
         <form onSubmit={submit}>
-          <label>
-            {t('triggers.flow')}
-            <select value={flow || everyone?.flow.uuid || ''} onChange={(event) => setFlow(event.target.value)}>
-              <option value="">{t('triggers.chooseFlow')}</option>
-              {flowList.map((item) => (
-                <option key={item.uuid} value={item.uuid}>
-                  {item.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Field label={t('triggers.flow')}>
+            {(id) => (
+                <select id={id} value={flow || everyone?.flow.uuid || ''} onChange={(event) => setFlow(event.target.value)}>
+                  <option value="">{t('triggers.chooseFlow')}</option>
+                  {flowList.map((item) => (
+                    <option key={item.uuid} value={item.uuid}>
+                      {item.name}
+                    </option>
+                  ))}
+                </select>
+            )}
+          </Field>
           <button type="submit" className="primary" disabled={!flow || save.isPending}>
             {t('triggers.save')}
           </button>

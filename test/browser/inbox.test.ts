@@ -1,0 +1,217 @@
+// The agent inbox in a real browser (Debian's Chromium via playwright-core)
+// against the local stack started here, seeded with the demo: the issue's
+// whole story, an agent who may not manage logins, and both languages. Every
+// screen passes axe-core (no serious or critical violation) and is kept as a
+// screenshot in .artifacts/screenshots.
+import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack';
+import { SCREENSHOTS, checkScreen, invitationLink, launchChromium, newPage, startInboxStack } from './support';
+
+let stack: LocalStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startInboxStack(), launchChromium()]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const SURVEY = {
+  version: '13',
+  flows: [
+    {
+      uuid: randomUUID(),
+      name: 'Satisfaction survey',
+      spec_version: '14.4.2',
+      language: 'eng',
+      type: 'messaging',
+      nodes: [{ uuid: randomUUID(), actions: [{ uuid: randomUUID(), type: 'send_msg', text: 'How did we do? Reply with a number from 1 to 5.' }], exits: [{ uuid: randomUUID() }] }],
+    },
+  ],
+};
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(stack.appUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await eventually(() => page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+}
+
+async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+}
+
+/** Polls until the expectation holds (what the inbox shows follows the API within its 5 s polling). */
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000, interval: 250 });
+
+const conversation = (page: Page) => page.getByRole('list', { name: 'Conversation' });
+
+describe('the agent inbox', () => {
+  it('carries the tutorial’s story: invite, trigger, take, read, note, reassign, close with the checkmark, find under Closed, reopen', async () => {
+    const { context, page } = await newPage(browser);
+    onTestFailed(() => page.screenshot({ path: path.join(SCREENSHOTS, 'failed-story.png') }).then(() => undefined));
+    const agentEmail = `rita.${randomUUID().slice(0, 8)}@example.com`;
+
+    // The administrator signs in and finds the demo tickets.
+    await page.goto(stack.appUrl);
+    await checkScreen(page, '01-sign-in');
+    await signIn(page, stack.email!, stack.password!);
+    await eventually(() => page.getByRole('link', { name: /^Unassigned/ }).textContent()).toMatch(/2/);
+    await page.getByRole('link', { name: /^Billing/ }).click();
+    await page.getByRole('listitem', { name: /Ana Souza/ }).getByRole('link').click();
+    await eventually(() => conversation(page).textContent()).toContain('INV-2041');
+    await checkScreen(page, '02-tickets');
+
+    // Manage Logins: invite an agent.
+    await page.getByRole('link', { name: 'Manage Logins' }).click();
+    await page.getByLabel('Email addresses').fill(agentEmail);
+    await page.getByLabel('Role', { exact: true }).selectOption('agent');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(() => page.getByRole('status').textContent()).toContain(agentEmail);
+    await eventually(() => page.getByRole('region', { name: 'Pending invitations' }).textContent()).toContain(agentEmail);
+    await checkScreen(page, '07-manage-logins');
+
+    // Flows: import the survey; Triggers: start it after a ticket is closed.
+    await page.getByRole('link', { name: 'Flows' }).click();
+    await page.getByLabel('Export file (.json)').setInputFiles({ name: 'survey.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SURVEY)) });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await eventually(() => page.getByRole('status').textContent()).toContain('Satisfaction survey');
+    await checkScreen(page, '09-flows');
+    await page.getByRole('link', { name: 'Triggers' }).click();
+    await page.getByLabel('Flow', { exact: true }).selectOption({ label: 'Satisfaction survey' });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await eventually(() => page.getByRole('status').textContent()).toContain('Satisfaction survey');
+    await checkScreen(page, '08-triggers');
+    await page.getByRole('link', { name: 'Topics' }).click();
+    await page.getByRole('heading', { name: 'New topic' }).waitFor();
+    await checkScreen(page, '10-topics');
+    await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByRole('heading', { name: 'Channels' }).waitFor();
+    await checkScreen(page, '11-channels');
+    await signOut(page);
+
+    // The agent accepts the invitation from the mail: the link leads to the inbox's accept page.
+    const link = invitationLink(stack, agentEmail);
+    expect(link.startsWith(`${stack.appUrl}/accept?secret=`)).toBe(true);
+    await page.goto(link);
+    await page.getByLabel('Name').fill('Rita Agent');
+    await page.getByLabel('Password').fill('a long password');
+    await checkScreen(page, '00-accept-invitation');
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await signOut(page);
+    await signIn(page, agentEmail, 'a long password');
+
+    // An agent does not see Manage Logins, nor reaches it by its address.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.textContent()).toContain('Tickets');
+    expect(await nav.getByRole('link', { name: 'Manage Logins' }).count()).toBe(0);
+    await page.goto(`${stack.appUrl}/manage/logins`);
+    await page.getByRole('link', { name: /^Unassigned/ }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Manage Logins' }).count()).toBe(0);
+
+    // Unassigned → take the ticket → it moves to Mine.
+    await page.getByRole('link', { name: /^Unassigned/ }).click();
+    await page.getByRole('listitem', { name: /Ana Souza/ }).getByRole('link').click();
+    await page.getByRole('button', { name: 'Assign' }).click();
+    const dialog = page.getByRole('dialog');
+    await eventually(() => dialog.getByLabel('Agent').inputValue()).not.toBe('');
+    await checkScreen(page, '04-assign');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await eventually(() => conversation(page).textContent()).toContain('Assigned to Rita Agent by Rita Agent');
+    await page.getByRole('link', { name: /^Mine/ }).click();
+    await page.getByRole('listitem', { name: /Ana Souza/ }).waitFor();
+    await page.getByRole('link', { name: /^Unassigned/ }).click();
+    await eventually(() => page.getByRole('listitem', { name: /Ana Souza/ }).count()).toBe(0);
+    await page.getByRole('link', { name: /^Mine/ }).click();
+    await page.getByRole('listitem', { name: /Ana Souza/ }).getByRole('link').click();
+
+    // The conversation (bot and contact) and the contact's fields.
+    await eventually(() => conversation(page).textContent()).toContain('What is the number of the invoice');
+    expect(await conversation(page).textContent()).toContain('INV-2041');
+    const details = page.getByRole('complementary', { name: 'Contact details' });
+    await eventually(() => details.textContent()).toContain('São Paulo');
+    expect(await details.textContent()).toContain('tel:+5511987650001');
+    await page.getByRole('button', { name: 'Contact details' }).click();
+    expect(await details.count()).toBe(0);
+    await page.getByRole('button', { name: 'Contact details' }).click();
+
+    // A note, then reassign to a colleague with a note.
+    await page.getByRole('textbox', { name: 'Note', exact: true }).fill('Called Ana: the invoice was charged twice.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await eventually(() => conversation(page).textContent()).toContain('Called Ana: the invoice was charged twice.');
+    await page.getByRole('button', { name: 'Assign' }).click();
+    await dialog.getByLabel('Agent').selectOption({ label: 'Demo Agent (agent@example.com)' });
+    await dialog.getByLabel('Note').fill('Please refund the second charge.');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await eventually(() => conversation(page).textContent()).toContain('Assigned to Demo Agent by Rita Agent');
+    expect(await conversation(page).textContent()).toContain('Please refund the second charge.');
+    await checkScreen(page, '03-ticket');
+
+    // Close with the checkmark: the survey trigger reaches the contact.
+    await page.getByRole('button', { name: 'Close ticket' }).click();
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+    await eventually(() => conversation(page).textContent()).toContain('How did we do?');
+    await checkScreen(page, '05-closed');
+
+    // Find it under Closed, reopen it with the button under the conversation.
+    await page.getByRole('link', { name: /^All/ }).click();
+    await page.getByLabel('Status').selectOption('closed');
+    await page.getByRole('listitem', { name: /Ana Souza/ }).getByRole('link').click();
+    await page.getByRole('button', { name: 'Reopen' }).click();
+    await page.getByRole('button', { name: 'Close ticket' }).waitFor();
+    await eventually(() => conversation(page).textContent()).toContain('Reopened by Rita Agent');
+    await checkScreen(page, '06-reopened');
+
+    // New tickets show up without a reload (polling).
+    await page.getByLabel('Status').selectOption('open');
+    const before = await page.getByRole('listitem').filter({ hasText: 'Eva Nova' }).count();
+    expect(before).toBe(0);
+    const opened = await fetch(`${stack.apiUrl}/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Token ${stack.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ contact: { uuid: randomUUID(), name: 'Eva Nova' }, topic: null }),
+    });
+    expect(opened.status).toBe(201);
+    await page.getByRole('listitem', { name: /Eva Nova/ }).waitFor({ timeout: 10_000 });
+
+    // The ? key lists the shortcuts; j moves to the next ticket.
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await checkScreen(page, '12-shortcuts');
+    await page.keyboard.press('Escape');
+    const url = page.url();
+    await page.keyboard.press('j');
+    await eventually(() => page.url()).not.toBe(url);
+    await context.close();
+  }, 240_000);
+
+  it('follows the browser’s language (Brazilian Portuguese) and switches to English', async () => {
+    const { context, page } = await newPage(browser, 'pt-BR');
+    onTestFailed(() => page.screenshot({ path: path.join(SCREENSHOTS, 'failed-languages.png') }).then(() => undefined));
+    await page.goto(stack.appUrl);
+    await page.getByRole('button', { name: 'Entrar' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('pt-BR');
+    await page.getByLabel('E-mail').fill(stack.email!);
+    await page.getByLabel('Senha').fill(stack.password!);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('link', { name: /^Não atribuídos/ }).waitFor();
+    await page.getByRole('link', { name: /^Todos/ }).click();
+    await page.getByRole('listitem', { name: /Bruno Lima/ }).getByRole('link').click();
+    await page.getByRole('button', { name: 'Fechar ticket' }).waitFor();
+    expect(await page.getByLabel('Situação').textContent()).toContain('Fechados');
+    await checkScreen(page, '13-pt-BR-tickets');
+    await page.getByLabel('Idioma').first().selectOption('en');
+    await page.getByRole('link', { name: /^Unassigned/ }).waitFor();
+    await page.getByRole('button', { name: 'Close ticket' }).waitFor();
+    await context.close();
+  }, 120_000);
+});
