@@ -1,6 +1,6 @@
 // Close → first follow-up message (issue 5, item 5): how long after an agent
 // closes a ticket its contact's satisfaction survey sends its first message,
-// through the local stack's whole pipeline — table stream, ClosedTicketPipe,
+// through the local stack's whole pipeline — table stream, pipe, StreamFanOut, fan-out topic,
 // closed-tickets FIFO queue, ClosedTicketConsumer, FlowEngine (Lambda Invoke),
 // the sprint's transaction. Closes are made one at a time, so each is
 // measured without queueing behind the others.

@@ -19,6 +19,8 @@ const environment = z.object({
   TICKET_COMMAND_FUNCTION_NAME: z.string().min(1, 'TICKET_COMMAND_FUNCTION_NAME is empty.').optional(),
   /** The FlowEngine function that the closed-ticket consumer starts flows with (it requires it). */
   FLOW_ENGINE_FUNCTION_NAME: z.string().min(1, 'FLOW_ENGINE_FUNCTION_NAME is empty.').optional(),
+  /** The SNS FIFO topic StreamFanOut publishes the table stream's records to (it requires it). */
+  FAN_OUT_TOPIC_ARN: z.string().min(1, 'FAN_OUT_TOPIC_ARN is empty.').optional(),
 });
 
 /** A setting only some functions need: the value, or a clear error naming it when that function runs without it. */

@@ -1,10 +1,13 @@
 // Runs an AWS::Pipes::Pipe whose source is a DynamoDB stream and whose target
-// is an SQS queue: polls the stream of DynamoDB Local, applies the pipe's
-// filter criteria, sends each matching record as JSON with the message group
-// and deduplication ids taken from the record by the template's JSON paths,
-// retries a finite number of times, then hands the record to the pipe's
-// dead-letter queue. Shard positions are checkpointed in a file, so a restart
-// neither loses nor replays records.
+// is an SQS queue or a Lambda function: polls the stream of DynamoDB Local,
+// applies the pipe's filter criteria, and hands the matching records on — to a
+// queue each as JSON with the message group and deduplication ids taken from
+// the record by the template's JSON paths, to a function as one synchronous
+// invocation with the batch (a JSON array of records; a function error fails
+// the batch). Failures are retried with backoff a finite number of times
+// (halving the batch first with AUTOMATIC_BISECT), then the records go to the
+// pipe's dead-letter queue. Shard positions are checkpointed in a file, so a
+// restart neither loses nor replays records.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,34 +24,39 @@ import {
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { resourcesOfType, type CloudAssembly, type IntrinsicResolver } from './cloud-assembly';
 import { matchesPattern, type EventPattern } from './event-pattern';
+import type { FunctionHost, LocalFunction } from './functions';
 import type { LocalQueue } from './resources';
+
+/** Where a pipe hands its records: a queue (one message each) or a function (one synchronous invocation per batch). */
+export type PipeTarget =
+  | { kind: 'sqs'; queue: LocalQueue; messageGroupIdPath: string | undefined; messageDeduplicationIdPath: string | undefined }
+  | { kind: 'lambda'; function: LocalFunction };
 
 export interface PipeDefinition {
   name: string;
   streamArn: string;
-  target: LocalQueue;
+  target: PipeTarget;
   deadLetterQueue: LocalQueue | undefined;
   filters: EventPattern[];
   batchSize: number;
   maximumRetryAttempts: number;
   /** -1 = no limit. */
   maximumRecordAgeSeconds: number;
+  /** OnPartialBatchItemFailure AUTOMATIC_BISECT: a failed batch is halved and each half retried, so one bad record does not drag its batch to the DLQ. */
+  bisectOnFailure: boolean;
   startingPosition: 'LATEST' | 'TRIM_HORIZON';
-  messageGroupIdPath: string | undefined;
-  messageDeduplicationIdPath: string | undefined;
 }
 
-export function readPipes(assembly: CloudAssembly, resolver: IntrinsicResolver, queues: LocalQueue[]): PipeDefinition[] {
+export function readPipes(assembly: CloudAssembly, resolver: IntrinsicResolver, queues: LocalQueue[], functions: FunctionHost): PipeDefinition[] {
   const queueByArn = (arn: string) => queues.find((queue) => queue.queueArn === arn);
   return resourcesOfType(assembly, 'AWS::Pipes::Pipe').map(({ stack, logicalId, resource }) => {
     const properties = resolver.resolve(resource.Properties ?? {}, stack) as Record<string, any>;
     const streamArn = String(properties.Source);
-    const target = queueByArn(String(properties.Target));
+    const target = pipeTarget(String(properties.Target), properties.TargetParameters ?? {}, queueByArn, functions);
     if (!streamArn.includes(':dynamodb:') || !target) {
-      throw new Error(`${logicalId}: only pipes from a DynamoDB stream to an SQS queue run locally`);
+      throw new Error(`${logicalId}: only pipes from a DynamoDB stream to an SQS queue or a Lambda function run locally`);
     }
     const source = properties.SourceParameters?.DynamoDBStreamParameters ?? {};
-    const sqsParameters = properties.TargetParameters?.SqsQueueParameters ?? {};
     const dlqArn: string | undefined = source.DeadLetterConfig?.Arn;
     return {
       name: String(properties.Name ?? `${stack.name}-${logicalId}`),
@@ -61,11 +69,34 @@ export function readPipes(assembly: CloudAssembly, resolver: IntrinsicResolver, 
       batchSize: Number(source.BatchSize ?? 10),
       maximumRetryAttempts: Number(source.MaximumRetryAttempts ?? -1),
       maximumRecordAgeSeconds: Number(source.MaximumRecordAgeInSeconds ?? -1),
+      bisectOnFailure: source.OnPartialBatchItemFailure === 'AUTOMATIC_BISECT',
       startingPosition: source.StartingPosition === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST',
-      messageGroupIdPath: sqsParameters.MessageGroupId,
-      messageDeduplicationIdPath: sqsParameters.MessageDeduplicationId,
     };
   });
+}
+
+function pipeTarget(
+  arn: string,
+  parameters: Record<string, any>,
+  queueByArn: (arn: string) => LocalQueue | undefined,
+  functions: FunctionHost,
+): PipeTarget | undefined {
+  if (arn.includes(':lambda:')) {
+    const invocationType = parameters.LambdaFunctionParameters?.InvocationType ?? 'REQUEST_RESPONSE';
+    if (invocationType !== 'REQUEST_RESPONSE') throw new Error(`pipe target ${arn}: only REQUEST_RESPONSE invocations run locally`);
+    const fn = functions.find(arn);
+    return fn && { kind: 'lambda', function: fn };
+  }
+  const queue = queueByArn(arn);
+  const sqsParameters = parameters.SqsQueueParameters ?? {};
+  return (
+    queue && { kind: 'sqs', queue, messageGroupIdPath: sqsParameters.MessageGroupId, messageDeduplicationIdPath: sqsParameters.MessageDeduplicationId }
+  );
+}
+
+/** What a pipe's target is called in log lines. */
+export function targetName(target: PipeTarget): string {
+  return target.kind === 'sqs' ? target.queue.queueName : target.function.name;
 }
 
 /** `$.dynamodb.Keys.pk.S` → the value at that place in the event (the JSON paths pipes accept). */
@@ -90,6 +121,11 @@ export function pipeEvent(record: StreamRecord, streamArn: string): Record<strin
 type Checkpoint = Record<string, { sequenceNumber: string } | { latestSince: number }>;
 
 export interface RunningPipe {
+  /**
+   * Settles once the pipe has a position in every shard: on AWS a pipe reads before the deployment
+   * ends, so a record written after the start must not be missed by a LATEST starting position.
+   */
+  ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -167,42 +203,62 @@ export function startPipe(
     );
   };
 
+  /** Older than MaximumRecordAgeInSeconds (the record's creation time is in epoch seconds in the event). */
+  const tooOld = (event: Record<string, unknown>) => {
+    const created = (event.dynamodb as { ApproximateCreationDateTime?: number } | undefined)?.ApproximateCreationDateTime;
+    return pipe.maximumRecordAgeSeconds >= 0 && created !== undefined && Date.now() / 1000 - created > pipe.maximumRecordAgeSeconds;
+  };
+
   const handOn = async (records: StreamRecord[]) => {
-    const events = records.map((record) => ({ record, event: pipeEvent(record, pipe.streamArn) }));
-    const matching = events.filter(({ event }) => !pipe.filters.length || pipe.filters.some((filter) => matchesPattern(filter, event)));
-    const now = Date.now() / 1000;
-    const tooOld = (record: StreamRecord) =>
-      pipe.maximumRecordAgeSeconds >= 0 &&
-      now - (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Date.now()) / 1000 > pipe.maximumRecordAgeSeconds;
-    const toSend = matching.filter(({ record }) => !tooOld(record));
-    for (const { event } of matching.filter(({ record }) => tooOld(record))) await deadLetter(event, 'MaximumRecordAgeExceeded');
-    let failed = toSend.map(({ event }) => event);
-    for (let attempt = 0; failed.length; attempt++) {
-      failed = await sendToTarget(failed);
-      if (!failed.length) break;
+    const events = records.map((record) => pipeEvent(record, pipe.streamArn));
+    await deliver(events.filter((event) => !pipe.filters.length || pipe.filters.some((filter) => matchesPattern(filter, event))));
+  };
+
+  /** Hands events on until they are delivered or parked in the dead-letter queue, in stream order. */
+  const deliver = async (events: Record<string, unknown>[]): Promise<void> => {
+    let pending = events;
+    for (let attempt = 0; pending.length; attempt++) {
+      for (const event of pending.filter(tooOld)) await deadLetter(event, 'MaximumRecordAgeExceeded');
+      const failed = await sendToTarget(pending.filter((event) => !tooOld(event)));
+      if (!failed.length) return;
+      if (pipe.bisectOnFailure && failed.length > 1) {
+        const half = Math.ceil(failed.length / 2);
+        await deliver(failed.slice(0, half));
+        await deliver(failed.slice(half));
+        return;
+      }
       if (pipe.maximumRetryAttempts >= 0 && attempt >= pipe.maximumRetryAttempts) {
         for (const event of failed) await deadLetter(event, 'MaximumRetryAttemptsExceeded');
-        break;
+        return;
       }
       await sleep(Math.min(200 * 2 ** attempt, 5_000), undefined, { signal: abort.signal });
+      pending = failed;
     }
   };
 
-  /** Sends to the target queue; returns the events that could not be sent. */
+  /** Hands events to the target; returns those that could not be delivered. */
   const sendToTarget = async (events: Record<string, unknown>[]): Promise<Record<string, unknown>[]> => {
+    const { target } = pipe;
+    if (!events.length) return [];
+    if (target.kind === 'lambda') {
+      const outcome = await target.function.invoke(events);
+      if (outcome.ok) return [];
+      options.log(`pipe ${pipe.name}: ${target.function.name} failed on ${events.length} record(s): ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+      return events;
+    }
     const failed: Record<string, unknown>[] = [];
     for (let start = 0; start < events.length; start += 10) {
       const chunk = events.slice(start, start + 10);
       try {
         const response = await clients.sqs.send(
           new SendMessageBatchCommand({
-            QueueUrl: pipe.target.queueUrl,
+            QueueUrl: target.queue.queueUrl,
             Entries: chunk.map((event, index) => ({
               Id: String(index),
               MessageBody: JSON.stringify(event),
-              ...(pipe.messageGroupIdPath ? { MessageGroupId: String(valueAtJsonPath(event, pipe.messageGroupIdPath)) } : {}),
-              ...(pipe.messageDeduplicationIdPath
-                ? { MessageDeduplicationId: String(valueAtJsonPath(event, pipe.messageDeduplicationIdPath)) }
+              ...(target.messageGroupIdPath ? { MessageGroupId: String(valueAtJsonPath(event, target.messageGroupIdPath)) } : {}),
+              ...(target.messageDeduplicationIdPath
+                ? { MessageDeduplicationId: String(valueAtJsonPath(event, target.messageDeduplicationIdPath)) }
                 : {}),
             })),
           }),
@@ -212,7 +268,7 @@ export function startPipe(
           failed.push(chunk[Number(failure.Id)]!);
         }
       } catch (error) {
-        options.log(`pipe ${pipe.name}: sending to ${pipe.target.queueName} failed: ${(error as Error).message}`);
+        options.log(`pipe ${pipe.name}: sending to ${target.queue.queueName} failed: ${(error as Error).message}`);
         failed.push(...chunk);
       }
     }
@@ -234,6 +290,9 @@ export function startPipe(
     );
     options.log(`pipe ${pipe.name}: record ${String(event.eventID)} sent to ${pipe.deadLetterQueue.queueName} (${reason})`);
   };
+
+  let markReady = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   const poll = async () => {
     while (!abort.signal.aborted) {
@@ -280,12 +339,14 @@ export function startPipe(
         options.log(`pipe ${pipe.name}: ${(error as Error).message}; retrying`);
         iterators.clear();
       }
+      markReady();
       if (!received) await sleep(options.pollIntervalMs ?? 250, undefined, { signal: abort.signal }).catch(() => undefined);
     }
   };
 
-  const running = poll();
+  const running = poll().finally(markReady);
   return {
+    ready,
     async stop() {
       abort.abort();
       await running.catch(() => undefined);

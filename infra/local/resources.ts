@@ -1,5 +1,6 @@
-// Creates the tables and queues the templates declare, on DynamoDB Local and
-// fauxqs, and registers their physical names and ARNs with the resolver.
+// Creates the tables, queues, topics (with their subscriptions) and buckets the
+// templates declare, on DynamoDB Local and fauxqs (which speaks SQS, SNS and S3
+// on one port), and registers their physical names and ARNs with the resolver.
 // Re-running on persisted data keeps what exists and adds what is new.
 import {
   CreateTableCommand,
@@ -21,6 +22,14 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  SetSubscriptionAttributesCommand,
+  SubscribeCommand,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
 import {
   LOCAL_ACCOUNT_ID,
   constructId,
@@ -197,4 +206,135 @@ async function existingQueueUrl(client: SQSClient, queueName: string): Promise<s
     if (error instanceof QueueDoesNotExist || (error as { name?: string }).name === 'AWS.SimpleQueueService.NonExistentQueue') return undefined;
     throw error;
   }
+}
+
+export interface LocalTopic {
+  logicalId: string;
+  /** The construct id (`FanOutTopic`), the key of stack.json's `topics`. */
+  id: string;
+  topicName: string;
+  topicArn: string;
+}
+
+/** SNS topics on fauxqs's SNS (FIFO and its deduplication setting kept); Ref is the topic ARN, as in CloudFormation. */
+export async function createTopics(
+  assembly: CloudAssembly,
+  resolver: IntrinsicResolver,
+  client: SNSClient,
+  log: Log,
+): Promise<LocalTopic[]> {
+  const topics: LocalTopic[] = [];
+  for (const { stack, logicalId, resource } of resourcesOfType(assembly, 'AWS::SNS::Topic')) {
+    const properties = resolver.resolve(resource.Properties ?? {}, stack) as Record<string, unknown>;
+    const fifo = properties.FifoTopic === true || properties.FifoTopic === 'true';
+    const topicName = properties.TopicName ? String(properties.TopicName) : `${stack.name}-${logicalId}${fifo ? '.fifo' : ''}`;
+    const attributes: Record<string, string> = {
+      ...(fifo ? { FifoTopic: 'true' } : {}),
+      ...(properties.ContentBasedDeduplication !== undefined ? { ContentBasedDeduplication: String(properties.ContentBasedDeduplication) } : {}),
+    };
+    // CreateTopic is idempotent: an existing topic of the same name and attributes is answered as is.
+    const { TopicArn } = await client.send(new CreateTopicCommand({ Name: topicName, Attributes: attributes }));
+    log(`topic ${topicName} ready`);
+    resolver.register(stack, logicalId, { ref: TopicArn!, attributes: { TopicArn: TopicArn!, TopicName: topicName } });
+    topics.push({ logicalId, id: constructId(resource, logicalId), topicName, topicArn: TopicArn! });
+  }
+  return topics;
+}
+
+/** The subscription attributes the template may set, as SNS names them. */
+const SUBSCRIPTION_ATTRIBUTES = ['FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy'] as const;
+
+/**
+ * SQS subscriptions of the topics, with their filter policy (and its scope) and raw delivery.
+ * On persisted data an existing subscription of the same queue is brought up to the template's
+ * attributes rather than subscribed again (SNS refuses a second one with other attributes).
+ */
+export async function createSubscriptions(assembly: CloudAssembly, resolver: IntrinsicResolver, client: SNSClient, log: Log): Promise<void> {
+  for (const { stack, logicalId, resource } of resourcesOfType(assembly, 'AWS::SNS::Subscription')) {
+    const properties = resolver.resolve(resource.Properties ?? {}, stack) as Record<string, unknown>;
+    if (properties.Protocol !== 'sqs') {
+      log(`${logicalId}: only SQS subscriptions run locally; ${String(properties.Protocol)} skipped`);
+      continue;
+    }
+    const topicArn = String(properties.TopicArn);
+    const endpoint = String(properties.Endpoint);
+    const attributes: Record<string, string> = {};
+    for (const name of SUBSCRIPTION_ATTRIBUTES) {
+      const value = properties[name];
+      if (value !== undefined) attributes[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    }
+    const existing = (await client.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions?.find(
+      (subscription) => subscription.Protocol === 'sqs' && subscription.Endpoint === endpoint,
+    );
+    if (existing?.SubscriptionArn) {
+      for (const [name, value] of Object.entries(attributes)) {
+        await client.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: existing.SubscriptionArn, AttributeName: name, AttributeValue: value }));
+      }
+    } else {
+      await client.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: endpoint, Attributes: attributes, ReturnSubscriptionArn: true }));
+      log(`subscribed ${endpoint.split(':').pop()} to ${topicArn.split(':').pop()}`);
+    }
+  }
+}
+
+/**
+ * Queue policies are set as the queues' Policy attribute, so that they can be read back
+ * (GetQueueAttributes) as on AWS; fauxqs stores them but does not enforce them.
+ */
+export async function applyQueuePolicies(assembly: CloudAssembly, resolver: IntrinsicResolver, client: SQSClient): Promise<void> {
+  for (const { stack, resource } of resourcesOfType(assembly, 'AWS::SQS::QueuePolicy')) {
+    const properties = resolver.resolve(resource.Properties ?? {}, stack) as { Queues?: string[]; PolicyDocument?: unknown };
+    for (const queueUrl of properties.Queues ?? []) {
+      await client.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(properties.PolicyDocument) } }));
+    }
+  }
+}
+
+export interface LocalBucket {
+  logicalId: string;
+  /** The construct id (`AttachmentsBucket`), the key of stack.json's `buckets`. */
+  id: string;
+  bucketName: string;
+  /** The template's CORS rules (CloudFormation's shape), for the local S3 endpoint to answer browsers by. */
+  corsRules: BucketCorsRule[];
+}
+
+export interface BucketCorsRule {
+  AllowedMethods: string[];
+  AllowedOrigins: string[];
+  AllowedHeaders?: string[];
+  ExposedHeaders?: string[];
+  MaxAge?: number;
+}
+
+/** The name CloudFormation would generate looks alike: the stack and logical id, lower-cased (bucket names allow no capitals). */
+export function localBucketName(stackName: string, logicalId: string): string {
+  return `${stackName}-${logicalId}`.toLowerCase().slice(0, 63);
+}
+
+/** S3 buckets on fauxqs's S3 (CreateBucket is idempotent there); Ref is the bucket name, as in CloudFormation. */
+export async function createBuckets(
+  assembly: CloudAssembly,
+  resolver: IntrinsicResolver,
+  client: S3Client,
+  region: string,
+  log: Log,
+): Promise<LocalBucket[]> {
+  const buckets: LocalBucket[] = [];
+  for (const { stack, logicalId, resource } of resourcesOfType(assembly, 'AWS::S3::Bucket')) {
+    const properties = resolver.resolve(resource.Properties ?? {}, stack) as { BucketName?: string; CorsConfiguration?: { CorsRules?: BucketCorsRule[] } };
+    const bucketName = properties.BucketName ?? localBucketName(stack.name, logicalId);
+    await client.send(new CreateBucketCommand({ Bucket: bucketName }));
+    log(`bucket ${bucketName} ready`);
+    resolver.register(stack, logicalId, {
+      ref: bucketName,
+      attributes: {
+        Arn: `arn:aws:s3:::${bucketName}`,
+        DomainName: `${bucketName}.s3.amazonaws.com`,
+        RegionalDomainName: `${bucketName}.s3.${region}.amazonaws.com`,
+      },
+    });
+    buckets.push({ logicalId, id: constructId(resource, logicalId), bucketName, corsRules: properties.CorsConfiguration?.CorsRules ?? [] });
+  }
+  return buckets;
 }

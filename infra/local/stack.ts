@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { IntrinsicResolver, readCloudAssembly, type CloudAssembly } from './cloud-assembly';
 import {
@@ -25,8 +27,19 @@ import { FunctionHost } from './functions';
 import { readHttpApis, startHttpApiServer } from './http-api';
 import { closeServer } from './http-server';
 import { startLambdaApiServer } from './lambda-api';
-import { readPipes, startPipe, type RunningPipe } from './pipe';
-import { createQueues, createTables, type LocalQueue } from './resources';
+import { readPipes, startPipe, targetName, type RunningPipe } from './pipe';
+import {
+  applyQueuePolicies,
+  createBuckets,
+  createQueues,
+  createSubscriptions,
+  createTables,
+  createTopics,
+  localBucketName,
+  type LocalQueue,
+} from './resources';
+import { startS3Front } from './s3-cors';
+import { readSecrets, startSecretsManager } from './secrets-manager';
 import { seedDemoWorkspace, type DemoWorkspace } from './seed';
 import { startSesOutbox } from './ses-outbox';
 import { DEFAULT_APP_PORT, readDistribution, startWebAppServer } from './web-app';
@@ -40,15 +53,23 @@ export interface LocalStackPorts {
   /** The Lambda service API (Invoke). */
   lambda: number;
   dynamodb: number;
+  /** fauxqs: SQS, and on the same port SNS and S3 (where objects are stored). */
   sqs: number;
+  /** The S3 endpoint clients and browsers use: fauxqs's S3 with the buckets' CORS rules in front. */
+  s3: number;
   /** The SES v2 endpoint whose SendEmail writes to the outbox folder. */
   ses: number;
+  /** The Secrets Manager endpoint answering GetSecretValue for the templates' secrets. */
+  secrets: number;
   /** The agent inbox with the API on the same origin, as the CloudFront distribution serves them. */
   app: number;
 }
 
-/** Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT, TICKETER_SES_PORT, TICKETER_APP_PORT. */
-export const DEFAULT_PORTS: LocalStackPorts = { api: 8000, lambda: 8001, dynamodb: 8002, sqs: 8003, ses: 8004, app: DEFAULT_APP_PORT };
+/**
+ * Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT (also SNS),
+ * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT, TICKETER_APP_PORT.
+ */
+export const DEFAULT_PORTS: LocalStackPorts = { api: 8000, lambda: 8001, dynamodb: 8002, sqs: 8003, ses: 8004, secrets: 8005, s3: 8006, app: DEFAULT_APP_PORT };
 
 export interface LocalStackOptions {
   /** Folder for the emulators' data, pipe checkpoints and the seeded token; undefined = everything in memory. */
@@ -61,11 +82,11 @@ export interface LocalStackOptions {
   synth?: boolean;
   /** The cloud assembly folder (default cdk.out of the project). */
   cloudAssemblyDir?: string;
-  /** Reuse running emulators (e.g. the test setup's) instead of starting them. */
+  /** Reuse running emulators (e.g. the test setup's) instead of starting them; fauxqs's also serves SNS and S3. */
   dynamodbEndpoint?: string;
   sqsEndpoint?: string;
   /**
-   * Appended to every table and queue name so stacks sharing emulators do not
+   * Appended to every table, queue, topic and bucket name so stacks sharing emulators do not
    * collide. Default: none with emulators of its own, a random one with shared ones.
    */
   resourceSuffix?: string;
@@ -89,6 +110,15 @@ export interface LocalStack {
   lambdaEndpoint: string;
   dynamodbEndpoint: string;
   sqsEndpoint: string;
+  /** fauxqs's SNS (AWS_ENDPOINT_URL_SNS of the functions): the same address as sqsEndpoint. */
+  snsEndpoint: string;
+  /**
+   * The S3 endpoint (AWS_ENDPOINT_URL_S3 of the functions, so also the host of presigned URLs): fauxqs's S3
+   * behind a front that answers CORS by the buckets' rules. An IP-address host: SDKs use path-style requests.
+   */
+  s3Endpoint: string;
+  /** The Secrets Manager endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the functions). */
+  secretsEndpoint: string;
   /** The SES v2 endpoint (AWS_ENDPOINT_URL_SESV2 of the functions). */
   sesEndpoint: string;
   /** Where mail sent through it lands, one text file a message. */
@@ -101,6 +131,12 @@ export interface LocalStack {
   functions: Record<string, string>;
   tableName: string;
   queues: Record<string, { name: string; url: string; arn: string }>;
+  /** Construct id → topic. */
+  topics: Record<string, { name: string; arn: string }>;
+  /** Construct id → bucket name. */
+  buckets: Record<string, string>;
+  /** Construct id → the secret's name and ARN (never its value). */
+  secrets: Record<string, { name: string; arn: string }>;
   stop(): Promise<void>;
 }
 
@@ -110,7 +146,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
   if (dataDir && options.fresh) {
     log(`removing the data in ${dataDir}…`);
-    for (const entry of ['dynamodb', 'sqs', 'pipes', 'outbox', 'seed.json', 'stack.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    for (const entry of ['dynamodb', 'sqs', 'pipes', 'outbox', 'secrets.json', 'seed.json', 'stack.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const cloudAssemblyDir = options.cloudAssemblyDir ?? path.join(PROJECT_ROOT, 'cdk.out');
@@ -125,6 +161,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (ports.dynamodb && !options.dynamodbEndpoint) await assertPortFree(ports.dynamodb, 'DynamoDB Local', 'TICKETER_DYNAMODB_PORT');
     if (ports.sqs && !options.sqsEndpoint) await assertPortFree(ports.sqs, 'SQS emulator', 'TICKETER_SQS_PORT');
     if (ports.ses) await assertPortFree(ports.ses, 'SES outbox', 'TICKETER_SES_PORT');
+    if (ports.secrets) await assertPortFree(ports.secrets, 'Secrets Manager', 'TICKETER_SECRETS_PORT');
+    if (ports.s3) await assertPortFree(ports.s3, 'S3 endpoint', 'TICKETER_S3_PORT');
     if (ports.app) await assertPortFree(ports.app, 'inbox', 'TICKETER_APP_PORT');
     const synthesis = new AbortController();
     stoppers.push(async () => synthesis.abort());
@@ -137,7 +175,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           startDynamoDbLocal({ port: ports.dynamodb || undefined, dataDir: dataDir && path.join(dataDir, 'dynamodb') })),
       options.sqsEndpoint
         ? external(options.sqsEndpoint)
-        : (log('starting the SQS emulator (fauxqs)…'),
+        : (log('starting the SQS, SNS and S3 emulator (fauxqs)…'),
           startSqsEmulator({ port: ports.sqs || undefined, dataDir: dataDir && path.join(dataDir, 'sqs') })),
     ]);
     // One emulator failing must not leave the other running.
@@ -154,13 +192,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamodbClient = new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint });
     const streamsClient = new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamodb.endpoint });
     const sqsClient = new SQSClient({ ...clientConfig, endpoint: sqs.endpoint });
-    stoppers.push(async () => [dynamodbClient, streamsClient, sqsClient].forEach((client) => client.destroy()));
+    const snsClient = new SNSClient({ ...clientConfig, endpoint: sqs.endpoint });
+    // Path-style (bucket in the path): fauxqs serves both styles, and an IP-address endpoint takes path-style anyway.
+    const s3Client = new S3Client({ ...clientConfig, endpoint: sqs.endpoint, forcePathStyle: true });
+    stoppers.push(async () => [dynamodbClient, streamsClient, sqsClient, snsClient, s3Client].forEach((client) => client.destroy()));
 
     const suffix = options.resourceSuffix ?? (options.dynamodbEndpoint || options.sqsEndpoint ? `-${randomBytes(4).toString('hex')}` : '');
     const assembly = withResourceSuffix(readCloudAssembly(cloudAssemblyDir), suffix);
     const resolver = new IntrinsicResolver(assembly, region);
     const tables = await createTables(assembly, resolver, dynamodbClient, region, log);
     const queues = await createQueues(assembly, resolver, sqsClient, region, log);
+    await applyQueuePolicies(assembly, resolver, sqsClient);
+    const topics = await createTopics(assembly, resolver, snsClient, log);
+    await createSubscriptions(assembly, resolver, snsClient, log);
+    const buckets = await createBuckets(assembly, resolver, s3Client, region, log);
+    const s3 = await startS3Front({ port: ports.s3, fauxqsEndpoint: sqs.endpoint, buckets, log });
+    stoppers.push(s3.stop);
+
+    const secrets = readSecrets(assembly, resolver, region);
+    const secretsManager = await startSecretsManager({
+      port: ports.secrets,
+      secrets,
+      valuesFile: dataDir && path.join(dataDir, 'secrets.json'),
+      log,
+    });
+    stoppers.push(secretsManager.stop);
 
     const outboxDir = dataDir ? path.join(dataDir, 'outbox') : mkdtempSync(path.join(os.tmpdir(), 'ticketer-outbox-'));
     if (!dataDir) stoppers.push(async () => rmSync(outboxDir, { recursive: true, force: true }));
@@ -175,7 +231,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log('starting the functions…');
     functions = await FunctionHost.start(assembly, resolver, {
       region,
-      endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, lambda: lambdaEndpoint, sesv2: ses.endpoint },
+      endpoints: {
+        dynamodb: dynamodb.endpoint,
+        sqs: sqs.endpoint,
+        sns: sqs.endpoint,
+        s3: s3.endpoint,
+        lambda: lambdaEndpoint,
+        sesv2: ses.endpoint,
+        secretsmanager: secretsManager.endpoint,
+      },
       credentials: LOCAL_CREDENTIALS,
       log: options.functionLog ?? (() => undefined),
     });
@@ -198,8 +262,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       appUrl = serverUrl(appServer);
     }
 
-    const pipes: RunningPipe[] = readPipes(assembly, resolver, queues).map((pipe) => {
-      log(`starting pipe ${pipe.name} (${pipe.target.queueName})…`);
+    const pipes: RunningPipe[] = readPipes(assembly, resolver, queues, functions).map((pipe) => {
+      log(`starting pipe ${pipe.name} (→ ${targetName(pipe.target)})…`);
       return startPipe(pipe, { streams: streamsClient, sqs: sqsClient }, { checkpointDirectory: dataDir && path.join(dataDir, 'pipes'), log });
     });
     const eventSources: RunningEventSource[] = readSqsEventSourceMappings(assembly, resolver, functions, queues).map((mapping) => {
@@ -210,6 +274,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(async () => {
       await Promise.all([...pipes, ...eventSources].map((running) => running.stop()));
     });
+    await Promise.all(pipes.map((pipe) => pipe.ready));
 
     // Cold starts happen ahead of the first requests, without holding up the start.
     void Promise.all(runningFunctions.functions.map((fn) => fn.warmUp())).catch(() => undefined);
@@ -234,6 +299,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       lambdaEndpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       sqsEndpoint: sqs.endpoint,
+      snsEndpoint: sqs.endpoint,
+      s3Endpoint: s3.endpoint,
+      secretsEndpoint: secretsManager.endpoint,
       sesEndpoint: ses.endpoint,
       outboxDir,
       region,
@@ -243,6 +311,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions: Object.fromEntries(functions.functions.map((fn) => [fn.id, fn.name])),
       tableName,
       queues: Object.fromEntries(queues.map((queue) => [queue.id, describeQueue(queue)])),
+      topics: Object.fromEntries(topics.map((topic) => [topic.id, { name: topic.topicName, arn: topic.topicArn }])),
+      buckets: Object.fromEntries(buckets.map((bucket) => [bucket.id, bucket.bucketName])),
+      secrets: Object.fromEntries(secrets.map((secret) => [secret.id, { name: secret.name, arn: secret.arn }])),
       stop,
     };
     if (dataDir) {
@@ -257,7 +328,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
-  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, app: 0 };
+  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0, app: 0 };
   const fromEnvironment = (name: string, fallback: number) => {
     const value = process.env[name];
     if (value === undefined || value === '') return fallback;
@@ -271,6 +342,8 @@ function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
     dynamodb: ports?.dynamodb ?? fromEnvironment('TICKETER_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
     sqs: ports?.sqs ?? fromEnvironment('TICKETER_SQS_PORT', DEFAULT_PORTS.sqs),
     ses: ports?.ses ?? fromEnvironment('TICKETER_SES_PORT', DEFAULT_PORTS.ses),
+    secrets: ports?.secrets ?? fromEnvironment('TICKETER_SECRETS_PORT', DEFAULT_PORTS.secrets),
+    s3: ports?.s3 ?? fromEnvironment('TICKETER_S3_PORT', DEFAULT_PORTS.s3),
     app: ports?.app ?? fromEnvironment('TICKETER_APP_PORT', DEFAULT_PORTS.app),
   };
 }
@@ -289,20 +362,28 @@ function describeQueue(queue: LocalQueue) {
   return { name: queue.queueName, url: queue.queueUrl, arn: queue.queueArn };
 }
 
-/** Gives each table and queue without an explicit name in the template a suffixed name, for stacks sharing emulators. */
+/** The name property of each resource type whose names share an emulator. */
+const NAME_PROPERTIES: Record<string, string> = {
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::DynamoDB::GlobalTable': 'TableName',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::S3::Bucket': 'BucketName',
+};
+
+/** Gives each table, queue, topic and bucket a suffixed name (`.fifo` kept last), for stacks sharing emulators. */
 function withResourceSuffix(assembly: CloudAssembly, suffix: string): CloudAssembly {
   if (!suffix) return assembly;
   const stacks = assembly.stacks.map((stack) => ({
     ...stack,
     resources: Object.fromEntries(
       Object.entries(stack.resources).map(([logicalId, resource]) => {
-        const nameProperty = { 'AWS::DynamoDB::Table': 'TableName', 'AWS::DynamoDB::GlobalTable': 'TableName', 'AWS::SQS::Queue': 'QueueName' }[
-          resource.Type
-        ];
+        const nameProperty = NAME_PROPERTIES[resource.Type];
         if (!nameProperty) return [logicalId, resource];
-        const fifo = resource.Properties?.FifoQueue === true || resource.Properties?.FifoQueue === 'true';
+        const fifo = [resource.Properties?.FifoQueue, resource.Properties?.FifoTopic].some((flag) => flag === true || flag === 'true');
         const declared = resource.Properties?.[nameProperty];
-        const base = typeof declared === 'string' ? declared.replace(/\.fifo$/, '') : `${stack.name}-${logicalId}`;
+        const generated = resource.Type === 'AWS::S3::Bucket' ? localBucketName(stack.name, logicalId) : `${stack.name}-${logicalId}`;
+        const base = typeof declared === 'string' ? declared.replace(/\.fifo$/, '') : generated;
         return [logicalId, { ...resource, Properties: { ...resource.Properties, [nameProperty]: `${base}${suffix}${fifo ? '.fifo' : ''}` } }];
       }),
     ),

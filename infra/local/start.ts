@@ -45,8 +45,10 @@ try {
   HTTP API        ${stack.apiUrl}
   Lambda API      ${stack.lambdaEndpoint}    (aws lambda invoke --endpoint-url ${stack.lambdaEndpoint} --function-name ${stack.functions.TicketCommand ?? Object.values(stack.functions)[0] ?? '…'} …)
   DynamoDB        ${stack.dynamodbEndpoint}    table ${stack.tableName}
-  SQS             ${stack.sqsEndpoint}
+  SQS, SNS        ${stack.sqsEndpoint}    (fauxqs) topic ${Object.values(stack.topics).map((topic) => topic.name).join(', ') || '—'}
+  S3              ${stack.s3Endpoint}    (fauxqs's S3 with CORS) bucket ${Object.values(stack.buckets).join(', ') || '—'}
   SES (mail)      ${stack.sesEndpoint}    messages in ${path.relative(process.cwd(), stack.outboxDir) || stack.outboxDir}
+  Secrets Manager ${stack.secretsEndpoint}    GetSecretValue for ${Object.values(stack.secrets).map((secret) => secret.name).join(', ') || '—'}
   workspace       ${stack.workspace ? `${stack.workspace.name} (${stack.workspace.uuid})` : '—'}
   administrator   ${stack.administrator?.email ?? '—'}
   token           ${stack.token ?? '—'}

@@ -13,8 +13,8 @@ import vm from 'node:vm';
 import { resourcesOfType, type CloudAssembly, type SynthesizedStack } from './cloud-assembly';
 import { listen, readBody, sendJson } from './http-server';
 
-/** Overridable with TICKETER_APP_PORT. */
-export const DEFAULT_APP_PORT = 8006;
+/** Overridable with TICKETER_APP_PORT (8006 is the local S3 endpoint's). */
+export const DEFAULT_APP_PORT = 8007;
 
 interface Behavior {
   pathPattern: string | null; // null: the default behaviour

@@ -1,10 +1,16 @@
 // What holds data and must outlive any deployment of the code: the single
-// table and the queues of the event pipeline. The stateless stack receives
-// them as props (cross-stack references) and can be replaced freely.
+// table, the fan-out topic with its consumer queues, the attachments bucket
+// and the channel-secrets key. The stateless stack receives them as props
+// (cross-stack references) and can be replaced freely.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { FifoThroughputScope, Topic } from 'aws-cdk-lib/aws-sns';
 import { DeduplicationScope, FifoThroughputLimit, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { EventPattern } from '../local/event-pattern';
+import { CLOSED_TICKET_FILTER, OUTGOING_MESSAGE_FILTER, TICKET_RECORD_FILTER, subscribeQueue } from '../constructs/stream-fan-out';
 
 /** gsi1 … gsi5: folders by status, by assignee, by topic; tickets by modified_on; a contact's tickets (docs/architecture.md). */
 export const GSI_COUNT = 5;
@@ -32,16 +38,40 @@ export const CLOSED_TICKETS_VISIBILITY_TIMEOUT = Duration.seconds(6 * CLOSED_TIC
 /** Receives before a close whose flow keeps failing to start is parked in the DLQ (to be redriven). */
 export const CLOSED_TICKETS_MAX_RECEIVE_COUNT = 5;
 
+/** The delivery consumer sends one message to a channel gateway per record (gateway timeouts stay well below it). */
+export const DELIVERIES_CONSUMER_TIMEOUT = Duration.seconds(30);
+export const DELIVERIES_VISIBILITY_TIMEOUT = Duration.seconds(6 * DELIVERIES_CONSUMER_TIMEOUT.toSeconds());
+/** Receives before a message that keeps failing to reach its gateway is parked in the DLQ (to be redriven). */
+export const DELIVERIES_MAX_RECEIVE_COUNT = 5;
+
+/** Incomplete multipart uploads of attachments are cleaned up after this long. */
+export const ATTACHMENT_UPLOAD_ABORT_AFTER = Duration.days(1);
+/** Generated length of the channel-secrets key (letters and digits). */
+export const CHANNEL_SECRETS_KEY_LENGTH = 64;
+
 export class StatefulStack extends Stack {
   readonly table: Table;
-  /** Ticket stream records, one message group per ticket, dedup by stream eventID. */
+  /**
+   * The ordered fan-out of the table stream (docs/architecture.md, "The fan-out"): the StreamFanOut
+   * function publishes each ticket and message record here, message group = the record's pk,
+   * deduplication id = its stream eventID.
+   */
+  readonly fanOutTopic: Topic;
+  /** Ticket stream records (folder counts), one message group per ticket. */
   readonly ticketEventsQueue: Queue;
   readonly ticketEventsDeadLetterQueue: Queue;
   /** Where the pipe parks stream records it could not deliver (a pipe DLQ for a stream source must be a standard queue). */
   readonly pipeDeadLetterQueue: Queue;
-  /** Ticket closes (old image open, new image closed), one message group per ticket, dedup by stream eventID: docs/triggers.md. */
+  /** Ticket closes (old image open, new image closed), one message group per ticket: docs/triggers.md. */
   readonly closedTicketsQueue: Queue;
   readonly closedTicketsDeadLetterQueue: Queue;
+  /** New outgoing messages (INSERT of a msg with direction out), one message group per contact: the delivery consumer's. */
+  readonly deliveriesQueue: Queue;
+  readonly deliveriesDeadLetterQueue: Queue;
+  /** Message attachments, uploaded by browsers with presigned PUTs. */
+  readonly attachmentsBucket: Bucket;
+  /** The key that encrypts channel secrets (auth headers, bot tokens) stored in the table. */
+  readonly channelSecretsKey: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -63,48 +93,97 @@ export class StatefulStack extends Stack {
       });
     }
 
-    this.ticketEventsDeadLetterQueue = new Queue(this, 'TicketEventsDeadLetterQueue', {
+    this.fanOutTopic = new Topic(this, 'FanOutTopic', {
       fifo: true,
-      retentionPeriod: Duration.days(14),
+      // The publisher sets the stream eventID as deduplication id; the body alone would not tell two records apart.
+      contentBasedDeduplication: false,
+      // High-throughput FIFO: ordering is only needed within a message group (a ticket, a contact).
+      fifoThroughputScope: FifoThroughputScope.MESSAGE_GROUP,
       enforceSSL: true,
     });
-    this.ticketEventsQueue = new Queue(this, 'TicketEventsQueue', {
-      fifo: true,
-      // The pipe sets the stream eventID as deduplication id; the body alone would not tell two records apart.
-      contentBasedDeduplication: false,
-      // High-throughput FIFO: one message group per ticket, so ordering is only needed within a group.
-      deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
-      fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+
+    [this.ticketEventsQueue, this.ticketEventsDeadLetterQueue] = this.consumerQueue('TicketEvents', {
       visibilityTimeout: TICKET_EVENTS_VISIBILITY_TIMEOUT,
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.ticketEventsDeadLetterQueue, maxReceiveCount: TICKET_EVENTS_MAX_RECEIVE_COUNT },
-      enforceSSL: true,
+      maxReceiveCount: TICKET_EVENTS_MAX_RECEIVE_COUNT,
+      filter: TICKET_RECORD_FILTER,
     });
-    this.closedTicketsDeadLetterQueue = new Queue(this, 'ClosedTicketsDeadLetterQueue', {
-      fifo: true,
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-    });
-    this.closedTicketsQueue = new Queue(this, 'ClosedTicketsQueue', {
-      fifo: true,
-      contentBasedDeduplication: false,
-      deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
-      fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+    [this.closedTicketsQueue, this.closedTicketsDeadLetterQueue] = this.consumerQueue('ClosedTickets', {
       visibilityTimeout: CLOSED_TICKETS_VISIBILITY_TIMEOUT,
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.closedTicketsDeadLetterQueue, maxReceiveCount: CLOSED_TICKETS_MAX_RECEIVE_COUNT },
-      enforceSSL: true,
+      maxReceiveCount: CLOSED_TICKETS_MAX_RECEIVE_COUNT,
+      filter: CLOSED_TICKET_FILTER,
+    });
+    [this.deliveriesQueue, this.deliveriesDeadLetterQueue] = this.consumerQueue('Deliveries', {
+      visibilityTimeout: DELIVERIES_VISIBILITY_TIMEOUT,
+      maxReceiveCount: DELIVERIES_MAX_RECEIVE_COUNT,
+      filter: OUTGOING_MESSAGE_FILTER,
     });
     this.pipeDeadLetterQueue = new Queue(this, 'PipeDeadLetterQueue', {
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
     });
 
+    this.attachmentsBucket = new Bucket(this, 'AttachmentsBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // Browsers upload (PUT) and read (GET) attachments with presigned URLs, from the agent
+      // inbox's origin: the signature, not the origin, is what authorizes a request.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
+          allowedOrigins: ['*'],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3000,
+        },
+      ],
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: ATTACHMENT_UPLOAD_ABORT_AFTER }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.channelSecretsKey = new Secret(this, 'ChannelSecretsKey', {
+      description: 'Ticketer: the key that encrypts channel secrets stored in the table',
+      generateSecretString: { passwordLength: CHANNEL_SECRETS_KEY_LENGTH, excludePunctuation: true, includeSpace: false },
+      // Losing it would make every stored channel secret unreadable.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'FanOutTopicArn', { value: this.fanOutTopic.topicArn });
     new CfnOutput(this, 'TicketEventsQueueUrl', { value: this.ticketEventsQueue.queueUrl });
     new CfnOutput(this, 'TicketEventsDeadLetterQueueUrl', { value: this.ticketEventsDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'PipeDeadLetterQueueUrl', { value: this.pipeDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'ClosedTicketsQueueUrl', { value: this.closedTicketsQueue.queueUrl });
     new CfnOutput(this, 'ClosedTicketsDeadLetterQueueUrl', { value: this.closedTicketsDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DeliveriesQueueUrl', { value: this.deliveriesQueue.queueUrl });
+    new CfnOutput(this, 'DeliveriesDeadLetterQueueUrl', { value: this.deliveriesDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AttachmentsBucketName', { value: this.attachmentsBucket.bucketName });
+    new CfnOutput(this, 'ChannelSecretsKeyArn', { value: this.channelSecretsKey.secretArn });
+  }
+
+  /**
+   * A consumer's FIFO queue (`<name>Queue`) and FIFO dead-letter queue (`<name>DeadLetterQueue`),
+   * subscribed to the fan-out topic with a filter on the record.
+   */
+  private consumerQueue(name: string, options: { visibilityTimeout: Duration; maxReceiveCount: number; filter: EventPattern }): [Queue, Queue] {
+    const deadLetterQueue = new Queue(this, `${name}DeadLetterQueue`, {
+      fifo: true,
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+    });
+    const queue = new Queue(this, `${name}Queue`, {
+      fifo: true,
+      // The topic passes the stream eventID on as deduplication id.
+      contentBasedDeduplication: false,
+      // High-throughput FIFO: one message group per ticket or contact, so ordering is only needed within a group.
+      deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
+      fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+      visibilityTimeout: options.visibilityTimeout,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: options.maxReceiveCount },
+      enforceSSL: true,
+    });
+    subscribeQueue(this.fanOutTopic, queue, options.filter);
+    return [queue, deadLetterQueue];
   }
 }

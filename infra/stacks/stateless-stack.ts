@@ -1,5 +1,5 @@
 // The code: Lambda functions, the HTTP API with its authorizer, the pipe from
-// the table stream to the ticket events queue, and the queue's consumer.
+// the table stream to the fan-out function, and the queues' consumers.
 // Everything here can be destroyed and redeployed without losing data.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -8,10 +8,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { addClosedTicketPipe } from '../constructs/closed-ticket-pipe';
-import { TicketEventsPipe } from '../constructs/ticket-events-pipe';
+import { StreamFanOutPipe } from '../constructs/stream-fan-out';
 import { TicketerFunction } from '../constructs/ticketer-function';
 import { routeKey, type RouteSpec } from '../../shared/http/route-spec';
 import { allRoutes, routesByFunction } from '../../shared/http/routes/index';
@@ -19,9 +21,18 @@ import { CLOSED_TICKETS_CONSUMER_TIMEOUT, TICKET_EVENTS_CONSUMER_TIMEOUT } from 
 
 export interface StatelessStackProps extends StackProps {
   readonly table: ITable;
-  readonly ticketEventsQueue: IQueue;
+  /** The SNS FIFO topic StreamFanOut publishes the stream's ticket and message records to. */
+  readonly fanOutTopic: ITopic;
   readonly pipeDeadLetterQueue: IQueue;
+  readonly ticketEventsQueue: IQueue;
   readonly closedTicketsQueue: IQueue;
+  /** New outgoing messages, for the delivery consumer (wired with the channels). */
+  readonly deliveriesQueue: IQueue;
+  readonly deliveriesDeadLetterQueue: IQueue;
+  /** Message attachments (presigned uploads). */
+  readonly attachmentsBucket: IBucket;
+  /** The key channel secrets are encrypted with. */
+  readonly channelSecretsKey: ISecret;
 }
 
 type HttpRoute = readonly [HttpMethod, string];
@@ -105,6 +116,9 @@ function allowSendingMailAs(fn: TicketerFunction, stack: Stack, mailFrom: string
   );
 }
 
+/** The fan-out function publishes one batch of at most 10 records (one PublishBatch call). */
+export const STREAM_FAN_OUT_TIMEOUT = Duration.seconds(10);
+
 /** Items per consumer invocation; partial failures are reported per message. */
 export const TICKET_EVENTS_BATCH_SIZE = 10;
 /** Closes per invocation: each may wait for a flow's first sprint, so batches stay small. */
@@ -116,6 +130,7 @@ export class StatelessStack extends Stack {
   readonly ticketEventsConsumer: TicketerFunction;
   readonly flowEngine: TicketerFunction;
   readonly closedTicketConsumer: TicketerFunction;
+  readonly streamFanOut: TicketerFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -194,11 +209,20 @@ export class StatelessStack extends Stack {
       this.ticketCommand.grantInvoke(runsSprints);
     }
 
-    new TicketEventsPipe(this, 'TicketEventsPipe', {
+    // The stream's one reader (docs/architecture.md, "The fan-out"): pipe → StreamFanOut → SNS FIFO
+    // topic → one filtered SQS FIFO queue per consumer. A function sits between pipe and topic
+    // because pipes cannot target SNS FIFO topics.
+    this.streamFanOut = new TicketerFunction(this, 'StreamFanOut', {
+      entry: 'functions/stream-fan-out.ts',
+      description: 'Publishes the table stream records the pipe passes on to the fan-out topic (SNS FIFO)',
       table,
-      queue: props.ticketEventsQueue,
-      deadLetterQueue: props.pipeDeadLetterQueue,
+      memorySize: 256,
+      timeout: STREAM_FAN_OUT_TIMEOUT,
+      environment: { FAN_OUT_TOPIC_ARN: props.fanOutTopic.topicArn },
     });
+    // Publish to the topic and nothing else: it never reads the table (the records carry the images).
+    props.fanOutTopic.grantPublish(this.streamFanOut);
+    new StreamFanOutPipe(this, 'StreamFanOutPipe', { table, target: this.streamFanOut, deadLetterQueue: props.pipeDeadLetterQueue });
 
     this.ticketEventsConsumer = new TicketerFunction(this, 'TicketEventsConsumer', {
       entry: 'functions/ticket-events-consumer.ts',
@@ -221,13 +245,8 @@ export class StatelessStack extends Stack {
       new SqsEventSource(props.ticketEventsQueue, { batchSize: TICKET_EVENTS_BATCH_SIZE, reportBatchItemFailures: true }),
     );
 
-    // Closed-ticket triggers (docs/triggers.md): a second pipe passes only closes to their own FIFO
+    // Closed-ticket triggers (docs/triggers.md): the fan-out passes only closes to their own FIFO
     // queue, whose consumer starts the matching trigger's flow through the flow engine.
-    addClosedTicketPipe(this, 'ClosedTicketPipe', {
-      table,
-      queue: props.closedTicketsQueue,
-      deadLetterQueue: props.pipeDeadLetterQueue,
-    });
     this.closedTicketConsumer = new TicketerFunction(this, 'ClosedTicketConsumer', {
       entry: 'functions/closed-ticket-consumer.ts',
       description: 'Starts the closed-ticket trigger flow of each closed ticket (through FlowEngine)',

@@ -19,14 +19,19 @@ export interface TicketerStacks {
 /** Environment-agnostic stacks: the account and region come from the deploying credentials. */
 export function addTicketerStacks(app: App): TicketerStacks {
   const stateful = new StatefulStack(app, STATEFUL_STACK_NAME, {
-    description: 'Ticketer data: the single table and the ticket event queues',
+    description: 'Ticketer data: the single table, the stream fan-out topic and queues, attachments, the channel-secrets key',
   });
   const stateless = new StatelessStack(app, STATELESS_STACK_NAME, {
-    description: 'Ticketer code: functions, HTTP API, stream pipe, queue consumer',
+    description: 'Ticketer code: functions, HTTP API, stream pipe, queue consumers',
     table: stateful.table,
-    ticketEventsQueue: stateful.ticketEventsQueue,
+    fanOutTopic: stateful.fanOutTopic,
     pipeDeadLetterQueue: stateful.pipeDeadLetterQueue,
+    ticketEventsQueue: stateful.ticketEventsQueue,
     closedTicketsQueue: stateful.closedTicketsQueue,
+    deliveriesQueue: stateful.deliveriesQueue,
+    deliveriesDeadLetterQueue: stateful.deliveriesDeadLetterQueue,
+    attachmentsBucket: stateful.attachmentsBucket,
+    channelSecretsKey: stateful.channelSecretsKey,
   });
   const web = new WebStack(app, WEB_STACK_NAME, { description: 'Ticketer agent inbox: S3 + CloudFront, with the HTTP API on the same origin', api: stateless.api });
   return { stateful, stateless, web };

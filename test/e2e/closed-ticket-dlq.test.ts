@@ -1,5 +1,5 @@
 // A closed-ticket trigger whose flow engine fails, through the local stack's
-// real pipeline (table stream → ClosedTicketPipe → closed-tickets FIFO queue →
+// real pipeline (table stream → pipe → StreamFanOut → fan-out topic → closed-tickets FIFO queue →
 // ClosedTicketConsumer → FlowEngine): the close is retried, parks in the
 // closed-tickets DLQ with its full stream record, and once the cause is fixed
 // a redrive starts the follow-up flow once — also when redriven twice.

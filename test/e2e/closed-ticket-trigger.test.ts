@@ -1,5 +1,5 @@
 // Closed-ticket triggers through the local stack and its real pipeline: an
-// agent closes a ticket over HTTP; the table stream → ClosedTicketPipe →
+// agent closes a ticket over HTTP; the table stream → pipe → fan-out topic →
 // closed-tickets FIFO queue → ClosedTicketConsumer → FlowEngine (Lambda
 // Invoke) starts the workspace's follow-up flow, whose first message is then
 // recorded for the contact. Triggers come from a RapidPro export

@@ -1,6 +1,7 @@
-// The closed-ticket path in the templates: its own pipe on the table stream
-// (filter: open → closed), its FIFO queue and FIFO DLQ with redrive, and the
-// consumer that may read the table and invoke the flow engine, nothing more.
+// The closed-ticket path in the templates: its FIFO queue subscribed to the
+// stream's fan-out topic (body filter: open → closed), its FIFO DLQ with
+// redrive, and the consumer that may read the table and invoke the flow
+// engine, nothing more.
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matchesPattern } from '../../infra/local/event-pattern';
@@ -13,7 +14,8 @@ beforeAll(() => {
 });
 
 const importOf = (fragment: string) => ({ 'Fn::ImportValue': Match.stringLikeRegexp(`^TicketerStateful:.*${fragment}`) });
-const pipe = () => onlyResource(synth.stateless, 'AWS::Pipes::Pipe', { Target: importOf('ClosedTicketsQueue') }).Properties;
+const subscription = () =>
+  onlyResource(synth.stateful, 'AWS::SNS::Subscription', { Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClosedTicketsQueue'), 'Arn'] } }).Properties;
 const consumer = () => onlyResource(synth.stateless, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('closed-ticket trigger') });
 
 /** A stream record as the pipe sees it: the ticket's old and new status. */
@@ -25,24 +27,19 @@ function record(oldStatus: string | null, newStatus: string | null, type = 'tick
   };
 }
 
-describe('the closed-ticket pipe', () => {
-  it('reads the same table stream and sends to the closed-tickets FIFO queue, grouped by ticket, deduplicated by eventID', () => {
-    expect(pipe().Source).toEqual({ 'Fn::ImportValue': expect.stringMatching(/StreamArn/) });
-    expect(pipe().TargetParameters).toEqual({
-      SqsQueueParameters: { MessageGroupId: '$.dynamodb.Keys.pk.S', MessageDeduplicationId: '$.eventID' },
-    });
-    expect(pipe().SourceParameters.DynamoDBStreamParameters.DeadLetterConfig.Arn).toEqual({ 'Fn::ImportValue': expect.stringMatching(/PipeDeadLetterQueue/) });
+describe('the closed-tickets subscription to the fan-out topic', () => {
+  it('delivers the raw stream record (the body the consumer reads), filtered on that body', () => {
+    expect(subscription()).toMatchObject({ Protocol: 'sqs', RawMessageDelivery: true, FilterPolicyScope: 'MessageBody' });
   });
 
   it('lets through exactly the transitions of a ticket from open to closed', () => {
-    const filters = pipe().SourceParameters.FilterCriteria.Filters as { Pattern: string }[];
-    expect(filters).toHaveLength(1);
-    const pattern = JSON.parse(filters[0]!.Pattern);
+    const pattern = subscription().FilterPolicy;
     expect(matchesPattern(pattern, record('open', 'closed'))).toBe(true);
     expect(matchesPattern(pattern, record('open', 'open'))).toBe(false); // a note, an assignment
     expect(matchesPattern(pattern, record('closed', 'open'))).toBe(false); // a reopen
     expect(matchesPattern(pattern, record('closed', 'closed'))).toBe(false);
     expect(matchesPattern(pattern, record(null, 'closed'))).toBe(false);
+    expect(matchesPattern(pattern, record('open', null))).toBe(false); // a deletion
     expect(matchesPattern(pattern, record('open', 'closed', 'contact'))).toBe(false);
   });
 });

@@ -69,7 +69,7 @@ describe('the stateful stack', () => {
   });
 
   describe('the ticket events queues', () => {
-    it('is a FIFO queue deduplicating by the id the pipe sets, with a FIFO dead-letter queue after 5 receives', () => {
+    it('is a FIFO queue deduplicating by the id the fan-out sets, with a FIFO dead-letter queue after 5 receives', () => {
       // The closed-tickets queues have the same shape: test/infra/closed-ticket-triggers.test.ts.
       const queue = onlyResource(synth.stateful, 'AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TicketEvents'), 'Arn'] } } });
       const dlq = { id: queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string };
@@ -96,7 +96,8 @@ describe('the stateful stack', () => {
 
     it('refuses unencrypted transport on every queue', () => {
       const policies = Object.values(synth.stateful.findResources('AWS::SQS::QueuePolicy'));
-      expect(policies).toHaveLength(5);
+      // Three consumer queues, their three dead-letter queues, the pipe's dead-letter queue.
+      expect(policies).toHaveLength(7);
       for (const policy of policies) {
         expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
           expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),

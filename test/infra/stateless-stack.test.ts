@@ -35,10 +35,10 @@ const actionsOf = (statement: any): string[] => [statement.Action].flat();
 /** A value imported from the stateful stack, by a fragment of its export name. */
 const importOf = (exportNameFragment: string) => ({ 'Fn::ImportValue': expect.stringMatching(`^TicketerStateful:.*${exportNameFragment}`) });
 
-const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer'];
+const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer', 'StreamFanOut'];
 
 describe('the functions', () => {
-  it('are the twelve of the catalog in docs/architecture.md', () => {
+  it('are the thirteen of the catalog in docs/architecture.md', () => {
     expect(resources('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
     for (const name of FUNCTIONS) expect(functionId(name)).toMatch(new RegExp(`^${name}`));
   });
@@ -154,66 +154,6 @@ describe('the HTTP API', () => {
     const outputs = synth.stateless.findOutputs('*');
     expect(outputs.ApiUrl?.Value).toEqual({ 'Fn::GetAtt': [onlyResource(synth.stateless, 'AWS::ApiGatewayV2::Api').id, 'ApiEndpoint'] });
     expect(outputs.TicketCommandFunctionName?.Value).toEqual({ Ref: functionId('TicketCommand') });
-  });
-});
-
-describe('the pipe from the table stream to the ticket events queue', () => {
-  // The closed-ticket pipe reads the same stream (test/infra/closed-ticket-triggers.test.ts).
-  const pipe = () => onlyResource(synth.stateless, 'AWS::Pipes::Pipe', { Target: { 'Fn::ImportValue': Match.stringLikeRegexp('TicketEventsQueue') } }).Properties;
-
-  it('reads the table stream from LATEST, in batches, with finite retries and record age, bisecting failed batches', () => {
-    expect(pipe().Source).toEqual(importOf('TableCD117FA1StreamArn'));
-    expect(pipe().SourceParameters.DynamoDBStreamParameters).toMatchObject({
-      StartingPosition: 'LATEST',
-      BatchSize: expect.any(Number),
-      MaximumRetryAttempts: expect.any(Number),
-      MaximumRecordAgeInSeconds: expect.any(Number),
-      OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
-    });
-    const { MaximumRetryAttempts, MaximumRecordAgeInSeconds } = pipe().SourceParameters.DynamoDBStreamParameters;
-    expect(MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
-    expect(MaximumRetryAttempts).toBeLessThanOrEqual(185);
-    expect(MaximumRecordAgeInSeconds).toBeGreaterThanOrEqual(60);
-    expect(MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
-  });
-
-  it('parks undeliverable records in the standard dead-letter queue', () => {
-    expect(pipe().SourceParameters.DynamoDBStreamParameters.DeadLetterConfig).toEqual({ Arn: importOf('PipeDeadLetterQueue') });
-  });
-
-  it('keeps only records whose new image is a ticket', () => {
-    const filters = pipe().SourceParameters.FilterCriteria.Filters;
-    expect(filters).toHaveLength(1);
-    expect(JSON.parse(filters[0].Pattern)).toEqual({ dynamodb: { NewImage: { type: { S: ['ticket'] } } } });
-  });
-
-  it('sends to the FIFO queue grouped by ticket and deduplicated by the stream eventID', () => {
-    expect(pipe().Target).toEqual(importOf('TicketEventsQueue'));
-    expect(pipe().TargetParameters).toEqual({
-      SqsQueueParameters: { MessageGroupId: '$.dynamodb.Keys.pk.S', MessageDeduplicationId: '$.eventID' },
-    });
-  });
-
-  it('runs as a role that may read the stream and send to its two queues, and nothing else', () => {
-    const roleId = pipe().RoleArn['Fn::GetAtt'][0];
-    const role = synth.stateless.toJSON().Resources[roleId];
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'pipes.amazonaws.com' } }),
-    ]);
-    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    const statements = statementsOfRole(roleId);
-    expect(statements).toHaveLength(3);
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
-      Resource: importOf('TableCD117FA1StreamArn'),
-    });
-    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' });
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: 'sqs:SendMessage',
-      Resource: [importOf('TicketEventsQueue'), importOf('PipeDeadLetterQueue')],
-    });
   });
 });
 

@@ -7,6 +7,7 @@ import { IntrinsicResolver, type CloudAssembly } from '../../infra/local/cloud-a
 import { matchesPattern } from '../../infra/local/event-pattern';
 import { matchRoute } from '../../infra/local/http-api';
 import { valueAtJsonPath } from '../../infra/local/pipe';
+import { corsResponseHeaders, matchingCorsRule } from '../../infra/local/s3-cors';
 import { messagesToDelete } from '../../infra/local/sqs-event-source';
 import type { LocalFunction } from '../../infra/local/functions';
 
@@ -91,5 +92,32 @@ describe('SQS batch outcome', () => {
     expect(messagesToDelete(batch, { ok: false, error: { errorType: 'Error', errorMessage: 'boom' } }, true)).toEqual([]);
     // Without ReportBatchItemFailures the response is not looked at.
     expect(ids(messagesToDelete(batch, result({ batchItemFailures: [{ itemIdentifier: 'm2' }] }), false))).toEqual(['m1', 'm2', 'm3']);
+  });
+});
+
+describe('S3 CORS rules', () => {
+  const rules = [
+    { AllowedOrigins: ['https://*.example.com'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['content-*', 'x-amz-*'], ExposedHeaders: ['ETag'], MaxAge: 600 },
+    { AllowedOrigins: ['*'], AllowedMethods: ['GET'] },
+  ];
+
+  it('takes the first rule allowing the origin (one * wildcard), the method and every requested header', () => {
+    expect(matchingCorsRule(rules, { origin: 'https://inbox.example.com', method: 'PUT', headers: ['content-type', 'x-amz-meta-a'] })).toBe(rules[0]);
+    expect(matchingCorsRule(rules, { origin: 'https://inbox.example.com', method: 'PUT', headers: ['authorization'] })).toBeUndefined();
+    expect(matchingCorsRule(rules, { origin: 'https://example.org', method: 'PUT', headers: [] })).toBeUndefined();
+    expect(matchingCorsRule(rules, { origin: 'https://example.org', method: 'GET', headers: [] })).toBe(rules[1]);
+    expect(matchingCorsRule(rules, { origin: 'https://example.org', method: 'GET', headers: ['content-type'] })).toBeUndefined();
+  });
+
+  it('answers a preflight with methods, headers and max age, and a request with the exposed headers', () => {
+    const request = { origin: 'https://inbox.example.com', method: 'PUT', headers: ['content-type'] };
+    expect(corsResponseHeaders(rules[0]!, request, true)).toMatchObject({
+      'access-control-allow-origin': 'https://inbox.example.com',
+      'access-control-allow-methods': 'GET, PUT',
+      'access-control-allow-headers': 'content-type',
+      'access-control-max-age': '600',
+    });
+    expect(corsResponseHeaders(rules[0]!, request, false)).toMatchObject({ 'access-control-expose-headers': 'ETag' });
+    expect(corsResponseHeaders(rules[1]!, { ...request, method: 'GET' }, false)['access-control-allow-origin']).toBe('*');
   });
 });

@@ -1,10 +1,10 @@
-// The local stack's emulation of API Gateway, Lambda, the pipe and the SQS
-// event source, checked on a small hand-written cloud assembly
+// The local stack's emulation of API Gateway, Lambda, the pipes (to a queue
+// and to a function) and the SQS event source, checked on a small hand-written cloud assembly
 // (fixture-assembly/) so that each behaviour is pinned independently of the
 // project's own functions.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
@@ -148,7 +148,7 @@ describe('Lambda API', () => {
     expect(JSON.parse(Buffer.from(fromConsumer.Payload!).toString())).toEqual({ batchItemFailures: [] });
     const echo = JSON.parse(Buffer.from((await lambda().send(new InvokeCommand({ FunctionName: 'Echo' }))).Payload!).toString()) as any;
     expect(echo.env.SECRET).toBe('echo-only');
-    expect(stack.functions).toEqual({ Echo: 'Echo', AuthorizerFn: 'AuthorizerFn', Consumer: 'Consumer' });
+    expect(stack.functions).toEqual({ Echo: 'Echo', AuthorizerFn: 'AuthorizerFn', Consumer: 'Consumer', Worker: 'Worker' });
   });
 
   it('reports a function error like Lambda and refuses unknown functions', async () => {
@@ -191,5 +191,49 @@ describe('stream → pipe → FIFO queue → consumer', () => {
     }, 'the poison record in the dead-letter queue');
     expect(JSON.parse(deadLetter.Body!).dynamodb.Keys.pk.S).toBe('ticket-poison');
     expect(deadLetter.Attributes?.MessageGroupId).toBe('ticket-poison');
+  });
+});
+
+describe('stream → pipe → Lambda function', () => {
+  const item = async (key: string) =>
+    (await dynamodb.send(new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: key }, sk: { S: key.split('#')[0]! } }, ConsistentRead: true }))).Item;
+  const put = (pk: string, extra: Record<string, { BOOL: boolean }> = {}) =>
+    dynamodb.send(new PutItemCommand({ TableName: stack.tableName, Item: { pk: { S: pk }, sk: { S: 'X' }, type: { S: 'job' }, ...extra } }));
+
+  it('invokes the function synchronously with the batch: an array of the records its filter selects', async () => {
+    await put('job-1');
+    const worked = await eventually(() => item('WORKED#job-1'), 'the worker to handle job-1');
+    expect(worked.eventID?.S).toMatch(/.+/);
+    expect(worked.eventSourceARN?.S).toContain(':dynamodb:');
+    expect((await item('ATTEMPTS#job-1'))?.attempts?.N).toBe('1');
+  });
+
+  it('retries a failing batch MaximumRetryAttempts times, then parks the record in the pipe DLQ, and the records after it flow on', async () => {
+    await put('job-poison', { fail: { BOOL: true } });
+    const sqs = new SQSClient({ endpoint: inject('sqsEndpoint') });
+    const parked = await eventually(async () => {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.PipeDlq!.url, WaitTimeSeconds: 1 }));
+      return Messages?.map((message) => JSON.parse(message.Body!)).find((body) => body.record.dynamodb.Keys.pk.S === 'job-poison');
+    }, 'the poison record in the pipe DLQ');
+    expect(parked).toMatchObject({ pipe: expect.stringContaining('WorkerPipe'), reason: 'MaximumRetryAttemptsExceeded' });
+    // The first attempt and MaximumRetryAttempts (1) retries.
+    expect((await item('ATTEMPTS#job-poison'))?.attempts?.N).toBe('2');
+    expect(await item('WORKED#job-poison')).toBeUndefined();
+    await put('job-after');
+    await eventually(() => item('WORKED#job-after'), 'the record after the poison one');
+  });
+
+  it('halves a failing batch (AUTOMATIC_BISECT), so a good record written with a bad one is not parked with it', async () => {
+    // One transaction: both records reach the stream together, so the pipe reads them in one batch.
+    const job = (pk: string, fail: boolean) => ({ Put: { TableName: stack.tableName, Item: { pk: { S: pk }, sk: { S: 'X' }, type: { S: 'job' }, fail: { BOOL: fail } } } });
+    await dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [job('job-bad-twin', true), job('job-good-twin', false)] }));
+    await eventually(() => item('WORKED#job-good-twin'), 'the good record of the failing batch');
+    const sqs = new SQSClient({ endpoint: inject('sqsEndpoint') });
+    const parked = await eventually(async () => {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.PipeDlq!.url, WaitTimeSeconds: 1, VisibilityTimeout: 0 }));
+      const keys = (Messages ?? []).map((message) => JSON.parse(message.Body!).record.dynamodb.Keys.pk.S as string);
+      return keys.includes('job-bad-twin') ? keys : undefined;
+    }, 'the bad record in the pipe DLQ');
+    expect(parked).not.toContain('job-good-twin');
   });
 });

@@ -1,13 +1,15 @@
 // The project's own CDK app, synthesized and run by the local stack: the
 // authorizer guards the HTTP API, the seeded token works, the ticket command
 // function answers Lambda Invoke through the SDK, and a ticket write travels
-// stream → pipe → FIFO queue → consumer (the folder counts it maintains).
+// stream → pipe → fan-out function → SNS FIFO topic → FIFO queue → consumer
+// (the folder counts it maintains).
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 
 let stack: LocalStack;
@@ -73,7 +75,7 @@ describe('the project on the local stack', () => {
     expect(body.ticket).toMatchObject({ status: 'open', contact: { name: 'Ann' } });
   });
 
-  it('carries a ticket write through stream, pipe and queue to the counting consumer', async () => {
+  it('carries a ticket write through stream, pipe, fan-out and queue to the counting consumer', async () => {
     const topicName = `Topic ${randomUUID().slice(0, 8)}`;
     const { body } = await openTicket(topicName);
     const topicCount = async () => {
@@ -90,20 +92,40 @@ describe('the project on the local stack', () => {
 });
 
 describe('the local stack with a data folder', () => {
-  it('keeps the demo workspace and its token across a restart and writes stack.json', async () => {
+  it('keeps the demo workspace, its token and the generated secrets across a restart and writes stack.json', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ticketer-local-'));
+    const secretValue = async (stack: LocalStack) => {
+      const client = new SecretsManagerClient({ endpoint: stack.secretsEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: stack.secrets.ChannelSecretsKey!.arn }));
+      client.destroy();
+      return SecretString;
+    };
     try {
       const options = { dataDir, cloudAssemblyDir: inject('cloudAssemblyDir'), synth: false, ports: 0 as const };
       const first = await startLocalStack(options);
+      const firstSecret = await secretValue(first);
       await first.stop();
+      // The second start finds the topic, its subscriptions and the bucket in fauxqs's data and keeps them.
       const second = await startLocalStack(options);
       try {
         expect(second.token).toBe(first.token);
         expect(second.workspace).toEqual(first.workspace);
+        expect(await secretValue(second)).toBe(firstSecret);
+        expect(second.topics).toEqual(first.topics);
         const response = await fetch(`${second.apiUrl}/folders`, { headers: { authorization: `Token ${second.token}` } });
         expect(response.status).toBe(200);
         const written = JSON.parse(readFileSync(path.join(dataDir, 'stack.json'), 'utf8')) as Record<string, unknown>;
-        expect(written).toMatchObject({ apiUrl: second.apiUrl, token: second.token, tableName: second.tableName });
+        expect(written).toMatchObject({
+          apiUrl: second.apiUrl,
+          token: second.token,
+          tableName: second.tableName,
+          s3Endpoint: second.s3Endpoint,
+          secretsEndpoint: second.secretsEndpoint,
+          topics: second.topics,
+          buckets: second.buckets,
+          secrets: second.secrets,
+        });
+        expect(JSON.stringify(written)).not.toContain(firstSecret);
       } finally {
         await second.stop();
       }

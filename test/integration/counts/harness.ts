@@ -20,9 +20,10 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ticketItem } from '#adapters/dynamodb/items';
 import { tableDefinition } from '#adapters/dynamodb/table';
 import type { Ticket } from '#domain/ticket';
-import { STREAM_EVENT_ID, TICKET_MESSAGE_GROUP_ID, TICKET_RECORD_FILTER } from '../../../infra/constructs/ticket-events-pipe';
+import { fanOutBatches } from '#use-cases/stream-fan-out';
+import { TICKET_RECORD_FILTER } from '../../../infra/constructs/stream-fan-out';
 import { matchesPattern } from '../../../infra/local/event-pattern';
-import { pipeEvent, valueAtJsonPath } from '../../../infra/local/pipe';
+import { pipeEvent } from '../../../infra/local/pipe';
 import { TICKET_EVENTS_MAX_RECEIVE_COUNT } from '../../../infra/stacks/stateful-stack';
 
 export const dynamodb = new DynamoDBClient({});
@@ -131,7 +132,9 @@ function sqsRecord(messageId: string, body: string, group: string, receiveCount 
 }
 
 /** The message group the pipe gives a record ($.dynamodb.Keys.pk.S: the ticket). */
-export const groupOf = (record: StreamRecordBody) => String(valueAtJsonPath(record, TICKET_MESSAGE_GROUP_ID));
+/** The group and deduplication id the fan-out publishes a record with (the queue keeps both). */
+const fanOutEntry = (record: StreamRecordBody) => fanOutBatches([record])[0]![0]!;
+export const groupOf = (record: StreamRecordBody) => fanOutEntry(record).groupId;
 
 /**
  * What the pipe does, once: reads the table's stream from the start, keeps the
@@ -161,11 +164,11 @@ export async function relayStream(tableName: string, queueUrl: string): Promise<
   return kept;
 }
 
-/** Sends stream records as the pipe does: group = ticket partition key, deduplication id = eventID (unless a test overrides it). */
+/** Sends stream records as the fan-out does: group = ticket partition key, deduplication id = eventID (unless a test overrides it). */
 export async function sendRecords(
   queueUrl: string,
   records: StreamRecordBody[],
-  deduplicationId = (record: StreamRecordBody) => String(valueAtJsonPath(record, STREAM_EVENT_ID)),
+  deduplicationId = (record: StreamRecordBody) => fanOutEntry(record).deduplicationId,
 ) {
   for (let start = 0; start < records.length; start += 10) {
     const entries = records.slice(start, start + 10).map((record, index) => ({
