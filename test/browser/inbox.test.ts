@@ -54,46 +54,6 @@ const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeou
 
 const conversation = (page: Page) => page.getByRole('list', { name: 'Conversation' });
 
-describe('the inbox origin (the distribution as the local stack serves it from the template)', () => {
-  it('answers deep links with the app, API paths with the API (its 404s stay JSON), and missing files with 403', async () => {
-    const deepLink = await fetch(`${stack.appUrl}/inbox/mine/0190a000-0000-7000-8000-000000000001?status=closed`);
-    expect(deepLink.status).toBe(200);
-    expect(deepLink.headers.get('content-type')).toContain('text/html');
-    expect(deepLink.headers.get('cache-control')).toBe('no-cache');
-    expect(await deepLink.text()).toContain('<div id="root">');
-    const apiMiss = await fetch(`${stack.appUrl}/tickets/0190a000-0000-7000-8000-000000000001`, { headers: { authorization: `Token ${stack.token}` } });
-    expect(apiMiss.status).toBe(404);
-    expect(await apiMiss.json()).toMatchObject({ error: { code: 'ticket_not_found' } });
-    expect((await fetch(`${stack.appUrl}/folders`)).status).toBe(401);
-    expect((await fetch(`${stack.appUrl}/assets/missing.js`)).status).toBe(403);
-  });
-
-  it('signs a browser in with an HttpOnly SameSite=Strict cookie (not Secure on localhost) and refuses a change without the CSRF token', async () => {
-    const signIn = await fetch(`${stack.appUrl}/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-ticketer-session': 'cookie' },
-      body: JSON.stringify({ email: stack.email, password: stack.password }),
-    });
-    expect(signIn.status).toBe(200);
-    expect(await signIn.json()).not.toHaveProperty('token');
-    const cookies = signIn.headers.getSetCookie();
-    const session = cookies.find((cookie) => cookie.startsWith('ticketer_session='))!;
-    const csrf = cookies.find((cookie) => cookie.startsWith('ticketer_csrf='))!;
-    expect(session).toMatch(/HttpOnly/);
-    expect(session).toMatch(/SameSite=Strict/);
-    expect(session).not.toMatch(/Secure/);
-    expect(csrf).not.toMatch(/HttpOnly/);
-    const cookie = [session, csrf].map((value) => value.split(';')[0]).join('; ');
-    const csrfToken = csrf.split(';')[0]!.split('=')[1]!;
-    expect((await fetch(`${stack.appUrl}/me`, { headers: { cookie } })).status).toBe(200);
-    const change = (headers: Record<string, string>) =>
-      fetch(`${stack.appUrl}/topics`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: `T ${randomUUID().slice(0, 6)}` }) });
-    expect((await change({})).status).toBe(403);
-    expect((await change({ 'x-csrf-token': 'forged' })).status).toBe(403);
-    expect((await change({ 'x-csrf-token': csrfToken })).status).toBe(201);
-  });
-});
-
 describe('the agent inbox', () => {
   it('carries the tutorial’s story: invite, trigger, take, read, note, reassign, close with the checkmark, find under Closed, reopen', async () => {
     const { context, page } = await newPage(browser);
@@ -254,4 +214,44 @@ describe('the agent inbox', () => {
     await page.getByRole('button', { name: 'Close ticket' }).waitFor();
     await context.close();
   }, 120_000);
+});
+
+describe('the inbox origin (the distribution as the local stack serves it from the template)', () => {
+  it('answers deep links with the app, API paths with the API (its 404s stay JSON), and missing files with 403', async () => {
+    const deepLink = await fetch(`${stack.appUrl}/inbox/mine/0190a000-0000-7000-8000-000000000001?status=closed`);
+    expect(deepLink.status).toBe(200);
+    expect(deepLink.headers.get('content-type')).toContain('text/html');
+    expect(deepLink.headers.get('cache-control')).toBe('no-cache');
+    expect(await deepLink.text()).toContain('<div id="root">');
+    const apiMiss = await fetch(`${stack.appUrl}/tickets/0190a000-0000-7000-8000-000000000001`, { headers: { authorization: `Token ${stack.token}` } });
+    expect(apiMiss.status).toBe(404);
+    expect(await apiMiss.json()).toMatchObject({ error: { code: 'ticket_not_found' } });
+    expect((await fetch(`${stack.appUrl}/folders`)).status).toBe(401);
+    expect((await fetch(`${stack.appUrl}/assets/missing.js`)).status).toBe(403);
+  });
+
+  it('signs a browser in with an HttpOnly SameSite=Strict cookie (not Secure on localhost) and refuses a change without the CSRF token', async () => {
+    const signIn = await fetch(`${stack.appUrl}/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ticketer-session': 'cookie' },
+      body: JSON.stringify({ email: stack.email, password: stack.password }),
+    });
+    expect(signIn.status).toBe(200);
+    expect(await signIn.json()).not.toHaveProperty('token');
+    const cookies = signIn.headers.getSetCookie();
+    const session = cookies.find((cookie) => cookie.startsWith('ticketer_session='))!;
+    const csrf = cookies.find((cookie) => cookie.startsWith('ticketer_csrf='))!;
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/SameSite=Strict/);
+    expect(session).not.toMatch(/Secure/);
+    expect(csrf).not.toMatch(/HttpOnly/);
+    const cookie = [session, csrf].map((value) => value.split(';')[0]).join('; ');
+    const csrfToken = csrf.split(';')[0]!.split('=')[1]!;
+    expect((await fetch(`${stack.appUrl}/me`, { headers: { cookie } })).status).toBe(200);
+    const change = (headers: Record<string, string>) =>
+      fetch(`${stack.appUrl}/topics`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: `T ${randomUUID().slice(0, 6)}` }) });
+    expect((await change({})).status).toBe(403);
+    expect((await change({ 'x-csrf-token': 'forged' })).status).toBe(403);
+    expect((await change({ 'x-csrf-token': csrfToken })).status).toBe(201);
+  });
 });
