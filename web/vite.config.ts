@@ -2,6 +2,7 @@
 // by the local stack from the synthesized template). `npm run build:web`.
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { allRoutes } from '../shared/http/routes/index.ts';
 import { reportInitialJavaScript } from './build-report.ts';
 
 export default defineConfig({
@@ -17,11 +18,12 @@ export default defineConfig({
     assetsDir: 'assets',
   },
   server: {
-    // `npm run dev:web`: the API of a running local stack on the same origin.
+    // `npm run dev:web`: the API of a running local stack on the same origin, for the API's paths (the route table's).
     proxy: Object.fromEntries(
-      ['/folders', '/tickets', '/topics', '/contacts', '/api', '/sign-in', '/sign-out', '/me', '/members', '/invitations', '/tokens', '/workspace', '/flows', '/triggers', '/channels', '/attachments'].map(
-        (prefix) => [prefix, { target: process.env.TICKETER_API_URL ?? 'http://127.0.0.1:8000', changeOrigin: false }],
-      ),
+      [...new Set(allRoutes().map((route) => route.path.split("/")[1]))].map((segment) => [
+        `^/${segment}(/|$)`,
+        { target: process.env.TICKETER_API_URL ?? 'http://127.0.0.1:8000', changeOrigin: false },
+      ]),
     ),
   },
 });
