@@ -56,7 +56,7 @@ export function createAccessHandler(useCases: UseCases, options: HttpHandlerOpti
         return ok({ user: { uuid: me.uuid, email: me.email, name: me.name }, workspace, role: identity.role });
       },
       listMembers: async ({ actor }) => ok({ results: await useCases.listMembers({ actor }) }),
-      changeRole: async ({ actor, params, body }) => ok(await useCases.changeMemberRole({ actor, user: params.user, role: body.role })),
+      changeRole: async ({ actor, params, body }) => ok(await useCases.updateMember({ actor, user: params.user, ...body })),
       removeMember: async ({ actor, params }) => {
         await useCases.removeMember({ actor, user: params.user });
         return noContent();

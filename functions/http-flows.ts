@@ -9,6 +9,7 @@ import { V2_PAGE_SIZE } from '#http/rapidpro-v2-schemas';
 import { nextPageUrl } from '#http/rapidpro-v2';
 import { created, ok } from '#http/response';
 import { flowRoutes, flowV2Routes } from '#http/routes/flows';
+import { useCases } from '#composition';
 import { flowUseCases } from '../shared/flow-composition';
 import type { MessageView } from '#use-cases/flows';
 
@@ -26,6 +27,8 @@ const resourceHandler = createHttpHandler('resource', flowRoutes, {
 }, workspaceRateLimit);
 
 const v2Handler = createHttpHandler('rapidpro-v2', flowV2Routes, {
+  sendV2Message: async ({ actor, body }) =>
+    created(toV2Message(await useCases.sendMessage({ actor, contact: body.contact, input: { text: body.text, attachments: body.attachments } }))),
   listV2Messages: async ({ actor, query, event }) => {
     try {
       const page = await flowUseCases.listMessages({ actor, contact: query.contact, limit: V2_PAGE_SIZE, ...(query.cursor ? { cursor: query.cursor } : {}) });
@@ -38,8 +41,10 @@ const v2Handler = createHttpHandler('rapidpro-v2', flowV2Routes, {
   },
 }, workspaceRateLimit);
 
-function toV2Message({ urn: _urn, ...message }: MessageView) {
-  return message;
+/** RapidPro's message shape: no URN, and none of Ticketer's own delivery fields. */
+function toV2Message(view: MessageView) {
+  const { uuid, contact, direction, type, status, text, attachments, flow, created_on, modified_on } = view;
+  return { uuid, contact, direction, type, status, text, attachments, flow, created_on, modified_on };
 }
 
 const V2_PREFIX = ' /api/v2/';

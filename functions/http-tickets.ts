@@ -43,6 +43,9 @@ export const handler = createHttpHandler('resource', ticketRoutes, {
     ok(await useCases.changeTopic({ actor, ticket: params.ticket, topic: body.topic })),
   close: async ({ actor, params }) => ok(await useCases.closeTicket({ actor, ticket: params.ticket })),
   reopen: async ({ actor, params }) => ok(await useCases.reopenTicket({ actor, ticket: params.ticket })),
+  replyToTicket: async ({ actor, params, body }) => created(await useCases.replyToTicket({ actor, ticket: params.ticket, input: body })),
+  getConversation: async ({ actor, params, query }) => ok(await useCases.getConversation({ actor, ticket: params.ticket, ...(query.cursor ? { cursor: query.cursor } : {}) })),
+  createAttachmentUpload: async ({ actor, body }) => created(await useCases.createAttachmentUpload({ actor, ...body })),
 }, workspaceRateLimit);
 
 /** Refusals recorded under an idempotency key replay as data; each keeps the status it has when thrown. */

@@ -3,7 +3,9 @@
 // AWS_ENDPOINT_URL_* variables.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createS3AttachmentStore } from '#adapters/s3/attachment-store';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import { createSesMailSender } from '#adapters/ses/mail-sender';
 import { config } from '#config';
@@ -17,4 +19,5 @@ export const useCases: UseCases = createUseCases({
   ...createDynamoDbRepositories({ client: documentClient, tableName: config.TABLE_NAME }),
   ...(config.INVITATION_ACCEPT_URL ? { invitationAcceptUrl: config.INVITATION_ACCEPT_URL } : {}),
   mail: createSesMailSender({ client: new SESv2Client({}), from: config.MAIL_FROM }),
+  ...(config.ATTACHMENTS_BUCKET_NAME ? { attachments: createS3AttachmentStore({ client: new S3Client({}), bucket: config.ATTACHMENTS_BUCKET_NAME }) } : {}),
 });

@@ -17,10 +17,20 @@ const environment = z.object({
   INVITATION_ACCEPT_URL: z.url({ error: 'INVITATION_ACCEPT_URL must be an absolute URL.' }).optional(),
   /** The TicketCommand function that flows' open_ticket invokes (FlowEngine, HttpFlows; shared/flow-composition.ts requires it). */
   TICKET_COMMAND_FUNCTION_NAME: z.string().min(1, 'TICKET_COMMAND_FUNCTION_NAME is empty.').optional(),
+  /** The S3 bucket of message attachments (HttpTickets: POST /attachments presigns uploads into it). Unset: uploads are refused. */
+  ATTACHMENTS_BUCKET_NAME: z.string().min(3, 'ATTACHMENTS_BUCKET_NAME is too short.').optional(),
   /** The FlowEngine function that the closed-ticket consumer starts flows with (it requires it). */
   FLOW_ENGINE_FUNCTION_NAME: z.string().min(1, 'FLOW_ENGINE_FUNCTION_NAME is empty.').optional(),
   /** The SNS FIFO topic StreamFanOut publishes the table stream's records to (it requires it). */
   FAN_OUT_TOPIC_ARN: z.string().min(1, 'FAN_OUT_TOPIC_ARN is empty.').optional(),
+  /** The Secrets Manager secret whose value keys the channel secrets' encryption (HttpChannels, DeliveryConsumer require it). */
+  CHANNEL_SECRETS_KEY_SECRET_ARN: z.string().min(1, 'CHANNEL_SECRETS_KEY_SECRET_ARN is empty.').optional(),
+  /** Telegram's Bot API (tests and the local stack point it at a stand-in). */
+  TELEGRAM_API_URL: z.url({ error: 'TELEGRAM_API_URL must be an absolute URL.' }).default('https://api.telegram.org'),
+  /** Seconds before a failed delivery's second try; each later one waits twice as long. */
+  DELIVERY_RETRY_BASE_SECONDS: z.coerce.number({ error: 'DELIVERY_RETRY_BASE_SECONDS must be a number of seconds.' }).int().min(0).max(3600).default(5),
+  /** Requests a minute one channel's public receive and status routes let through. */
+  CHANNEL_RECEIVE_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'CHANNEL_RECEIVE_RATE_LIMIT_PER_MINUTE must be a number.' }).int().positive().default(600),
 });
 
 /** A setting only some functions need: the value, or a clear error naming it when that function runs without it. */

@@ -11,6 +11,7 @@ import { createTriggerRepository } from '#adapters/dynamodb/trigger-repository';
 import { createTicketCommandClient } from '#adapters/lambda/ticket-command-client';
 import { createSesMailSender } from '#adapters/ses/mail-sender';
 import { documentClient } from '#composition';
+import { createUseCases, type UseCases } from '#use-cases/index';
 import { config, requiredSetting } from '#config';
 import { createTriggerUseCases } from '#use-cases/closed-ticket-triggers';
 import { createFlowUseCases, type FlowUseCases } from '#use-cases/flows';
@@ -20,6 +21,8 @@ const ticketCommandFunction = requiredSetting(config, 'TICKET_COMMAND_FUNCTION_N
 const repos = createDynamoDbRepositories({ client: documentClient, tableName: config.TABLE_NAME });
 const flowRepository = createFlowRepository(createTableClient({ client: documentClient, tableName: config.TABLE_NAME }));
 
+const triggerStore = createTriggerRepository({ client: documentClient, tableName: config.TABLE_NAME });
+
 export const flowUseCases: FlowUseCases = createFlowUseCases({
   repos,
   flows: flowRepository,
@@ -27,9 +30,18 @@ export const flowUseCases: FlowUseCases = createFlowUseCases({
   // send_email: one mail per recipient, from the configured sender.
   mail: createSesMailSender({ client: new SESv2Client({}), from: config.MAIL_FROM }),
   // Imports store the closed-ticket triggers of an export (docs/triggers.md).
-  triggers: createTriggerUseCases({
-    triggers: createTriggerRepository({ client: documentClient, tableName: config.TABLE_NAME }),
-    flows: flowRepository,
-    workspaces: repos.workspaces,
-  }),
+  triggers: createTriggerUseCases({ triggers: triggerStore, flows: flowRepository, workspaces: repos.workspaces }),
+  // Channel messages start keyword and catch-all triggers.
+  triggerStore,
+});
+
+/**
+ * Every use case with channel messages routed through the flow engine
+ * (receiveFromChannel, registerChannelContact, stopChannelContact): for the
+ * functions that receive from channels (they also need TICKET_COMMAND_FUNCTION_NAME).
+ */
+export const inboundUseCases: UseCases = createUseCases({
+  ...repos,
+  mail: createSesMailSender({ client: new SESv2Client({}), from: config.MAIL_FROM }),
+  inbound: flowUseCases,
 });

@@ -38,7 +38,7 @@ export const CLOSED_TICKETS_VISIBILITY_TIMEOUT = Duration.seconds(6 * CLOSED_TIC
 /** Receives before a close whose flow keeps failing to start is parked in the DLQ (to be redriven). */
 export const CLOSED_TICKETS_MAX_RECEIVE_COUNT = 5;
 
-/** The delivery consumer sends one message to a channel gateway per record (gateway timeouts stay well below it). */
+/** The delivery consumer sends a small batch of messages to channel gateways (each call times out after 10 s). */
 export const DELIVERIES_CONSUMER_TIMEOUT = Duration.seconds(30);
 export const DELIVERIES_VISIBILITY_TIMEOUT = Duration.seconds(6 * DELIVERIES_CONSUMER_TIMEOUT.toSeconds());
 /** Receives before a message that keeps failing to reach its gateway is parked in the DLQ (to be redriven). */

@@ -17,7 +17,7 @@ import { StreamFanOutPipe } from '../constructs/stream-fan-out';
 import { TicketerFunction } from '../constructs/ticketer-function';
 import { routeKey, type RouteSpec } from '../../shared/http/route-spec';
 import { allRoutes, routesByFunction } from '../../shared/http/routes/index';
-import { CLOSED_TICKETS_CONSUMER_TIMEOUT, TICKET_EVENTS_CONSUMER_TIMEOUT } from './stateful-stack';
+import { CLOSED_TICKETS_CONSUMER_TIMEOUT, DELIVERIES_CONSUMER_TIMEOUT, TICKET_EVENTS_CONSUMER_TIMEOUT } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
   readonly table: ITable;
@@ -65,6 +65,7 @@ export const HTTP_FUNCTION_ENTRIES: Record<keyof typeof HTTP_ROUTES, string> = {
   HttpAccess: 'functions/http-access.ts',
   HttpFlows: 'functions/http-flows.ts',
   HttpTriggers: 'functions/http-triggers.ts',
+  HttpChannels: 'functions/http-channels.ts',
 };
 
 /**
@@ -78,6 +79,8 @@ export const CONTEXT = {
   invitationAcceptUrl: 'ticketer:invitationAcceptUrl',
   /** API requests an hour per workspace unless a workspace sets its own (RapidPro: 3600). */
   apiRateLimitPerHour: 'ticketer:apiRateLimitPerHour',
+  /** Telegram's Bot API base URL (unset: https://api.telegram.org). */
+  telegramApiUrl: 'ticketer:telegramApiUrl',
 } as const;
 export const DEFAULT_MAIL_FROM = 'Ticketer <no-reply@ticketer.invalid>';
 export const DEFAULT_API_RATE_LIMIT_PER_HOUR = '3600';
@@ -123,6 +126,11 @@ export const STREAM_FAN_OUT_TIMEOUT = Duration.seconds(10);
 export const TICKET_EVENTS_BATCH_SIZE = 10;
 /** Closes per invocation: each may wait for a flow's first sprint, so batches stay small. */
 export const CLOSED_TICKETS_BATCH_SIZE = 5;
+/**
+ * Messages per delivery invocation: each may wait on its gateway (at most 10 s a part), and the
+ * function's 30 s must cover the batch; a message left unsent by a timeout is simply received again.
+ */
+export const DELIVERIES_BATCH_SIZE = 2;
 
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
@@ -131,6 +139,7 @@ export class StatelessStack extends Stack {
   readonly flowEngine: TicketerFunction;
   readonly closedTicketConsumer: TicketerFunction;
   readonly streamFanOut: TicketerFunction;
+  readonly deliveryConsumer: TicketerFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -160,12 +169,22 @@ export class StatelessStack extends Stack {
     const apiRateLimit = context(CONTEXT.apiRateLimitPerHour, DEFAULT_API_RATE_LIMIT_PER_HOUR);
     const mailFrom = context(CONTEXT.mailFrom, DEFAULT_MAIL_FROM);
     const invitationAcceptUrl: unknown = this.node.tryGetContext(CONTEXT.invitationAcceptUrl);
+    const telegramApiUrl: unknown = this.node.tryGetContext(CONTEXT.telegramApiUrl);
+    const telegramApi: Record<string, string> = telegramApiUrl ? { TELEGRAM_API_URL: String(telegramApiUrl) } : {};
     const functionEnvironment: Partial<Record<keyof typeof HTTP_ROUTES, Record<string, string>>> = {
       HttpAccess: { MAIL_FROM: mailFrom, ...(invitationAcceptUrl ? { INVITATION_ACCEPT_URL: String(invitationAcceptUrl) } : {}) },
       // Flows' send_email action mails from the same sender.
       HttpFlows: { MAIL_FROM: mailFrom },
+      // POST /attachments presigns uploads into the attachments bucket.
+      HttpTickets: { ATTACHMENTS_BUCKET_NAME: props.attachmentsBucket.bucketName },
+      // The public receive routes route each contact message (a flow may answer it, and mail);
+      // managing channels seals their secrets with the key in Secrets Manager.
+      HttpChannels: { MAIL_FROM: mailFrom, CHANNEL_SECRETS_KEY_SECRET_ARN: props.channelSecretsKey.secretArn, ...telegramApi },
     };
-    const functionTimeout: Partial<Record<keyof typeof HTTP_ROUTES, Duration>> = { HttpFlows: SPRINT_FUNCTION_TIMEOUT };
+    const functionTimeout: Partial<Record<keyof typeof HTTP_ROUTES, Duration>> = {
+      HttpFlows: SPRINT_FUNCTION_TIMEOUT,
+      HttpChannels: SPRINT_FUNCTION_TIMEOUT,
+    };
 
     for (const [id, routes] of Object.entries(HTTP_ROUTES) as [keyof typeof HTTP_ROUTES, readonly HttpRoute[]][]) {
       const fn = new TicketerFunction(this, id, {
@@ -204,7 +223,13 @@ export class StatelessStack extends Stack {
     table.grant(this.flowEngine, ...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS);
     allowSendingMailAs(this.flowEngine, this, mailFrom);
     const httpFlows = this.node.findChild('HttpFlows') as TicketerFunction;
-    for (const runsSprints of [this.flowEngine, httpFlows]) {
+    const httpChannels = this.node.findChild('HttpChannels') as TicketerFunction;
+    props.channelSecretsKey.grantRead(httpChannels);
+    // A presigned PUT carries the signer's permissions: HttpTickets may put objects, nothing else, in the bucket.
+    (this.node.findChild('HttpTickets') as TicketerFunction).addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [props.attachmentsBucket.arnForObjects('*')] }),
+    );
+    for (const runsSprints of [this.flowEngine, httpFlows, httpChannels]) {
       runsSprints.addEnvironment('TICKET_COMMAND_FUNCTION_NAME', this.ticketCommand.functionName);
       this.ticketCommand.grantInvoke(runsSprints);
     }
@@ -259,6 +284,22 @@ export class StatelessStack extends Stack {
     this.flowEngine.grantInvoke(this.closedTicketConsumer);
     this.closedTicketConsumer.addEventSource(
       new SqsEventSource(props.closedTicketsQueue, { batchSize: CLOSED_TICKETS_BATCH_SIZE, reportBatchItemFailures: true }),
+    );
+
+    // Delivery (docs/channels.md): every outgoing message, one contact's in order (one FIFO group),
+    // sent through its channel; retries wait out their backoff in the queue's visibility timeout.
+    this.deliveryConsumer = new TicketerFunction(this, 'DeliveryConsumer', {
+      entry: 'functions/delivery-consumer.ts',
+      description: 'Sends each outgoing message through its channel and records its status',
+      table,
+      timeout: DELIVERIES_CONSUMER_TIMEOUT,
+      environment: { CHANNEL_SECRETS_KEY_SECRET_ARN: props.channelSecretsKey.secretArn, ...telegramApi },
+    });
+    // Reads the message, its channel and contact; writes the status and the message's location item.
+    table.grant(this.deliveryConsumer, ...TABLE_READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    props.channelSecretsKey.grantRead(this.deliveryConsumer);
+    this.deliveryConsumer.addEventSource(
+      new SqsEventSource(props.deliveriesQueue, { batchSize: DELIVERIES_BATCH_SIZE, reportBatchItemFailures: true }),
     );
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });

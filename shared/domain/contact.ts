@@ -1,6 +1,16 @@
 import { ValidationError } from './errors';
 import { isUuid } from './ids';
 
+/** RapidPro's contact statuses: a `stopped` contact asked to hear nothing more (a gateway's stop callback); a `blocked` one is ignored. */
+export type ContactStatus = 'active' | 'stopped' | 'blocked';
+export const CONTACT_STATUSES: readonly ContactStatus[] = ['active', 'stopped', 'blocked'];
+
+/** A channel by uuid and name, as messages and contacts carry it. */
+export interface ChannelRef {
+  uuid: string;
+  name: string;
+}
+
 export interface Contact {
   workspace: string;
   uuid: string;
@@ -10,6 +20,10 @@ export interface Contact {
   fields: Record<string, string | null>;
   /** The contact's open ticket, if any: a contact has at most one (RapidPro since 2023). */
   open_ticket: string | null;
+  /** Absent on contacts stored before statuses existed: read as `active`. */
+  status?: ContactStatus;
+  /** The channel the contact last wrote in (replies and flow messages go out through it); absent or null: none yet. */
+  last_channel?: ChannelRef | null;
   created_on: string;
   modified_on: string;
   /** Optimistic-concurrency counter of the stored item; 0 for a contact not stored yet. */
@@ -78,6 +92,8 @@ export function upsertContact(
     urns: [],
     fields: {},
     open_ticket: null,
+    status: 'active',
+    last_channel: null,
     created_on: now,
     modified_on: now,
     version: 0,
@@ -96,4 +112,23 @@ export function upsertContact(
     JSON.stringify(next.urns) !== JSON.stringify(base.urns) ||
     JSON.stringify(next.fields) !== JSON.stringify(base.fields);
   return { contact: changed ? { ...next, modified_on: now } : base, changed };
+}
+
+export function contactStatus(contact: Pick<Contact, 'status'>): ContactStatus {
+  return contact.status ?? 'active';
+}
+
+/** Normalizes a URN for lookups: the scheme lowercased, the path trimmed (tel: paths keep their `+`). */
+export function normalizeUrn(urn: string): string {
+  const trimmed = urn.trim();
+  const colon = trimmed.indexOf(':');
+  if (colon < 1) return trimmed;
+  return `${trimmed.slice(0, colon).toLowerCase()}:${trimmed.slice(colon + 1).trim()}`;
+}
+
+export function validateUrn(urn: string, field = 'urn'): string {
+  const normalized = normalizeUrn(urn);
+  if (normalized.length > MAX_CONTACT_URN_LENGTH) throw new ValidationError(field, `A URN is longer than ${MAX_CONTACT_URN_LENGTH} characters.`);
+  if (!/^[a-z]+:\S.*$/.test(normalized)) throw new ValidationError(field, `"${urn}" is not a URN (scheme:path).`);
+  return normalized;
 }

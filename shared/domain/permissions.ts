@@ -16,6 +16,10 @@ export const PERMISSIONS = {
   'tickets.read': ['administrator', 'editor', 'agent', 'viewer'],
   /** Open a ticket by hand, assign, add notes, change topic, close, reopen; create or update a contact. */
   'tickets.work': ['administrator', 'editor', 'agent'],
+  /** Send messages to contacts: reply on a ticket, RapidPro's POST messages.json. */
+  'messages.send': ['administrator', 'editor', 'agent'],
+  /** Ask for an upload URL for a message attachment. */
+  'attachments.upload': ['administrator', 'editor', 'agent'],
   /** Open a ticket from a flow (the ticket command function). */
   'tickets.open_from_flow': ['flow_runtime'],
   /** Create and rename topics. */
@@ -28,6 +32,8 @@ export const PERMISSIONS = {
   'workspace.settings': ['administrator', 'editor'],
   /** Create, list and revoke one's own API tokens; sign out. */
   'tokens.own': ['administrator', 'editor', 'agent', 'viewer'],
+  /** Add, list, change and delete channels (gateways, Telegram bots); they hold secrets. */
+  'channels.manage': ['administrator'],
 } as const satisfies Record<string, readonly Principal[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -36,11 +42,14 @@ const DESCRIPTIONS: Record<Permission, string> = {
   'tickets.read': 'see tickets',
   'tickets.work': 'work tickets or change contacts',
   'tickets.open_from_flow': 'open tickets from a flow',
+  'messages.send': 'send messages to contacts',
+  'attachments.upload': 'upload attachments',
   'topics.manage': 'create or rename topics',
   'flows.manage': 'manage or run flows',
   'people.manage': 'manage people (invitations, roles, members)',
   'workspace.settings': 'change workspace settings',
   'tokens.own': 'manage API tokens',
+  'channels.manage': 'manage channels',
 };
 
 export function can(principal: Principal, permission: Permission): boolean {

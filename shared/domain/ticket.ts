@@ -1,7 +1,7 @@
 // The ticket aggregate: its state and the transitions agents and flows apply,
 // each producing the history events RapidPro records. Pure: callers supply the
 // acting user and the time, and store the result.
-import { ValidationError } from './errors';
+import { ConflictError, ValidationError } from './errors';
 import { newId } from './ids';
 
 export type TicketStatus = 'open' | 'closed';
@@ -148,6 +148,33 @@ export function closeTicket(ticket: Ticket, actor: Actor): TransitionResult {
 export function reopenTicket(ticket: Ticket, actor: Actor): TransitionResult {
   if (ticket.status === 'open') return unchanged(ticket);
   return applyEvents(ticket, [newEvent(ticket, 'ticket_reopened', actor, {})], actor, { status: 'open', closed_on: null });
+}
+
+/**
+ * An agent's reply: the first one sets `replied_on`, each moves
+ * `last_activity_on`; a reply to an unassigned ticket assigns it to the
+ * sender (RapidPro does), recorded as an assignment event. Refused on a closed ticket.
+ */
+export function recordReply(ticket: Ticket, actor: Actor & { user: string }): TransitionResult {
+  if (ticket.status === 'closed') throw new ConflictError('ticket_closed', 'The ticket is closed; reopen it to reply.');
+  const events = ticket.assignee === null ? [newEvent(ticket, 'ticket_assignee_changed', actor, { assignee: actor.user, previous_assignee: null })] : [];
+  return {
+    changed: true,
+    ticket: {
+      ...ticket,
+      assignee: ticket.assignee ?? actor.user,
+      replied_on: ticket.replied_on ?? actor.now,
+      modified_on: events.length > 0 ? actor.now : ticket.modified_on,
+      last_activity_on: actor.now,
+      version: ticket.version + 1,
+    },
+    events,
+  };
+}
+
+/** A contact's message joined the open ticket: only its activity time moves (never backwards). */
+export function recordContactMessage(ticket: Ticket, receivedOn: string): Ticket {
+  return { ...ticket, last_activity_on: receivedOn > ticket.last_activity_on ? receivedOn : ticket.last_activity_on, version: ticket.version + 1 };
 }
 
 function unchanged(ticket: Ticket): TransitionResult {

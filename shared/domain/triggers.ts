@@ -1,7 +1,9 @@
-// Closed-ticket triggers: "when a ticket is closed, start flow X", optionally
-// only for contacts in some groups, or not for contacts in others (RapidPro's
-// trigger type "T", slug `closed_ticket`). A workspace may hold several; at
-// most one matches a contact: the most specific by groups (RapidPro's rule).
+// Triggers: "when a ticket is closed, start flow X" (RapidPro's trigger type
+// "T", slug `closed_ticket`), "when a message starts with a keyword, start flow
+// X" ("K", `keyword`) and "when a message matches nothing else, start flow X"
+// ("C", `catch_all`), each optionally only for contacts in some groups, or not
+// for contacts in others. A workspace may hold several; at most one matches a
+// contact: the most specific by groups (RapidPro's rule).
 import { ConflictError, ValidationError } from './errors';
 import { isUuid } from './ids';
 
@@ -15,9 +17,22 @@ export interface FlowRefOfTrigger {
   name: string;
 }
 
+/** What starts the flow; stored triggers without a type are closed-ticket ones (the first kind Ticketer had). */
+export type TriggerType = 'closed_ticket' | 'keyword' | 'catch_all';
+export const TRIGGER_TYPES: readonly TriggerType[] = ['closed_ticket', 'keyword', 'catch_all'];
+/** RapidPro export files' `trigger_type` of each. */
+export const RAPIDPRO_TRIGGER_TYPE: Record<TriggerType, string> = { closed_ticket: 'T', keyword: 'K', catch_all: 'C' };
+/** Keyword triggers: `F` the message's first word is the keyword, `O` the message is only the keyword. */
+export type MatchType = 'F' | 'O';
+
 export interface ClosedTicketTrigger {
   workspace: string;
   uuid: string;
+  /** Absent: `closed_ticket`. */
+  type?: TriggerType;
+  /** keyword triggers: lowercase words (any of them matches). */
+  keywords?: string[];
+  match_type?: MatchType;
   flow: FlowRefOfTrigger;
   /** Only contacts in at least one of these groups (empty: every contact). */
   groups: GroupRef[];
@@ -27,7 +42,13 @@ export interface ClosedTicketTrigger {
   modified_on: string;
 }
 
+/** Any kind of trigger (the closed-ticket one came first and kept its name). */
+export type Trigger = ClosedTicketTrigger;
+
 export interface TriggerInput {
+  type?: TriggerType;
+  keywords?: string[];
+  match_type?: MatchType;
   flow: { uuid: string };
   groups?: GroupRef[];
   exclude_groups?: GroupRef[];
@@ -38,8 +59,31 @@ export const MAX_TRIGGER_GROUPS = 25;
 /** Triggers a workspace may hold; they are read in full on every close. */
 export const MAX_TRIGGERS_PER_WORKSPACE = 100;
 
+export const MAX_TRIGGER_KEYWORDS = 10;
+/** RapidPro: one word of letters, digits or _ , at most 16 characters. */
+export const KEYWORD_PATTERN = /^[\p{L}\p{N}_]{1,16}$/u;
+
+export function triggerType(trigger: Pick<ClosedTicketTrigger, 'type'>): TriggerType {
+  return trigger.type ?? 'closed_ticket';
+}
+
 export function validateTriggerInput(input: TriggerInput): void {
+  const type = input.type ?? 'closed_ticket';
+  if (!TRIGGER_TYPES.includes(type)) throw new ValidationError('type', `The type must be one of ${TRIGGER_TYPES.join(', ')}.`);
   if (!isUuid(input.flow.uuid)) throw new ValidationError('flow.uuid', 'The flow uuid must be a UUID.');
+  if (type === 'keyword') {
+    const keywords = input.keywords ?? [];
+    if (keywords.length === 0 || keywords.length > MAX_TRIGGER_KEYWORDS)
+      throw new ValidationError('keywords', `A keyword trigger has 1 to ${MAX_TRIGGER_KEYWORDS} keywords.`);
+    keywords.forEach((keyword, index) => {
+      if (!KEYWORD_PATTERN.test(keyword)) throw new ValidationError(`keywords.${index}`, 'A keyword is one word of letters, digits or _, at most 16 characters.');
+    });
+    if (input.match_type !== undefined && input.match_type !== 'F' && input.match_type !== 'O')
+      throw new ValidationError('match_type', 'The match type is F (first word) or O (only word).');
+  } else {
+    if (input.keywords?.length) throw new ValidationError('keywords', 'Only keyword triggers have keywords.');
+    if (input.match_type !== undefined) throw new ValidationError('match_type', 'Only keyword triggers have a match type.');
+  }
   for (const field of ['groups', 'exclude_groups'] as const) {
     const groups = input[field] ?? [];
     if (groups.length > MAX_TRIGGER_GROUPS) throw new ValidationError(field, `At most ${MAX_TRIGGER_GROUPS} groups.`);
@@ -58,10 +102,55 @@ export function groupSignature(trigger: Pick<ClosedTicketTrigger, 'groups' | 'ex
   return `${uuids(trigger.groups)}|${uuids(trigger.exclude_groups)}`;
 }
 
+/**
+ * What two triggers must not share: type and groups, and for keyword triggers
+ * a keyword (one signature per keyword, so overlapping keyword lists tie too).
+ */
+export function triggerSignatures(trigger: Pick<ClosedTicketTrigger, 'type' | 'keywords' | 'groups' | 'exclude_groups'>): string[] {
+  const type = triggerType(trigger);
+  const groups = groupSignature(trigger);
+  if (type !== 'keyword') return [`${type}|${groups}`];
+  return [...new Set(trigger.keywords ?? [])].map((keyword) => `keyword:${keyword.toLowerCase()}|${groups}`);
+}
+
 export function assertNoTwin(candidate: ClosedTicketTrigger, existing: readonly ClosedTicketTrigger[]): void {
-  const twin = existing.find((other) => other.uuid !== candidate.uuid && groupSignature(other) === groupSignature(candidate));
-  if (twin)
-    throw new ConflictError('trigger_exists', `Trigger ${twin.uuid} already starts a flow on closed tickets for these groups; change or delete it.`);
+  const mine = new Set(triggerSignatures(candidate));
+  const twin = existing.find((other) => other.uuid !== candidate.uuid && triggerSignatures(other).some((signature) => mine.has(signature)));
+  if (twin) {
+    const what = { closed_ticket: 'on closed tickets', keyword: 'for this keyword', catch_all: 'for unmatched messages' }[triggerType(candidate)];
+    throw new ConflictError('trigger_exists', `Trigger ${twin.uuid} already starts a flow ${what} for these groups; change or delete it.`);
+  }
+}
+
+/** The words of a message as RapidPro tokenizes it for keywords: runs of letters, digits and _, lowercased. */
+export function messageWords(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+}
+
+/**
+ * The trigger an inbound message starts, or null: a keyword trigger whose
+ * keyword is the first word (`F`) or the only word (`O`) of the text, else —
+ * only when no session waits for the contact — a catch-all trigger; among
+ * those that apply to the contact's groups, the most specific (matchingTrigger).
+ */
+export function messageTrigger(
+  triggers: readonly ClosedTicketTrigger[],
+  text: string,
+  contactGroups: ReadonlySet<string>,
+  sessionWaiting: boolean,
+): { trigger: ClosedTicketTrigger; keyword: string | null; match: MatchType | null } | null {
+  const words = messageWords(text);
+  const first = words[0];
+  if (first !== undefined) {
+    const keyworded = triggers.filter(
+      (trigger) => triggerType(trigger) === 'keyword' && (trigger.keywords ?? []).includes(first) && (trigger.match_type !== 'O' || words.length === 1),
+    );
+    const found = matchingTrigger(keyworded, contactGroups);
+    if (found) return { trigger: found, keyword: first, match: found.match_type ?? 'F' };
+  }
+  if (sessionWaiting) return null;
+  const catchAll = matchingTrigger(triggers.filter((trigger) => triggerType(trigger) === 'catch_all'), contactGroups);
+  return catchAll ? { trigger: catchAll, keyword: null, match: null } : null;
 }
 
 function applies(trigger: ClosedTicketTrigger, contactGroups: ReadonlySet<string>): boolean {

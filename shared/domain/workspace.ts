@@ -10,7 +10,17 @@ export interface Workspace {
   name: string;
   /** API requests an hour for this workspace; null = the deployment's default (API_RATE_LIMIT_PER_HOUR). */
   api_rate_limit: number | null;
+  /**
+   * While a contact has an open ticket its messages go to the agents only: no
+   * flow is resumed or started (default on; absent reads as on). Off: RapidPro's
+   * behaviour, flows and keyword triggers run as usual (the message still joins the ticket).
+   */
+  pause_bot_during_tickets?: boolean;
   created_on: string;
+}
+
+export function pausesBotDuringTickets(workspace: Pick<Workspace, 'pause_bot_during_tickets'>): boolean {
+  return workspace.pause_bot_during_tickets !== false;
 }
 
 /** A user's membership of one workspace (a user may belong to several). */
@@ -20,6 +30,8 @@ export interface Member {
   email: string;
   name: string;
   role: Role;
+  /** RapidPro's flag: may this member reply to tickets assigned to someone else? Absent reads as true. */
+  can_reply_non_own?: boolean;
   created_on: string;
 }
 

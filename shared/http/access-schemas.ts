@@ -53,10 +53,20 @@ export const invitationDescriptionSchema = z
   .meta({ id: 'InvitationDescription' });
 
 export const memberSchema = z
-  .object({ uuid: z.uuid(), email: z.string(), name: z.string(), role, created_on: timestamp })
+  .object({
+    uuid: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    role,
+    can_reply_non_own: z.boolean().meta({ description: 'May reply to tickets assigned to someone else (RapidPro\'s flag; default true)' }),
+    created_on: timestamp,
+  })
   .meta({ id: 'Member' });
 export const memberListSchema = z.object({ results: z.array(memberSchema) }).meta({ id: 'MemberList' });
-export const changeRoleRequestSchema = z.object({ role }).meta({ id: 'ChangeRoleRequest' });
+export const changeRoleRequestSchema = z
+  .object({ role: role.optional(), can_reply_non_own: z.boolean().optional() })
+  .refine((body) => body.role !== undefined || body.can_reply_non_own !== undefined, { message: 'Give a role or can_reply_non_own.' })
+  .meta({ id: 'ChangeMemberRequest', description: 'The role and/or the member\'s flags; only what is given changes.' });
 
 export const invitationSchema = z
   .object({ uuid: z.uuid(), email: z.string(), role, invited_by: userRefSchema, created_on: timestamp, expires_on: timestamp })
@@ -85,6 +95,7 @@ export const workspaceSchema = z
     uuid: z.uuid(),
     name: z.string(),
     api_rate_limit: z.number().int().nullable().meta({ description: 'API requests an hour; null: the deployment default (3600)' }),
+    pause_bot_during_tickets: z.boolean().meta({ description: 'While a contact has an open ticket, its messages go to the agents only: no flow resumes or starts (default true)' }),
     created_on: timestamp,
   })
   .meta({ id: 'Workspace' });
@@ -92,6 +103,7 @@ export const workspaceSettingsRequestSchema = z
   .object({
     name: z.string().trim().min(1).max(128).optional(),
     api_rate_limit: z.number().int().min(1).max(MAX_API_REQUESTS_PER_HOUR).nullable().optional(),
+    pause_bot_during_tickets: z.boolean().optional().meta({ description: 'Administrators only' }),
   })
   .meta({ id: 'WorkspaceSettingsRequest' });
 

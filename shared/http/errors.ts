@@ -19,8 +19,10 @@ const statusByKind: Record<DomainErrorKind, number> = {
  * `resource`: our API, `{"error": {"code", "message", "field"?}}`.
  * `rapidpro-v2`: the body shapes RapidPro clients parse — 400 `{"<field>": ["message"]}` or
  * `{"non_field_errors": ["message"]}`, other statuses `{"detail": "message"}`.
+ * `courier`: the public channel routes, as nyaruka courier answers gateways —
+ * `{"message": "Error", "data": [{"type": "error", "error": "message"}]}` (401: `"Unauthorized"`).
  */
-export type ErrorStyle = 'resource' | 'rapidpro-v2';
+export type ErrorStyle = 'resource' | 'rapidpro-v2' | 'courier';
 
 /** RapidPro reports taken names as a validation error on the field, never as 409. */
 const rapidProFieldOfConflict: Record<string, string> = {
@@ -31,6 +33,7 @@ export function errorResult(error: unknown, style: ErrorStyle): HttpResult {
   if (!(error instanceof DomainError)) {
     if (error instanceof Error) logger.error('unhandled error', error);
     else logger.error('unhandled error', { error: String(error) });
+    if (style === 'courier') return { status: 500, body: courierError('Error', 'Internal server error') };
     return style === 'resource'
       ? { status: 500, body: { error: { code: 'internal_error', message: 'Internal server error' } } }
       : { status: 500, body: { detail: 'Internal server error' } };
@@ -38,6 +41,12 @@ export function errorResult(error: unknown, style: ErrorStyle): HttpResult {
   const headers: Record<string, string> =
     error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
   const field = error instanceof ValidationError ? error.field : null;
+
+  if (style === 'courier') {
+    const message = error.kind === 'unauthorized' ? 'Unauthorized' : 'Error';
+    const text = field && error.kind === 'invalid' && !error.message.includes(field) ? `${field}: ${error.message}` : error.message;
+    return { status: statusByKind[error.kind], headers, body: courierError(message, text) };
+  }
 
   if (style === 'resource') {
     return {
@@ -54,4 +63,8 @@ export function errorResult(error: unknown, style: ErrorStyle): HttpResult {
     return { status: 400, headers, body: { [rapidProField]: [error.message] } };
   }
   return { status: statusByKind[error.kind], headers, body: { detail: error.message } };
+}
+
+function courierError(message: string, error: string) {
+  return { message, data: [{ type: 'error', error }] };
 }

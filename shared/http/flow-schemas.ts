@@ -60,13 +60,21 @@ export const messageSchema = z
     contact: z.object({ uuid: z.string(), name: z.string().nullable() }),
     direction: z.enum(['in', 'out']),
     type: z.literal('text'),
-    status: z.enum(['handled', 'queued', 'failed']),
+    status: z.enum(['handled', 'queued', 'wired', 'sent', 'delivered', 'read', 'errored', 'failed']),
     text: z.string(),
     attachments: z.array(z.string()),
     urn: z.string().nullable(),
     flow: flowRef.nullable(),
     created_on: timestamp,
     modified_on: timestamp,
+    origin: z.enum(['flow', 'ticket', 'api', 'channel']).optional().meta({ description: 'Where it came from (absent on messages stored before origins existed)' }),
+    channel: flowRef.nullable().optional().meta({ description: 'in: the channel it came through; out: the channel to send it by' }),
+    ticket_uuid: z.string().nullable().optional(),
+    user_uuid: z.string().nullable().optional().meta({ description: 'The agent who wrote it' }),
+    quick_replies: z.array(z.string()).optional(),
+    external_id: z.string().nullable().optional(),
+    attempts: z.number().int().optional(),
+    failed_reason: z.string().nullable().optional(),
   })
   .meta({ id: 'Message' });
 

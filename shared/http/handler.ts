@@ -147,6 +147,6 @@ function parsePathParameters(schema: z.ZodObject, input: Record<string, string |
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const param = String(parsed.error.issues[0]?.path[0] ?? 'resource');
-  if (style === 'resource') throw new NotFoundError(`${param}_not_found`, `No ${param} with this id`);
+  if (style !== 'rapidpro-v2') throw new NotFoundError(`${param}_not_found`, `No ${param} with this id`);
   throw validationErrorOf(parsed.error, param);
 }

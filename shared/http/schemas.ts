@@ -70,6 +70,8 @@ export const contactSchema = z
     urns: z.array(z.string()),
     fields: z.record(z.string(), z.string().nullable()),
     open_ticket: z.uuid().nullable(),
+    status: z.enum(['active', 'stopped', 'blocked']).meta({ description: '`stopped`: the gateway reported the contact stopped (it writes in again: active); nothing is sent to a stopped or blocked contact' }),
+    last_channel: z.object({ uuid: z.string(), name: z.string() }).nullable().meta({ description: 'The channel the contact last wrote in: replies go out through it' }),
     created_on: timestamp,
     modified_on: timestamp,
   })

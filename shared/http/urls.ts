@@ -15,3 +15,17 @@ export function publicUrl(event: HttpEvent, path: string): URL {
   const stagePrefix = stage && stage !== '$default' && !event.rawPath.startsWith(`/${stage}/`) ? `/${stage}` : '';
   return new URL(`${proto}://${host}${stagePrefix}${path}`);
 }
+
+/**
+ * The API's base URL as the client reached it (no trailing slash): the stage
+ * prefix is kept when the request came through it (`/<stage>/…` on the
+ * execute-api endpoint), left out behind a custom domain or on `$default`.
+ */
+export function apiBaseUrl(event: HttpEvent): string {
+  const headers = event.headers;
+  const proto = headers['x-forwarded-proto'] ?? 'https';
+  const host = headers['host'] ?? event.requestContext.domainName;
+  const stage = event.requestContext.stage;
+  const stagePrefix = stage && stage !== '$default' && event.rawPath.startsWith(`/${stage}/`) ? `/${stage}` : '';
+  return `${proto}://${host}${stagePrefix}`;
+}

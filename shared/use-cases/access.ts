@@ -2,7 +2,7 @@
 // each role may call is decided at the entry points through
 // shared/domain/permissions.ts; these use cases keep the data rules (the last
 // administrator stays, tokens resolve only while their membership lasts).
-import { NotFoundError, UnauthorizedError, ValidationError } from '#domain/errors';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '#domain/errors';
 import { newId } from '#domain/ids';
 import {
   newSecret,
@@ -23,10 +23,12 @@ import {
   newTokenSecret,
   newWorkspace,
   normalizeEmail,
+  pausesBotDuringTickets,
   validateEmail,
   validateWorkspaceName,
   type Member,
   type Role,
+  type Workspace,
 } from '#domain/workspace';
 import type { Actor, UseCaseContext } from './context';
 import { retryOnStaleWrite } from './retry';
@@ -42,7 +44,12 @@ export interface ResolvedToken {
 }
 
 export type ApiTokenView = { uuid: string; name: string; prefix: string; created_on: string };
-export type WorkspaceView = { uuid: string; name: string; api_rate_limit: number | null; created_on: string };
+export type WorkspaceView = { uuid: string; name: string; api_rate_limit: number | null; pause_bot_during_tickets: boolean; created_on: string };
+
+function workspaceView(workspace: Workspace): WorkspaceView {
+  const { uuid, name, api_rate_limit, created_on } = workspace;
+  return { uuid, name, api_rate_limit, pause_bot_during_tickets: pausesBotDuringTickets(workspace), created_on };
+}
 
 /** Signing in and accepting an invitation both answer with a new session. */
 export type SessionView = {
@@ -240,25 +247,44 @@ export function createAccessUseCases(context: UseCaseContext) {
       });
     },
 
+    /** PATCH /members/{user}: the role and/or the member's flags (`can_reply_non_own`), each only when given. */
+    async updateMember({ actor, user, role, can_reply_non_own }: { actor: Actor; user: string; role?: Role; can_reply_non_own?: boolean }): Promise<MemberView> {
+      if (role === undefined && can_reply_non_own === undefined) throw new ValidationError(null, 'Give a role or can_reply_non_own.');
+      if (role !== undefined) validateRole(role);
+      return retryOnStaleWrite(async () => {
+        const member = await requireMember(actor.workspace, user);
+        if (role !== undefined && member.role !== role) await repos.people.changeRole(member, role);
+        if (can_reply_non_own !== undefined && !(await repos.people.setMemberFlags(member, { can_reply_non_own })))
+          throw new NotFoundError('member_not_found', 'No such member.');
+        return memberView({ ...member, ...(role !== undefined ? { role } : {}), ...(can_reply_non_own !== undefined ? { can_reply_non_own } : {}) });
+      });
+    },
+
     async removeMember({ actor, user }: { actor: Actor; user: string }): Promise<void> {
       await retryOnStaleWrite(async () => repos.people.removeMember(await requireMember(actor.workspace, user)));
     },
 
     async getWorkspace({ actor }: { actor: Actor }): Promise<WorkspaceView> {
-      const { uuid, name, api_rate_limit, created_on } = await workspaceOf(actor.workspace);
-      return { uuid, name, api_rate_limit, created_on };
+      return workspaceView(await workspaceOf(actor.workspace));
     },
 
     /** Changes only the settings given; `api_rate_limit` null goes back to the deployment's default. */
-    async updateWorkspace({ actor, name, api_rate_limit }: { actor: Actor; name?: string; api_rate_limit?: number | null }): Promise<WorkspaceView> {
+    async updateWorkspace({ actor, name, api_rate_limit, pause_bot_during_tickets }: { actor: Actor; name?: string; api_rate_limit?: number | null; pause_bot_during_tickets?: boolean }): Promise<WorkspaceView> {
+      if (pause_bot_during_tickets !== undefined) {
+        // How contacts with open tickets are handled is the administrators' call (editors may rename and set limits).
+        const member = actor.user ? await repos.workspaces.getMember(actor.workspace, actor.user) : null;
+        if (member?.role !== 'administrator')
+          throw new ForbiddenError('permission_denied', 'Only administrators may change pause_bot_during_tickets.');
+      }
       if (api_rate_limit != null && (!Number.isInteger(api_rate_limit) || api_rate_limit < 1 || api_rate_limit > MAX_API_REQUESTS_PER_HOUR))
         throw new ValidationError('api_rate_limit', `The limit must be a whole number from 1 to ${MAX_API_REQUESTS_PER_HOUR}.`);
       // No read first: only the settings given are written, so a concurrent change of the other one stays.
       const stored = await repos.workspaces.updateSettings(actor.workspace, {
         ...(name !== undefined ? { name: validateWorkspaceName(name) } : {}),
         ...(api_rate_limit !== undefined ? { api_rate_limit } : {}),
+        ...(pause_bot_during_tickets !== undefined ? { pause_bot_during_tickets } : {}),
       });
-      return { uuid: stored.uuid, name: stored.name, api_rate_limit: stored.api_rate_limit, created_on: stored.created_on };
+      return workspaceView(stored);
     },
   };
 }

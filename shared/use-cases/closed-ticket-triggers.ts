@@ -3,7 +3,7 @@
 // one trigger that matches the contact and start its flow through the flow
 // engine function, with an idempotency key named after the close so that the
 // engine starts at most one session per close, whatever is retried.
-import { NotFoundError, ValidationError } from '#domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
 import { newId } from '#domain/ids';
 import { formatTimestamp } from '#domain/time';
 import {
@@ -12,7 +12,12 @@ import {
   closedTicketStartKey,
   groupSignature,
   matchingTrigger,
+  messageTrigger,
+  RAPIDPRO_TRIGGER_TYPE,
+  triggerType,
   validateTriggerInput,
+  type MatchType,
+  type TriggerType,
   type ClosedTicketTrigger,
   type GroupRef,
   type TriggerInput,
@@ -85,6 +90,10 @@ export type CloseOutcome =
 
 export interface TriggerView {
   uuid: string;
+  type: TriggerType;
+  /** keyword triggers only */
+  keywords?: string[];
+  match_type?: MatchType;
   flow: { uuid: string; name: string };
   groups: GroupRef[];
   exclude_groups: GroupRef[];
@@ -108,8 +117,21 @@ export interface TriggerUseCaseDeps {
   uuids?: () => string;
 }
 
-function view({ workspace: _workspace, ...trigger }: ClosedTicketTrigger): TriggerView {
-  return trigger;
+function view({ workspace: _workspace, type, keywords, match_type, ...trigger }: ClosedTicketTrigger): TriggerView {
+  const kind = triggerType({ type });
+  const { uuid, ...rest } = trigger;
+  return { uuid, type: kind, ...(kind === 'keyword' ? { keywords: keywords ?? [], match_type: match_type ?? 'F' } : {}), ...rest };
+}
+
+/** The contact's groups as the flow engine last saw them: the contact of its stored session (none: no groups). */
+export function sessionContactGroups(session: unknown): Set<string> {
+  const groups = (session as { contact?: { groups?: { uuid?: unknown }[] } } | undefined)?.contact?.groups ?? [];
+  return new Set(groups.map((group) => group.uuid).filter((uuid): uuid is string => typeof uuid === 'string'));
+}
+
+/** Import key: triggers of an export replace the stored ones of the same type, keywords and groups. */
+function importSignature(trigger: Pick<ClosedTicketTrigger, 'type' | 'keywords' | 'groups' | 'exclude_groups'>): string {
+  return `${triggerType(trigger)}|${[...(trigger.keywords ?? [])].sort().join(',')}|${groupSignature(trigger)}`;
 }
 
 export function createTriggerUseCases(deps: TriggerUseCaseDeps) {
@@ -120,14 +142,20 @@ export function createTriggerUseCases(deps: TriggerUseCaseDeps) {
     const [flow] = await deps.flows.getFlows(workspace, [uuid]);
     if (!flow) throw new ValidationError(field, `No flow ${uuid} in this workspace; import it first.`);
     if (!STARTABLE_FLOW_TYPES.has(flow.type))
-      throw new ValidationError(field, `A ${flow.type} flow cannot be started by a closed ticket; use a messaging or background flow.`);
+      throw new ValidationError(field, `A ${flow.type} flow cannot be started by a trigger; use a messaging or background flow.`);
     return { uuid: flow.uuid, name: flow.name };
   }
 
   function normalized(input: TriggerInput) {
     validateTriggerInput(input);
     const unique = (groups: GroupRef[] | undefined) => [...new Map((groups ?? []).map((group) => [group.uuid, group])).values()];
-    return { groups: unique(input.groups), exclude_groups: unique(input.exclude_groups) };
+    const type = input.type ?? 'closed_ticket';
+    return {
+      ...(type === 'closed_ticket' ? {} : { type }),
+      ...(type === 'keyword' ? { keywords: [...new Set((input.keywords ?? []).map((keyword) => keyword.toLowerCase()))], match_type: input.match_type ?? ('F' as const) } : {}),
+      groups: unique(input.groups),
+      exclude_groups: unique(input.exclude_groups),
+    };
   }
 
   async function findTrigger(workspace: string, uuid: string, set: TriggerSet): Promise<ClosedTicketTrigger> {
@@ -138,9 +166,7 @@ export function createTriggerUseCases(deps: TriggerUseCaseDeps) {
 
   /** The contact's groups as the flow engine last saw them: its session's contact (no session, no groups). */
   async function contactGroups(workspace: string, contact: string): Promise<Set<string>> {
-    const stored = await deps.flows.getSession(workspace, contact);
-    const groups = (stored?.session as { contact?: { groups?: { uuid?: unknown }[] } } | undefined)?.contact?.groups ?? [];
-    return new Set(groups.map((group) => group.uuid).filter((uuid): uuid is string => typeof uuid === 'string'));
+    return sessionContactGroups((await deps.flows.getSession(workspace, contact))?.session);
   }
 
   return {
@@ -155,21 +181,29 @@ export function createTriggerUseCases(deps: TriggerUseCaseDeps) {
       return retryOnStaleWrite(async () => {
         const set = await deps.triggers.readSet(actor.workspace, { consistent: true });
         if (set.triggers.length >= MAX_TRIGGERS_PER_WORKSPACE)
-          throw new ValidationError(null, `A workspace holds at most ${MAX_TRIGGERS_PER_WORKSPACE} closed-ticket triggers.`, 'trigger_limit_reached');
+          throw new ValidationError(null, `A workspace holds at most ${MAX_TRIGGERS_PER_WORKSPACE} triggers.`, 'trigger_limit_reached');
         const timestamp = now();
-        const trigger: ClosedTicketTrigger = { workspace: actor.workspace, uuid: nextId(), flow, ...groups, created_on: timestamp, modified_on: timestamp };
+        const trigger: ClosedTicketTrigger = { workspace: actor.workspace, uuid: nextId(), ...groups, flow, created_on: timestamp, modified_on: timestamp };
         assertNoTwin(trigger, set.triggers);
         await deps.triggers.saveSet({ workspace: actor.workspace, put: [trigger], remove: [], expectedVersion: set.version });
         return view(trigger);
       });
     },
 
+    /** A change without `type` keeps the trigger's type (and a keyword trigger's keywords and match type unless given). */
     async updateTrigger({ actor, trigger: uuid, input }: { actor: Actor; trigger: string; input: TriggerInput }): Promise<TriggerView> {
-      const groups = normalized(input);
+      if (input.type !== undefined) normalized(input);
       const flow = await startableFlow(actor.workspace, input.flow.uuid, 'flow.uuid');
       return retryOnStaleWrite(async () => {
         const set = await deps.triggers.readSet(actor.workspace, { consistent: true });
-        const existing = await findTrigger(actor.workspace, uuid, set);
+        const { type, keywords, match_type, ...existing } = await findTrigger(actor.workspace, uuid, set);
+        const kept = input.type ?? triggerType({ type });
+        const groups = normalized({
+          ...input,
+          type: kept,
+          ...(kept === 'keyword' && input.keywords === undefined ? { keywords } : {}),
+          ...(kept === 'keyword' && input.match_type === undefined ? { match_type } : {}),
+        });
         const trigger: ClosedTicketTrigger = { ...existing, flow, ...groups, modified_on: now() };
         assertNoTwin(trigger, set.triggers);
         await deps.triggers.saveSet({ workspace: actor.workspace, put: [trigger], remove: [], expectedVersion: set.version });
@@ -197,25 +231,34 @@ export function createTriggerUseCases(deps: TriggerUseCaseDeps) {
       return retryOnStaleWrite(async () => {
         const set = await deps.triggers.readSet(actor.workspace, { consistent: true });
         const timestamp = now();
-        const bySignature = new Map(set.triggers.map((trigger) => [groupSignature(trigger), trigger]));
+        const bySignature = new Map(set.triggers.map((trigger) => [importSignature(trigger), trigger]));
         const touched = new Set<string>();
         for (const [index, input] of wanted.entries()) {
           const groups = normalized(input);
-          const signature = groupSignature(groups);
+          const signature = importSignature(groups);
           touched.add(signature);
           const existing = bySignature.get(signature);
           bySignature.set(signature, {
             workspace: actor.workspace,
             uuid: existing?.uuid ?? nextId(),
-            flow: flows[index]!,
             ...groups,
+            flow: flows[index]!,
             created_on: existing?.created_on ?? timestamp,
             modified_on: timestamp,
           });
         }
         const changed = [...touched].map((signature) => bySignature.get(signature)!);
         if (bySignature.size > MAX_TRIGGERS_PER_WORKSPACE)
-          throw new ValidationError('definitions.triggers', `A workspace holds at most ${MAX_TRIGGERS_PER_WORKSPACE} closed-ticket triggers.`, 'invalid_definition');
+          throw new ValidationError('definitions.triggers', `A workspace holds at most ${MAX_TRIGGERS_PER_WORKSPACE} triggers.`, 'invalid_definition');
+        // A keyword shared with another trigger of other keywords (same groups) would tie for that keyword.
+        for (const trigger of changed) {
+          try {
+            assertNoTwin(trigger, [...bySignature.values()]);
+          } catch (error) {
+            if (error instanceof ConflictError) throw new ValidationError('definitions.triggers', error.message, 'invalid_definition');
+            throw error;
+          }
+        }
         await deps.triggers.saveSet({ workspace: actor.workspace, put: changed, remove: [], expectedVersion: set.version });
         return changed.map(view);
       });
@@ -228,7 +271,7 @@ export function createTriggerUseCases(deps: TriggerUseCaseDeps) {
      */
     async handleClose(close: TicketClose): Promise<CloseOutcome> {
       if (!deps.engine) throw new Error('handleClose needs the flow engine (deps.engine)');
-      const { triggers } = await deps.triggers.readSet(close.workspace);
+      const triggers = (await deps.triggers.readSet(close.workspace)).triggers.filter((trigger) => triggerType(trigger) === 'closed_ticket');
       if (triggers.length === 0) return { outcome: 'no_trigger' };
       const trigger = matchingTrigger(triggers, await contactGroups(close.workspace, close.contact));
       if (!trigger) return { outcome: 'no_trigger' };
@@ -258,10 +301,19 @@ export function createTriggerUseCases(deps: TriggerUseCaseDeps) {
 
 export type TriggerUseCases = ReturnType<typeof createTriggerUseCases>;
 
+/** The keyword or catch-all trigger an inbound message starts (domain `messageTrigger`) over the workspace's stored triggers. */
+export async function findMessageTrigger(
+  store: Pick<TriggerStore, 'readSet'>,
+  query: { workspace: string; text: string; groups: ReadonlySet<string>; sessionWaiting: boolean },
+) {
+  const { triggers } = await store.readSet(query.workspace);
+  return messageTrigger(triggers, query.text, query.groups, query.sessionWaiting);
+}
+
 /**
- * The closed-ticket triggers of a RapidPro export's `triggers` list
- * (`trigger_type: "T"`; other trigger types are not Ticketer's and are
- * skipped), checked before anything of the export is stored.
+ * The triggers of a RapidPro export's `triggers` list Ticketer runs
+ * (`trigger_type` "T" closed ticket, "K" keyword, "C" catch-all; other types
+ * — schedules, calls, opt-ins… — are not Ticketer's and are skipped), checked before anything of the export is stored.
  */
 export function readExportTriggers(triggers: unknown): TriggerInput[] {
   if (triggers === undefined || triggers === null) return [];
@@ -270,15 +322,24 @@ export function readExportTriggers(triggers: unknown): TriggerInput[] {
   triggers.forEach((raw: unknown, index) => {
     const where = `definitions.triggers.${index}`;
     const entry = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-    if (entry.trigger_type !== CLOSED_TICKET_TRIGGER_TYPE) return;
+    const type = (Object.keys(RAPIDPRO_TRIGGER_TYPE) as TriggerType[]).find((candidate) => RAPIDPRO_TRIGGER_TYPE[candidate] === entry.trigger_type);
+    if (!type) return;
     const flow = entry.flow as { uuid?: unknown } | undefined;
-    if (typeof flow?.uuid !== 'string') throw new ValidationError(`${where}.flow`, 'A closed-ticket trigger names its flow by uuid.', 'invalid_definition');
+    if (typeof flow?.uuid !== 'string') throw new ValidationError(`${where}.flow`, 'A trigger names its flow by uuid.', 'invalid_definition');
     const groupList = (value: unknown, field: string): GroupRef[] => {
       if (value === undefined || value === null) return [];
       if (!Array.isArray(value)) throw new ValidationError(`${where}.${field}`, 'Expected a list of groups.', 'invalid_definition');
       return value.map((group: { uuid?: unknown; name?: unknown } | null) => ({ uuid: String(group?.uuid ?? ''), name: String(group?.name ?? '') }));
     };
-    const input = { flow: { uuid: flow.uuid }, groups: groupList(entry.groups, 'groups'), exclude_groups: groupList(entry.exclude_groups, 'exclude_groups') };
+    // RapidPro exports list a keyword trigger's words in `keywords` (older ones: one `keyword`).
+    const keywords = type !== 'keyword' ? [] : Array.isArray(entry.keywords) ? entry.keywords.map(String) : typeof entry.keyword === 'string' ? [entry.keyword] : [];
+    const input: TriggerInput = {
+      ...(type === 'closed_ticket' ? {} : { type }),
+      ...(type === 'keyword' ? { keywords: keywords.map((keyword) => keyword.toLowerCase()), match_type: entry.match_type === 'O' ? 'O' : 'F' } : {}),
+      flow: { uuid: flow.uuid },
+      groups: groupList(entry.groups, 'groups'),
+      exclude_groups: groupList(entry.exclude_groups, 'exclude_groups'),
+    };
     try {
       validateTriggerInput(input);
     } catch (error) {

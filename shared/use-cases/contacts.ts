@@ -6,14 +6,19 @@ import { contactView, type ContactView } from './views';
 
 /** Creates or updates a contact (domain `upsertContact`), re-reading on a lost race; the contact as stored. */
 export async function saveContactInput(context: UseCaseContext, workspace: string, input: ContactInput): Promise<Contact> {
-  return retryOnStaleWrite(async () => {
+  let added: string[] = [];
+  const saved = await retryOnStaleWrite(async () => {
     const stored = await context.repos.contacts.get(workspace, input.uuid, { consistent: true });
     const { contact, changed } = upsertContact(stored, workspace, input, context.now());
+    added = contact.urns.filter((urn) => !stored?.urns.includes(urn));
     if (!changed) return contact;
-    const saved = { ...contact, version: contact.version + 1 };
-    await context.repos.contacts.save(saved);
-    return saved;
+    const next = { ...contact, version: contact.version + 1 };
+    await context.repos.contacts.save(next);
+    return next;
   });
+  // URNs new to the contact lead channel messages to it, unless another contact holds them already.
+  if (added.length) await context.repos.conversations.claimFreeUrns({ ...saved, urns: added });
+  return saved;
 }
 
 export function createContactUseCases(context: UseCaseContext) {

@@ -1,5 +1,6 @@
 import { NotFoundError } from '#domain/errors';
 import { formatTimestamp } from '#domain/time';
+import type { AttachmentStore, InboundRouter } from './conversations';
 import type { MailSender, Repositories, WorkspaceDirectory } from './ports';
 
 /** Who calls a use case: a workspace and a user, or `user: null` for a flow runtime or the system. */
@@ -11,6 +12,10 @@ export type UseCaseDeps = Repositories & {
   mail?: MailSender;
   /** The page that accepts invitations (the agent UI); the link in the mail is this URL with `?secret=<secret>`. Default: the API's accept route. */
   invitationAcceptUrl?: string;
+  /** Routes channel messages (the flow use cases); without it receiveFromChannel fails (only functions that receive channel messages need it). */
+  inbound?: InboundRouter;
+  /** Presigned attachment uploads; without it POST /attachments fails (ATTACHMENTS_BUCKET_NAME unset). */
+  attachments?: AttachmentStore;
 };
 
 /** What every use-case module is built from. */

@@ -3,7 +3,8 @@
 // the ticket command function the open_ticket action calls
 // (shared/adapters/lambda/ticket-command-client.ts).
 import type { Contact } from '#domain/contact';
-import type { IdempotencyScope } from './ports';
+import type { Ticket } from '#domain/ticket';
+import type { ChannelMessageRecord, IdempotencyScope } from './ports';
 import type { FieldAsset, GroupAsset } from '#flows/assets';
 import type { FlowJSON } from '#flows/definition/types';
 
@@ -106,6 +107,15 @@ export interface SprintWrite {
   contact_change: Contact | null;
   /** A start or message made under an idempotency key records its answer in the same transaction (SprintAlreadyRecordedError when taken). */
   idempotency?: { scope: IdempotencyScope; key: string; response: unknown };
+  /** An inbound channel message with the gateway's id: its guard item joins the transaction (DuplicateChannelMessageError when taken). */
+  channel_message?: { channel: string; external_id: string; record: ChannelMessageRecord };
+  /** The open ticket the inbound message joined, its `last_activity_on` moved: stored if still at `version - 1` (else StaleWriteError). */
+  ticket_activity?: Ticket;
+}
+
+/** The gateway sent this (channel, external id) before and it was stored: answer the first message. */
+export class DuplicateChannelMessageError extends Error {
+  override readonly name = 'DuplicateChannelMessageError';
 }
 
 /** A sprint under this idempotency key was stored meanwhile (a duplicate start or message raced this one): answer what it answered. */

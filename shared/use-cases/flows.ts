@@ -4,7 +4,10 @@
 // then stores what it left behind — session, messages, contact changes — in
 // one transaction (docs/flow-engine-service.md).
 import { v5 as uuidv5 } from 'uuid';
-import { upsertContact, type Contact, type ContactInput } from '#domain/contact';
+import { backoffDelayMs, sleep } from '#domain/backoff';
+import { contactStatus, upsertContact, type Contact, type ContactInput } from '#domain/contact';
+import { recordContactMessage, type Ticket } from '#domain/ticket';
+import { pausesBotDuringTickets } from '#domain/workspace';
 import { NotFoundError, ValidationError } from '#domain/errors';
 import { newId } from '#domain/ids';
 import type { EventJSON } from '#flows/actions/action';
@@ -16,7 +19,7 @@ import { FlowEngine, type SprintResult } from '#flows/engine';
 import type { EngineServices, TicketService } from '#flows/ports';
 import type { SessionJSON } from '#flows/session';
 import type { TriggerJSON } from '#flows/triggers';
-import { readExportTriggers, type TriggerUseCases, type TriggerView } from './closed-ticket-triggers';
+import { findMessageTrigger, readExportTriggers, sessionContactGroups, type TriggerStore, type TriggerUseCases, type TriggerView } from './closed-ticket-triggers';
 import { saveContactInput } from './contacts';
 import { createUseCaseContext, type Actor } from './context';
 import {
@@ -42,6 +45,8 @@ export interface FlowUseCaseDeps {
   mail?: MailSender;
   /** Stores the closed-ticket triggers of an imported export (docs/triggers.md); without it they are not imported. */
   triggers?: Pick<TriggerUseCases, 'importTriggers'>;
+  /** The workspace's triggers, read by channel messages for keyword and catch-all triggers; without it none start. */
+  triggerStore?: Pick<TriggerStore, 'readSet'>;
   /** Defaults to the system clock and UUID v7 (tests and the benchmark may pass their own). */
   clock?: () => Date;
   uuids?: () => string;
@@ -95,6 +100,12 @@ const KEYED_SESSION_NAMESPACE = '5b0f3c52-7d3e-4c1a-9a57-1f0e2d6c8b41';
 
 /** A sprint that lost the race for the contact's session is run again from the new state; a few rounds are plenty. */
 const SPRINT_ATTEMPTS = 5;
+/**
+ * A gateway may deliver a burst of one contact's messages at once (a contact
+ * pasting lines, a retry storm); each round at least one lands, so as many rounds
+ * as ticket commands get (retry.ts) let a burst of 20 through.
+ */
+const CHANNEL_SPRINT_ATTEMPTS = 40;
 
 /**
  * Definitions read (validated) once per container: the stored definition of
@@ -230,18 +241,35 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
     keepStoredSession?: boolean;
     /** A start or message under an idempotency key: its answer, recorded in the same transaction. */
     idempotency?: SprintWrite['idempotency'];
+    /** The channel the sprint's outgoing messages go out through (null: delivery picks one for the URN). */
+    channel?: FlowRef | null;
+    /** An inbound channel message with the gateway's id: its guard joins the transaction. */
+    channelMessage?: SprintWrite['channel_message'];
+    /** The open ticket an inbound message joined: its last_activity_on moves in the same transaction (re-read on a lost race). */
+    ticketActivity?: { ticket: string; at: string };
+    /** A change to the contact as stored (null: none), applied to a fresh read in the same transaction. */
+    contactPatch?: (stored: Contact) => Contact | null;
   }): Promise<void> {
     const { workspace, result, startedFrom } = options;
-    const messages = [...(options.inbound ? [options.inbound] : []), ...(result ? outgoingMessages(result, options.contact, options.flowAtStart) : [])];
+    const messages = [...(options.inbound ? [options.inbound] : []), ...(result ? outgoingMessages(result, options.contact, options.flowAtStart, options.channel ?? null) : [])];
     const contactChanges = result ? contactChangesOf(result.events, options.contact) : null;
     const session = result && !options.keepStoredSession ? storedSession(workspace, options.contact, result.session, startedFrom, now()) : null;
     await retryOnStaleWrite(async () => {
       let contactChange: Contact | null = null;
-      if (contactChanges) {
+      if (contactChanges || options.contactPatch) {
         // Only what the sprint changed lands on the contact as stored now: an agent's edit made meanwhile survives.
         const stored = await repos.contacts.get(workspace, options.contact, { consistent: true });
-        const { contact, changed } = upsertContact(stored, workspace, contactChanges, now());
-        if (changed) contactChange = { ...contact, version: contact.version + 1 };
+        let next = stored;
+        let changed = false;
+        if (contactChanges) ({ contact: next, changed } = upsertContact(stored, workspace, contactChanges, now()));
+        const patched = next && options.contactPatch ? options.contactPatch(next) : null;
+        if (patched) [next, changed] = [patched, true];
+        if (changed && next) contactChange = { ...next, version: next.version + 1 };
+      }
+      let ticketActivity: Ticket | undefined;
+      if (options.ticketActivity) {
+        const held = await repos.tickets.get(workspace, options.ticketActivity.ticket);
+        if (held?.status === 'open') ticketActivity = recordContactMessage(held, options.ticketActivity.at);
       }
       await flows.saveSprint({
         workspace,
@@ -251,6 +279,8 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
         messages,
         contact_change: contactChange,
         ...(options.idempotency ? { idempotency: options.idempotency } : {}),
+        ...(options.channelMessage ? { channel_message: options.channelMessage } : {}),
+        ...(ticketActivity ? { ticket_activity: ticketActivity } : {}),
       });
     });
   }
@@ -259,14 +289,61 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
     return { session: { uuid: result.session.uuid, status: result.session.status }, events: [...prefix, ...result.events] };
   }
 
-  async function againIfSessionMoved<T>(attempt: () => Promise<T>): Promise<T> {
+  async function againIfSessionMoved<T>(attempt: () => Promise<T>, rounds = SPRINT_ATTEMPTS): Promise<T> {
     for (let round = 1; ; round++) {
       try {
         return await attempt();
       } catch (error) {
-        if (!(error instanceof SessionMovedError) || round >= SPRINT_ATTEMPTS) throw error;
+        if (!(error instanceof SessionMovedError) || round >= rounds) throw error;
+        // Jittered, so a burst of one contact's messages spreads out instead of colliding again.
+        if (round > 1) await sleep(backoffDelayMs(round, 5, 200));
       }
     }
+  }
+
+
+  /**
+   * Resumes the contact's waiting session with an inbound message (receive_msg
+   * and channel messages alike). A wait past its expiry ends the run first; the
+   * message then finds no session waiting. Sets the message's flow when it resumed one.
+   */
+  async function resumeWaiting(options: {
+    workspace: string;
+    dir: WorkspaceDirectory;
+    fresh: Contact;
+    current: StoredSession;
+    waiting: SessionJSON;
+    inbound: MessageRecord;
+    channel?: FlowRef;
+  }): Promise<{ result: SprintResult; flowAtStart: FlowRef; outcome: SprintOutcome }> {
+    const { workspace, fresh, current, waiting, inbound } = options;
+    const receivedOn = inbound.created_on;
+    waiting.contact = engineContact(fresh, waiting.contact);
+    const waitingRun = waiting.runs.find((run) => run.uuid === waiting.wait?.run_uuid);
+    const flowAtStart = waitingRun ? { uuid: waitingRun.flow.uuid, name: waitingRun.flow.name } : current.flow;
+    const stored = await loadFlowsFor(workspace, flowAtStart.uuid);
+    const { assets, workspaceTopics } = await sessionAssets(workspace, options.dir, [...stored, ...(await otherRunFlows(workspace, waiting, stored))], fresh);
+    const engine = engineFor(workspace, workspaceTopics);
+    if (current.expires_on && current.expires_on < receivedOn) {
+      const expired = await engine.resume({ assets, session: waiting, resume: { type: 'wait_expiration', resumed_on: receivedOn } });
+      return { result: expired, flowAtStart, outcome: { session: null, events: [] } };
+    }
+    const msg = {
+      uuid: inbound.uuid,
+      ...(inbound.urn ? { urn: inbound.urn } : {}),
+      ...(options.channel ? { channel: { uuid: options.channel.uuid, name: options.channel.name } } : {}),
+      text: inbound.text,
+      ...(inbound.attachments.length ? { attachments: inbound.attachments } : {}),
+    };
+    const result = await engine.resume({ assets, session: waiting, resume: { type: 'msg', resumed_on: receivedOn, msg } });
+    inbound.flow = flowAtStart;
+    return { result, flowAtStart, outcome: sprintOutcome(result, [{ uuid: nextId(), type: 'msg_received', created_on: receivedOn, msg }]) };
+  }
+
+  /** Parent runs of the waiting run may belong to flows that the waiting flow does not enter. */
+  async function otherRunFlows(workspace: string, session: SessionJSON, loaded: StoredFlow[]): Promise<StoredFlow[]> {
+    const missing = [...new Set(session.runs.map((run) => run.flow.uuid))].filter((uuid) => !loaded.some((flow) => flow.uuid === uuid));
+    return missing.length ? (await Promise.all(missing.map((uuid) => loadFlowsFor(workspace, uuid)))).flat() : [];
   }
 
   return {
@@ -366,6 +443,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
             startedFrom: current,
             inbound: null,
             flowAtStart: null,
+            channel: saved.last_channel ?? null,
             keepStoredSession: target.type === 'messaging_background',
             ...(recordKey ? { idempotency: { scope: 'start_flow' as const, key: recordKey, response: outcome } } : {}),
           });
@@ -386,8 +464,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
      */
     async receiveMsg({ actor, contact, text, attachments = [], uuid }: { actor: Actor; contact: string; text: string; attachments?: string[]; uuid?: string }): Promise<SprintOutcome> {
       const { workspace } = actor;
-      if (text.length > MAX_MESSAGE_LENGTH) throw new ValidationError('text', `The text is longer than ${MAX_MESSAGE_LENGTH} characters.`);
-      if (text.trim() === '' && attachments.length === 0) throw new ValidationError('text', 'A message needs text or attachments.');
+      validateInboundText(text, attachments);
       const recordKey = uuid ?? null;
       const recorded = async () => (recordKey ? (((await repos.idempotency.get(workspace, 'receive_msg', recordKey))?.response ?? null) as SprintOutcome | null) : null);
       const earlier = await recorded();
@@ -415,44 +492,111 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
         if (raced) return raced;
         const current = await flows.getSession(workspace, contact);
         const receivedOn = now();
-        const inbound: MessageRecord = {
-          uuid: messageUuid,
-          contact,
-          direction: 'in',
-          type: 'text',
-          status: 'handled',
-          text,
-          attachments,
-          urn: fresh.urns[0] ?? null,
-          flow: null,
-          created_on: receivedOn,
-          modified_on: receivedOn,
-        };
+        const inbound = inboundRecord({ uuid: messageUuid, contact, text, attachments, urn: fresh.urns[0] ?? null, createdOn: receivedOn });
+        const channel = fresh.last_channel ?? null;
         const waiting = current?.status === 'waiting' ? (current.session as SessionJSON) : null;
-        if (!current || !waiting) return store({ workspace, contact, result: null, startedFrom: current, inbound, flowAtStart: null }, { session: null, events: [] });
-        waiting.contact = engineContact(fresh, waiting.contact);
-        const waitingRun = waiting.runs.find((run) => run.uuid === waiting.wait?.run_uuid);
-        const flowAtStart = waitingRun ? { uuid: waitingRun.flow.uuid, name: waitingRun.flow.name } : current.flow;
-        const stored = await loadFlowsFor(workspace, flowAtStart.uuid);
-        const { assets, workspaceTopics } = await sessionAssets(workspace, dir, [...stored, ...(await otherRunFlows(waiting, stored))], fresh);
-        const engine = engineFor(workspace, workspaceTopics);
-
-        // A wait past its expiry ends the run first; the message then finds no session waiting.
-        if (current.expires_on && current.expires_on < receivedOn) {
-          const expired = await engine.resume({ assets, session: waiting, resume: { type: 'wait_expiration', resumed_on: receivedOn } });
-          return store({ workspace, contact, result: expired, startedFrom: current, inbound, flowAtStart }, { session: null, events: [] });
-        }
-        const msg = { uuid: inbound.uuid, ...(inbound.urn ? { urn: inbound.urn } : {}), text, ...(attachments.length ? { attachments } : {}) };
-        const result = await engine.resume({ assets, session: waiting, resume: { type: 'msg', resumed_on: receivedOn, msg } });
-        inbound.flow = flowAtStart;
-        return store({ workspace, contact, result, startedFrom: current, inbound, flowAtStart }, sprintOutcome(result, [{ uuid: nextId(), type: 'msg_received', created_on: receivedOn, msg }]));
+        if (!current || !waiting) return store({ workspace, contact, result: null, startedFrom: current, inbound, flowAtStart: null, channel }, { session: null, events: [] });
+        const resumed = await resumeWaiting({ workspace, dir, fresh, current, waiting, inbound });
+        return store({ workspace, contact, result: resumed.result, startedFrom: current, inbound, flowAtStart: resumed.flowAtStart, channel }, resumed.outcome);
       });
+    },
 
-      /** Parent runs of the waiting run may belong to flows that the waiting flow does not enter. */
-      async function otherRunFlows(session: SessionJSON, loaded: StoredFlow[]): Promise<StoredFlow[]> {
-        const missing = [...new Set(session.runs.map((run) => run.flow.uuid))].filter((uuid) => !loaded.some((flow) => flow.uuid === uuid));
-        return missing.length ? (await Promise.all(missing.map((uuid) => loadFlowsFor(workspace, uuid)))).flat() : [];
-      }
+    /**
+     * A contact's message through a channel (conversations.ts receiveFromChannel
+     * calls it once the contact is found by its URN): stored once — with the
+     * gateway's id, its guard item joins the transaction — and routed. With an
+     * open ticket the message joins it (the ticket's `last_activity_on` moves in
+     * the same transaction) and, while the workspace pauses the bot during
+     * tickets, nothing else happens. Otherwise a keyword trigger starts its flow
+     * (interrupting a waiting session, as RapidPro does), else the waiting
+     * session is resumed, else a catch-all trigger starts its flow, else the
+     * message is stored alone. A blocked contact's message is stored and not routed.
+     * Outgoing messages of the sprint go out through the same channel.
+     */
+    async routeChannelMessage(input: {
+      workspace: string;
+      contact: string;
+      channel: FlowRef;
+      urn: string;
+      text: string;
+      attachments: string[];
+      external_id: string | null;
+      received_on: string;
+      msg_uuid: string;
+    }): Promise<{ ticket_uuid: string | null; outcome: SprintOutcome | null }> {
+      const { workspace, contact, channel } = input;
+      validateInboundText(input.text, input.attachments);
+      const dir = await directory(workspace);
+      const pause = pausesBotDuringTickets(dir.workspace);
+      return againIfSessionMoved(async () => {
+        const fresh = await repos.contacts.get(workspace, contact, { consistent: true });
+        if (!fresh) throw new NotFoundError('contact_not_found', 'No such contact.');
+        const held = fresh.open_ticket ? await repos.tickets.get(workspace, fresh.open_ticket) : null;
+        const ticket = held?.status === 'open' ? held : null;
+        const current = await flows.getSession(workspace, contact);
+        const receivedOn = now();
+        const inbound: MessageRecord = {
+          ...inboundRecord({ uuid: input.msg_uuid, contact, text: input.text, attachments: input.attachments, urn: input.urn, createdOn: receivedOn }),
+          origin: 'channel',
+          channel,
+          ticket_uuid: ticket?.uuid ?? null,
+          external_id: input.external_id,
+        };
+        const base = {
+          workspace,
+          contact,
+          startedFrom: current,
+          inbound,
+          channel,
+          ...(input.external_id
+            ? { channelMessage: { channel: channel.uuid, external_id: input.external_id, record: { msg_uuid: input.msg_uuid, contact_uuid: contact, ticket_uuid: ticket?.uuid ?? null, received_on: input.received_on } } }
+            : {}),
+          ...(ticket ? { ticketActivity: { ticket: ticket.uuid, at: receivedOn } } : {}),
+          // The channel it wrote in is where answers go; writing in again ends a stop (RapidPro unstops a contact that writes).
+          contactPatch: (stored: Contact) =>
+            stored.last_channel?.uuid === channel.uuid && stored.last_channel.name === channel.name && contactStatus(stored) === 'active'
+              ? null
+              : { ...stored, last_channel: channel, status: contactStatus(stored) === 'stopped' ? ('active' as const) : contactStatus(stored), modified_on: receivedOn },
+        };
+        const answer = (outcome: SprintOutcome | null) => ({ ticket_uuid: ticket?.uuid ?? null, outcome });
+        if (contactStatus(fresh) === 'blocked' || (ticket && pause)) {
+          await persist({ ...base, result: null, flowAtStart: null });
+          return answer(null);
+        }
+        const waiting = current?.status === 'waiting' ? (current.session as SessionJSON) : null;
+        const waitingLive = waiting !== null && !(current?.expires_on && current.expires_on < receivedOn);
+        const match = deps.triggerStore
+          ? await findMessageTrigger(deps.triggerStore, { workspace, text: input.text, groups: sessionContactGroups(current?.session), sessionWaiting: waitingLive })
+          : null;
+        const stored = match ? await loadFlowsFor(workspace, match.trigger.flow.uuid) : [];
+        const target = match ? stored.find((flow) => flow.uuid === match.trigger.flow.uuid) : undefined;
+        if (match && target) {
+          const { assets, workspaceTopics } = await sessionAssets(workspace, dir, stored, fresh);
+          const msg = { uuid: inbound.uuid, urn: input.urn, channel: { uuid: channel.uuid, name: channel.name }, text: input.text, ...(input.attachments.length ? { attachments: input.attachments } : {}) };
+          const result = await engineFor(workspace, workspaceTopics).start({
+            sessionUuid: nextId(),
+            assets,
+            contact: engineContact(fresh, (current?.session as SessionJSON | undefined)?.contact ?? null),
+            trigger: {
+              type: 'msg',
+              flow: { uuid: target.uuid, name: target.name },
+              triggered_on: receivedOn,
+              msg,
+              ...(match.keyword ? { keyword_match: { type: match.match === 'O' ? 'only_word' : 'first_word', keyword: match.keyword } } : {}),
+            },
+          });
+          inbound.flow = { uuid: target.uuid, name: target.name };
+          await persist({ ...base, result, flowAtStart: null, keepStoredSession: target.type === 'messaging_background' });
+          return answer(sprintOutcome(result));
+        }
+        if (!current || !waiting) {
+          await persist({ ...base, result: null, flowAtStart: null });
+          return answer(null);
+        }
+        const resumed = await resumeWaiting({ workspace, dir, fresh, current, waiting, inbound, channel });
+        await persist({ ...base, result: resumed.result, flowAtStart: resumed.flowAtStart });
+        return answer(resumed.outcome);
+      }, CHANNEL_SPRINT_ATTEMPTS);
     },
 
     /** A contact's messages, in and out, newest first. */
@@ -473,6 +617,31 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
 }
 
 export type FlowUseCases = ReturnType<typeof createFlowUseCases>;
+
+/** RapidPro's limits on an inbound message (HEAD allows longer texts; 4096 is what Telegram and most gateways carry in one part). */
+export const MAX_ATTACHMENTS = 10;
+
+function validateInboundText(text: string, attachments: string[]): void {
+  if (text.length > MAX_MESSAGE_LENGTH) throw new ValidationError('text', `The text is longer than ${MAX_MESSAGE_LENGTH} characters.`);
+  if (attachments.length > MAX_ATTACHMENTS) throw new ValidationError('attachments', `A message has at most ${MAX_ATTACHMENTS} attachments.`);
+  if (text.trim() === '' && attachments.length === 0) throw new ValidationError('text', 'A message needs text or attachments.');
+}
+
+function inboundRecord(input: { uuid: string; contact: string; text: string; attachments: string[]; urn: string | null; createdOn: string }): MessageRecord {
+  return {
+    uuid: input.uuid,
+    contact: input.contact,
+    direction: 'in',
+    type: 'text',
+    status: 'handled',
+    text: input.text,
+    attachments: input.attachments,
+    urn: input.urn,
+    flow: null,
+    created_on: input.createdOn,
+    modified_on: input.createdOn,
+  };
+}
 
 /** What starts a session besides the flow: a `ticket` trigger carries the closed ticket and its `ticket_closed` event. */
 export type StartTrigger = Omit<TriggerJSON, 'flow' | 'triggered_on'>;
@@ -643,7 +812,7 @@ function storedSession(workspace: string, contact: string, session: SessionJSON,
  * The sprint's msg_created events as stored messages. Events carry no run, so
  * the flow of each message is followed through run_started/run_ended.
  */
-function outgoingMessages(result: SprintResult, contact: string, flowAtStart: FlowRef | null): MessageRecord[] {
+function outgoingMessages(result: SprintResult, contact: string, flowAtStart: FlowRef | null, channel: FlowRef | null): MessageRecord[] {
   const flowStack: FlowRef[] = flowAtStart ? [flowAtStart] : [];
   const messages: MessageRecord[] = [];
   for (const event of result.events) {
@@ -652,7 +821,7 @@ function outgoingMessages(result: SprintResult, contact: string, flowAtStart: Fl
       flowStack.push({ uuid: flow.uuid, name: flow.name });
     } else if (event.type === 'run_ended') flowStack.pop();
     else if (event.type === 'msg_created') {
-      const msg = event.msg as { uuid?: string; urn?: string; text?: string; attachments?: string[]; unsendable_reason?: string };
+      const msg = event.msg as { uuid?: string; urn?: string; text?: string; attachments?: string[]; quick_replies?: (string | { text?: unknown })[]; unsendable_reason?: string };
       messages.push({
         uuid: msg.uuid ?? String(event.uuid),
         contact,
@@ -665,6 +834,10 @@ function outgoingMessages(result: SprintResult, contact: string, flowAtStart: Fl
         flow: flowStack.at(-1) ?? null,
         created_on: String(event.created_on),
         modified_on: String(event.created_on),
+        origin: 'flow',
+        channel,
+        // The engine's quick replies are `{type, text}` (spec 14.x) or plain strings (older): stored as their texts.
+        ...(msg.quick_replies?.length ? { quick_replies: msg.quick_replies.map((reply) => (typeof reply === 'string' ? reply : String(reply.text ?? ''))) } : {}),
       });
     }
   }

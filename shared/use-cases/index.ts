@@ -2,6 +2,7 @@
 // (docs/architecture.md, "Code layout"; the HTTP shapes are in docs/api.md).
 import { createAccessUseCases } from './access';
 import { createContactUseCases } from './contacts';
+import { createConversationUseCases } from './conversations';
 import { createUseCaseContext, type UseCaseDeps } from './context';
 import { createInvitationUseCases } from './invitations';
 import { createTicketUseCases } from './tickets';
@@ -12,6 +13,7 @@ export type { Folder, OpenTicketRequest, OpenTicketResponse, TicketAction } from
 export type * from './views';
 export type { ApiTokenView, ResolvedToken, SessionView, WorkspaceView } from './access';
 export type { InvitationView } from './invitations';
+export type { AttachmentStore, AttachmentUpload, ChannelMessageIn, ChannelMessageReceived, InboundRouter, ReplyInput } from './conversations';
 
 export function createUseCases(deps: UseCaseDeps) {
   const context = createUseCaseContext(deps);
@@ -21,6 +23,7 @@ export function createUseCases(deps: UseCaseDeps) {
     ...createContactUseCases(context),
     ...createAccessUseCases(context),
     ...createInvitationUseCases(context),
+    ...createConversationUseCases(context),
   };
 }
 

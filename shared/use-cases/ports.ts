@@ -1,6 +1,7 @@
 // The secondary ports: what the use cases need from storage. The DynamoDB
 // adapters (shared/adapters/dynamodb) implement them.
-import type { Contact } from '#domain/contact';
+import type { Contact, ContactStatus } from '#domain/contact';
+import type { MessageRecord } from './flow-ports';
 import type { Ticket, TicketEvent, TicketStatus } from '#domain/ticket';
 import type { Topic } from '#domain/topic';
 import type { Invitation, StoredToken, User } from '#domain/people';
@@ -29,7 +30,7 @@ export interface WorkspaceRepository {
    * workspace's own limit), so concurrent changes of different settings all
    * stay; answers the workspace as stored afterwards (NotFoundError workspace_not_found).
    */
-  updateSettings(workspace: string, changes: Partial<Pick<Workspace, 'name' | 'api_rate_limit'>>): Promise<Workspace>;
+  updateSettings(workspace: string, changes: Partial<Pick<Workspace, 'name' | 'api_rate_limit' | 'pause_bot_during_tickets'>>): Promise<Workspace>;
   getMember(workspace: string, user: string): Promise<Member | null>;
 }
 
@@ -58,6 +59,8 @@ export interface PeopleRepository {
   changeRole(member: Member, role: Role): Promise<void>;
   /** Removing the last administrator is ConflictError last_administrator; StaleWriteError when the role changed meanwhile. */
   removeMember(member: Member): Promise<void>;
+  /** Sets a member's flags (only those given); false when the member is gone. */
+  setMemberFlags(member: Member, flags: { can_reply_non_own?: boolean }): Promise<boolean>;
   /** A pending invitation of this email in the workspace, expired or not (TTL deletes lag). */
   findInvitation(workspace: string, email: string): Promise<Invitation | null>;
   findInvitationBySecretHash(hash: string): Promise<Invitation | null>;
@@ -78,7 +81,11 @@ export interface TokenRepository {
 }
 
 /** What a fixed-window rate limit counts. */
-export type RateLimitSubject = { kind: 'sign_in'; emailHash: string } | { kind: 'api'; workspace: string };
+export type RateLimitSubject =
+  | { kind: 'sign_in'; emailHash: string }
+  | { kind: 'api'; workspace: string }
+  /** Requests to a channel's public routes (docs/channels.md). */
+  | { kind: 'channel'; channel: string };
 
 export interface RateLimitCounter {
   /** Counts one hit in the window unless its count already reached `limit`; false = refused (nothing counted). */
@@ -183,6 +190,41 @@ export interface CountsReader {
   readCounts(workspace: string): Promise<Map<string, number>>;
 }
 
+/** The first storing of an inbound channel message, found by (channel, external id). */
+export interface ChannelMessageRecord {
+  msg_uuid: string;
+  contact_uuid: string;
+  ticket_uuid: string | null;
+  received_on: string;
+}
+
+/** One item of a ticket's conversation, newest first. */
+export type ConversationEntry = { kind: 'msg'; msg: MessageRecord } | { kind: 'event'; event: TicketEvent };
+
+export interface ConversationRepository {
+  /** The contact that holds the URN (normalized), by its guard item (consistent). */
+  findContactByUrn(workspace: string, urn: string): Promise<string | null>;
+  /** Stores a new contact with its URN guards in one transaction; false (nothing stored) when a URN is taken meanwhile. */
+  createContactWithUrns(contact: Contact): Promise<boolean>;
+  /** Points each URN of the stored contact that no contact holds yet at it (a URN held by another contact stays with that one). */
+  claimFreeUrns(contact: Contact): Promise<void>;
+  findChannelMessage(workspace: string, channel: string, externalId: string): Promise<ChannelMessageRecord | null>;
+  /**
+   * An agent's reply: the message, the ticket (stored if still at `ticket.version - 1`, else StaleWriteError)
+   * and its events, conditioned on the contact being active (ConflictError contact_stopped / contact_blocked), in one transaction.
+   */
+  saveReply(write: { message: MessageRecord; ticket: Ticket; events: TicketEvent[] }): Promise<void>;
+  /** An outgoing message outside tickets (the messages API), conditioned on the contact existing and being active. */
+  saveOutgoing(workspace: string, message: MessageRecord): Promise<void>;
+  /** Sets the contact's status (version incremented); false when there is no such contact. */
+  setContactStatus(workspace: string, contact: string, status: ContactStatus): Promise<boolean>;
+  /**
+   * One page of a ticket's conversation, newest first: the contact's messages created within [from, to]
+   * (`to` null: up to now) merged with the ticket's history events. The cursor is opaque (ValidationError('cursor')).
+   */
+  conversationPage(query: { workspace: string; ticket: string; contact: string; from: string; to: string | null; limit: number; cursor?: string }): Promise<{ entries: ConversationEntry[]; nextCursor: string | null }>;
+}
+
 export interface Repositories {
   workspaces: WorkspaceRepository;
   people: PeopleRepository;
@@ -193,4 +235,5 @@ export interface Repositories {
   tickets: TicketRepository;
   idempotency: IdempotencyRepository;
   counts: CountsReader;
+  conversations: ConversationRepository;
 }

@@ -253,7 +253,12 @@ export function createTicketUseCases(context: UseCaseContext) {
       ...(isNew ? { newTopic: topic } : {}),
       ...(idempotency ? { idempotency: { ...idempotency, response } } : {}),
     });
-    if (outcome === 'opened') return response;
+    if (outcome === 'opened') {
+      // URNs new to the contact lead channel messages to it, unless another contact holds them already.
+      const added = contact.urns.filter((urn) => !stored?.urns.includes(urn));
+      if (added.length) await repos.conversations.claimFreeUrns({ ...contact, urns: added });
+      return response;
+    }
     if (outcome === 'idempotency_key_taken') return replay((await repos.idempotency.get(actor.workspace, 'open_ticket', idempotency!.key))!, idempotency!.requestHash);
     return refuse(actor, idempotency, { code: 'contact_has_open_ticket', message: 'The contact already has an open ticket.' });
   }

@@ -8,7 +8,7 @@ import type { Member, Role } from '#domain/workspace';
 import type { WorkspaceDirectory } from './ports';
 
 export type UserRef = { uuid: string; email: string; name: string };
-export type MemberView = UserRef & { role: Role; created_on: string };
+export type MemberView = UserRef & { role: Role; can_reply_non_own: boolean; created_on: string };
 export type TopicRef = { uuid: string; name: string };
 
 export type TicketView = {
@@ -46,6 +46,27 @@ export type TopicView = { uuid: string; name: string; system: boolean; counts: {
 export type CommandResult = { changed: boolean; ticket: TicketView; events: TicketHistoryEvent[] };
 
 export type Page<T> = { results: T[]; next_cursor: string | null };
+
+/** A message of a ticket's conversation (docs/api.md, "Conversations"). */
+export type ConversationMsg = {
+  uuid: string;
+  direction: 'in' | 'out';
+  text: string;
+  attachments: string[];
+  quick_replies: string[];
+  status: string;
+  urn: string | null;
+  channel: { uuid: string; name: string } | null;
+  /** The agent who wrote it; null: the bot or the contact. */
+  user: UserRef | null;
+  flow: { uuid: string; name: string } | null;
+  ticket_uuid: string | null;
+  created_on: string;
+  modified_on: string;
+  failed_reason: string | null;
+};
+
+export type ConversationItem = ({ kind: 'msg' } & ConversationMsg) | ({ kind: 'event' } & TicketHistoryEvent);
 
 /** Joins names onto ids. */
 export class ViewContext {
@@ -117,11 +138,13 @@ export function contactView(contact: Contact): ContactView {
     urns: contact.urns,
     fields: contact.fields,
     open_ticket: contact.open_ticket,
+    status: contact.status ?? 'active',
+    last_channel: contact.last_channel ?? null,
     created_on: contact.created_on,
     modified_on: contact.modified_on,
   };
 }
 
 export function memberView(member: Member): MemberView {
-  return { uuid: member.uuid, email: member.email, name: member.name, role: member.role, created_on: member.created_on };
+  return { uuid: member.uuid, email: member.email, name: member.name, role: member.role, can_reply_non_own: member.can_reply_non_own !== false, created_on: member.created_on };
 }

@@ -35,10 +35,10 @@ const actionsOf = (statement: any): string[] => [statement.Action].flat();
 /** A value imported from the stateful stack, by a fragment of its export name. */
 const importOf = (exportNameFragment: string) => ({ 'Fn::ImportValue': expect.stringMatching(`^TicketerStateful:.*${exportNameFragment}`) });
 
-const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer', 'StreamFanOut'];
+const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer', 'StreamFanOut', 'HttpChannels', 'DeliveryConsumer'];
 
 describe('the functions', () => {
-  it('are the thirteen of the catalog in docs/architecture.md', () => {
+  it('are the fifteen of the catalog in docs/architecture.md', () => {
     expect(resources('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
     for (const name of FUNCTIONS) expect(functionId(name)).toMatch(new RegExp(`^${name}`));
   });
@@ -67,6 +67,11 @@ describe('the functions', () => {
   });
 });
 
+function CHANNEL_GATEWAY_ROUTES(): string[] {
+  const ex = ['receive', 'sent', 'delivered', 'failed', 'stopped'].flatMap((action) => [`GET /c/ex/{channel}/${action}`, `POST /c/ex/{channel}/${action}`]);
+  return [...ex, 'POST /c/tg/{channel}/receive'];
+}
+
 const ROUTES: Record<string, string[]> = {
   HttpTickets: [
     'GET /folders',
@@ -78,6 +83,9 @@ const ROUTES: Record<string, string[]> = {
     'POST /tickets/{ticket}/topic',
     'POST /tickets/{ticket}/close',
     'POST /tickets/{ticket}/reopen',
+    'POST /tickets/{ticket}/messages',
+    'GET /tickets/{ticket}/conversation',
+    'POST /attachments',
   ],
   HttpTopics: ['GET /topics', 'POST /topics', 'PATCH /topics/{topic}'],
   HttpContacts: ['GET /contacts/{contact}', 'PUT /contacts/{contact}'],
@@ -107,11 +115,21 @@ const ROUTES: Record<string, string[]> = {
     'GET /contacts/{contact}/messages',
     'POST /contacts/{contact}/messages',
     'GET /api/v2/messages.json',
+    'POST /api/v2/messages.json',
   ],
   HttpTriggers: ['GET /triggers', 'POST /triggers', 'PUT /triggers/{trigger}', 'DELETE /triggers/{trigger}'],
+  HttpChannels: [
+    'GET /channels',
+    'POST /channels',
+    'GET /channels/{channel}',
+    'PATCH /channels/{channel}',
+    'DELETE /channels/{channel}',
+    'GET /api/v2/channels.json',
+    ...CHANNEL_GATEWAY_ROUTES(),
+  ],
 };
-/** Where people without a token yet sign in or accept an invitation (the page and the acceptance). */
-const PUBLIC_ROUTES = ['POST /sign-in', 'GET /invitations/accept', 'POST /invitations/accept'];
+/** Where people without a token yet sign in or accept an invitation (the page and the acceptance), and where gateways and Telegram call in (docs/channels.md). */
+const PUBLIC_ROUTES = ['POST /sign-in', 'GET /invitations/accept', 'POST /invitations/accept', ...CHANNEL_GATEWAY_ROUTES()];
 
 describe('the HTTP API', () => {
   it('has a Lambda authorizer with simple responses, no identity source and no cache (token header or session cookie)', () => {
@@ -238,10 +256,46 @@ describe('the other functions’ permissions', () => {
     expect(fn.Properties.Timeout).toBeGreaterThan(ticketCommand.Properties.Timeout);
   });
 
-  it.each(['HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'TicketCommand'])(
-    '%s may read and write the table (transactions) and nothing beyond it (but mail, for HttpAccess)',
+  it('HttpTickets may also put objects into the attachments bucket (the presigned uploads), nothing more there', () => {
+    const statements = statementsOfRole(roleOfFunction('HttpTickets')).filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    expect(statements.flatMap(actionsOf)).toEqual(['s3:PutObject']);
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/AttachmentsBucket.*\/\*/);
+    const fn = synth.stateless.toJSON().Resources[functionId('HttpTickets')];
+    expect(fn.Properties.Environment.Variables.ATTACHMENTS_BUCKET_NAME).toEqual(importOf('AttachmentsBucket'));
+  });
+
+  it('HttpChannels runs sprints like HttpFlows and may read the channel-secrets key, nothing more of Secrets Manager', () => {
+    const actions = statementsOfRole(roleOfFunction('HttpChannels')).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'secretsmanager:GetSecretValue', 'ses:SendEmail']));
+    expect(actions.filter((action) => action.startsWith('secretsmanager:')).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    const fn = synth.stateless.toJSON().Resources[functionId('HttpChannels')];
+    expect(fn.Properties.Environment.Variables.CHANNEL_SECRETS_KEY_SECRET_ARN).toEqual(importOf('ChannelSecretsKey'));
+    expect(fn.Properties.Environment.Variables.TICKET_COMMAND_FUNCTION_NAME).toEqual({ Ref: functionId('TicketCommand') });
+  });
+
+  it('DeliveryConsumer takes batches from the deliveries queue, reports failed items, reads the table and the secrets key, and writes only puts and updates', () => {
+    const template = synth.stateless.toJSON();
+    const mapping = Object.values<any>(template.Resources).find(
+      (resource) => resource.Type === 'AWS::Lambda::EventSourceMapping' && resource.Properties.FunctionName.Ref === functionId('DeliveryConsumer'),
+    );
+    expect(mapping.Properties.EventSourceArn).toEqual(importOf('DeliveriesQueue'));
+    expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    const actions = statementsOfRole(roleOfFunction('DeliveryConsumer')).flatMap(actionsOf);
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(actions).toContain('secretsmanager:GetSecretValue');
+    expect(actions).toContain('sqs:ChangeMessageVisibility');
+  });
+
+  it.each(['HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'TicketCommand', 'HttpTickets'])(
+    '%s may read and write the table (transactions) and nothing beyond it (but mail, for HttpAccess; attachments, for HttpTickets)',
     (name) => {
-      const statements = statementsOfRole(roleOfFunction(name)).filter((statement) => !actionsOf(statement).includes('ses:SendEmail'));
+      const statements = statementsOfRole(roleOfFunction(name)).filter((statement) => !actionsOf(statement).some((action) => action === 'ses:SendEmail' || action.startsWith('s3:')));
       const actions = statements.flatMap(actionsOf);
       expect([...actions].sort()).toEqual([
         'dynamodb:BatchGetItem',

@@ -5,6 +5,7 @@
 // (session, messages, contact) form one transaction on one partition.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
+  DuplicateChannelMessageError,
   SessionMovedError,
   SprintAlreadyRecordedError,
   type FlowAssetsRecord,
@@ -18,6 +19,7 @@ import { StaleWriteError } from '#use-cases/ports';
 import { contactSaveWrite } from './contact-repository';
 import { decodeCursor, encodeCursor, timeOrderedKeyPattern, type CursorShape } from './cursor';
 import { idempotencyRecordWrite } from './idempotency-repository';
+import { channelMessageGuardWrite, ticketVersionedPut } from './conversation-repository';
 import { contactKeys, FLOW_SK_PREFIX, flowKeys, ITEM_TYPE, type TableKey } from './keys';
 import { TransactionRefused, type Item, type LabelledWrite, type TableClient } from './table-client';
 
@@ -93,12 +95,12 @@ function toStoredSession(item: Item): StoredSession {
   };
 }
 
-function messageItem(workspace: string, message: MessageRecord): Item & TableKey {
+export function messageItem(workspace: string, message: MessageRecord): Item & TableKey {
   const { type: msgType, ...rest } = message;
   return { ...flowKeys.message(workspace, message.contact, message.created_on, message.uuid), ...rest, type: ITEM_TYPE.message, msg_type: msgType, workspace };
 }
 
-function toMessage(item: Item): MessageRecord {
+export function toMessage(item: Item): MessageRecord {
   return {
     uuid: String(item.uuid),
     contact: String(item.contact),
@@ -111,6 +113,15 @@ function toMessage(item: Item): MessageRecord {
     flow: (item.flow as MessageRecord['flow'] | undefined) ?? null,
     created_on: String(item.created_on),
     modified_on: String(item.modified_on),
+    // Messages stored before these existed have none of them.
+    ...(item.origin ? { origin: item.origin as MessageRecord['origin'] } : {}),
+    ...(item.channel !== undefined ? { channel: (item.channel as MessageRecord['channel']) ?? null } : {}),
+    ...(item.ticket_uuid !== undefined ? { ticket_uuid: (item.ticket_uuid as string | null) ?? null } : {}),
+    ...(item.user_uuid !== undefined ? { user_uuid: (item.user_uuid as string | null) ?? null } : {}),
+    ...(Array.isArray(item.quick_replies) ? { quick_replies: item.quick_replies as string[] } : {}),
+    ...(item.external_id !== undefined ? { external_id: (item.external_id as string | null) ?? null } : {}),
+    ...(item.attempts !== undefined ? { attempts: Number(item.attempts) } : {}),
+    ...(item.failed_reason !== undefined ? { failed_reason: (item.failed_reason as string | null) ?? null } : {}),
   };
 }
 
@@ -195,16 +206,22 @@ export function createFlowRepository(table: TableClient): FlowRepository {
           };
       const contactWrite = write.contact_change ? [contactSaveWrite(write.contact_change)] : [];
       const idempotencyWrite = write.idempotency ? [idempotencyRecordWrite(workspace, write.idempotency)] : [];
-      const room = MAX_TRANSACTION_WRITES - 1 - contactWrite.length - idempotencyWrite.length;
+      const inboundWrites = [
+        ...(write.channel_message ? [channelMessageGuardWrite(workspace, write.channel_message)] : []),
+        ...(write.ticket_activity ? [ticketVersionedPut(write.ticket_activity)] : []),
+      ];
+      const room = MAX_TRANSACTION_WRITES - 1 - contactWrite.length - idempotencyWrite.length - inboundWrites.length;
       // A sprint rarely sends more than a handful. The first messages go with the session; any overflow is written only
       // once that transaction landed (a sprint that loses its race must leave nothing behind), with Puts on fixed keys.
       const inline = write.messages.slice(0, room);
       const overflow = write.messages.slice(room);
       try {
-        await table.transactWrite('flow.sprint', [sessionWrite, ...contactWrite, ...idempotencyWrite, ...inline.map((message) => messagePut(workspace, message))]);
+        await table.transactWrite('flow.sprint', [sessionWrite, ...contactWrite, ...idempotencyWrite, ...inboundWrites, ...inline.map((message) => messagePut(workspace, message))]);
       } catch (error) {
         if (error instanceof TransactionRefused) {
           if (error.failed('idempotency')) throw new SprintAlreadyRecordedError('A sprint under this idempotency key was stored meanwhile.');
+          if (error.failed('channel_msg')) throw new DuplicateChannelMessageError('The gateway sent this message before.');
+          if (error.failed('ticket')) throw new StaleWriteError('The ticket changed meanwhile.');
           if (error.failed('session')) throw new SessionMovedError('The contact\'s flow session changed meanwhile.');
           if (error.failed('contact')) throw new StaleWriteError('The contact changed meanwhile.');
         }

@@ -1,6 +1,7 @@
 // The DynamoDB implementation of every storage port, over one table.
 import type { Repositories } from '#use-cases/ports';
 import { createContactRepository } from './contact-repository';
+import { createConversationRepository } from './conversation-repository';
 import { createCountsRepository } from './counts-repository';
 import { createIdempotencyRepository } from './idempotency-repository';
 import { createPeopleRepository } from './people-repository';
@@ -25,5 +26,6 @@ export function createDynamoDbRepositories(options: TableOptions): Repositories 
     tickets: createTicketRepository(table),
     idempotency: createIdempotencyRepository(table),
     counts: createCountsRepository(options),
+    conversations: createConversationRepository(table),
   };
 }

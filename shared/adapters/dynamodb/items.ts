@@ -24,6 +24,7 @@ export function workspaceItem(workspace: Workspace) {
     name: workspace.name,
     created_on: workspace.created_on,
     ...(workspace.api_rate_limit !== null ? { api_rate_limit: workspace.api_rate_limit } : {}),
+    ...(workspace.pause_bot_during_tickets === false ? { pause_bot_during_tickets: false } : {}),
   };
 }
 export function toWorkspace(item: Item): Workspace {
@@ -31,6 +32,7 @@ export function toWorkspace(item: Item): Workspace {
     uuid: str(item, 'uuid'),
     name: str(item, 'name'),
     api_rate_limit: item.api_rate_limit == null ? null : Number(item.api_rate_limit),
+    pause_bot_during_tickets: item.pause_bot_during_tickets !== false,
     created_on: str(item, 'created_on'),
   };
 }
@@ -117,6 +119,7 @@ export function toMember(item: Item): Member {
     email: str(item, 'email'),
     name: str(item, 'name'),
     role: str(item, 'role') as Role,
+    can_reply_non_own: item.can_reply_non_own !== false,
     created_on: str(item, 'created_on'),
   };
 }
@@ -142,6 +145,9 @@ export function toContact(item: Item): Contact {
     urns: (item.urns as string[] | undefined) ?? [],
     fields: (item.fields as Record<string, string | null> | undefined) ?? {},
     open_ticket: strOrNull(item, 'open_ticket'),
+    // Contacts stored before statuses and channels existed read as active, with no channel.
+    status: (item.status as Contact['status'] | undefined) ?? 'active',
+    last_channel: (item.last_channel as Contact['last_channel'] | undefined) ?? null,
     created_on: str(item, 'created_on'),
     modified_on: str(item, 'modified_on'),
     version: Number(item.version ?? 0),

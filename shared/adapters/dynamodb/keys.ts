@@ -40,6 +40,11 @@ export const ITEM_TYPE = {
   message: 'msg',
   trigger: 'trigger',
   triggerSet: 'trigger_set',
+  channel: 'channel',
+  channelPointer: 'channel_pointer',
+  messageRef: 'msg_ref',
+  contactUrn: 'contact_urn',
+  channelMessage: 'channel_msg',
 } as const;
 
 /** Sort-key prefixes of the items stored in a workspace's own partition. */
@@ -88,10 +93,19 @@ export const tokenKeys = {
 export const rateLimitKeys = {
   signIn: (emailHash: string, windowStart: number): TableKey => ({ pk: `RATE#SIGNIN#${emailHash}`, sk: `WINDOW#${windowStart}` }),
   api: (workspace: string, windowStart: number): TableKey => ({ pk: `${workspacePk(workspace)}#RATE#API`, sk: `WINDOW#${windowStart}` }),
+  /** Requests to a channel's public receive and status routes. */
+  channel: (channel: string, windowStart: number): TableKey => ({ pk: `CHANNEL#${channel}#RATE`, sk: `WINDOW#${windowStart}` }),
 };
 
 export const contactKeys = {
   contact: (workspace: string, contact: string): TableKey => ({ pk: `${workspacePk(workspace)}#CONTACT#${contact}`, sk: 'CONTACT' }),
+  /** The way from a URN (normalized) to its contact, written with the contact: one contact per URN. */
+  urn: (workspace: string, urn: string): TableKey => ({ pk: `${workspacePk(workspace)}#URN#${urn}`, sk: 'URN' }),
+};
+
+/** Guard item of an inbound channel message: the same (channel, external id) is stored once. */
+export const channelMessageKeys = {
+  guard: (workspace: string, channel: string, externalId: string): TableKey => ({ pk: `${workspacePk(workspace)}#CHMSG#${channel}#${externalId}`, sk: 'CHMSG' }),
 };
 
 export const topicKeys = {
@@ -193,4 +207,21 @@ export const triggerKeys = {
   partition: (workspace: string) => `${workspacePk(workspace)}#TRIGGERS`,
   trigger: (workspace: string, trigger: string): TableKey => ({ pk: `${workspacePk(workspace)}#TRIGGERS`, sk: `TRIGGER#${trigger}` }),
   set: (workspace: string): TableKey => ({ pk: `${workspacePk(workspace)}#TRIGGERS`, sk: 'SET' }),
+};
+
+/**
+ * Channels: a workspace's channels in one partition (the list is one Query),
+ * and a global pointer per channel — a full copy written in the same
+ * transaction — so the public `/c/…` routes, which know only the channel
+ * uuid, find it with one GetItem.
+ */
+export const channelKeys = {
+  partition: (workspace: string) => `${workspacePk(workspace)}#CHANNELS`,
+  channel: (workspace: string, channel: string): TableKey => ({ pk: `${workspacePk(workspace)}#CHANNELS`, sk: `CHANNEL#${channel}` }),
+  pointer: (channel: string): TableKey => ({ pk: `CHANNEL#${channel}`, sk: 'CHANNEL' }),
+};
+
+/** Where an outgoing message is stored, by its uuid: written when it is handed to a gateway, read by status callbacks. */
+export const messageRefKeys = {
+  ref: (workspace: string, msg: string): TableKey => ({ pk: `${workspacePk(workspace)}#MSGREF#${msg}`, sk: 'MSGREF' }),
 };

@@ -164,6 +164,16 @@ export function createPeopleRepository(table: TableClient): PeopleRepository {
       }
     },
 
+    async setMemberFlags(member: Member, flags: { can_reply_non_own?: boolean }) {
+      if (flags.can_reply_non_own === undefined) return true;
+      return table.updateIfAllowed('member.set_flags', {
+        Key: workspaceKeys.member(member.workspace, member.uuid),
+        UpdateExpression: 'SET can_reply_non_own = :flag',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':flag': flags.can_reply_non_own },
+      });
+    },
+
     async removeMember(member: Member) {
       const writes: LabelledWrite[] = [
         {

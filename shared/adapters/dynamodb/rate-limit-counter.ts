@@ -8,7 +8,9 @@ import { TTL_ATTRIBUTE } from './table';
 import type { TableClient } from './table-client';
 
 function counterKey(subject: RateLimitSubject, windowStart: number): TableKey {
-  return subject.kind === 'sign_in' ? rateLimitKeys.signIn(subject.emailHash, windowStart) : rateLimitKeys.api(subject.workspace, windowStart);
+  if (subject.kind === 'sign_in') return rateLimitKeys.signIn(subject.emailHash, windowStart);
+  if (subject.kind === 'channel') return rateLimitKeys.channel(subject.channel, windowStart);
+  return rateLimitKeys.api(subject.workspace, windowStart);
 }
 
 export function createRateLimitCounter(table: TableClient): RateLimitCounter {

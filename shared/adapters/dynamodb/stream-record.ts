@@ -33,3 +33,30 @@ export function readTicketStreamRecord<Image>(body: string, ticketImage: z.ZodTy
   };
   return { eventId: record.eventID, before: read(record.dynamodb.OldImage), after: read(record.dynamodb.NewImage) };
 }
+
+export interface StreamRecordImages {
+  eventId: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  /** The item's table key. */
+  keys: { pk: string; sk: string };
+  /** The item after the change (plain values), null for a REMOVE. */
+  newImage: Record<string, unknown> | null;
+}
+
+const keyedRecordSchema = streamRecordSchema.extend({
+  dynamodb: streamRecordSchema.shape.dynamodb.extend({
+    Keys: z.object({ pk: z.object({ S: z.string().min(1) }), sk: z.object({ S: z.string().min(1) }) }),
+  }),
+});
+
+/** Reads a message body of any item type; throws (a poison message, for the DLQ) when it is not a stream record. */
+export function readStreamRecord(body: string): StreamRecordImages {
+  const record = keyedRecordSchema.parse(JSON.parse(body));
+  const image = record.dynamodb.NewImage;
+  return {
+    eventId: record.eventID,
+    eventName: record.eventName,
+    keys: { pk: record.dynamodb.Keys.pk.S, sk: record.dynamodb.Keys.sk.S },
+    newImage: image ? unmarshall(image as Record<string, AttributeValue>) : null,
+  };
+}

@@ -13,12 +13,21 @@ function toTrigger(item: Item): ClosedTicketTrigger {
   return {
     workspace: String(item.workspace),
     uuid: String(item.uuid),
+    // Stored before other types existed: closed-ticket triggers carry no type.
+    ...(item.trigger_type ? { type: item.trigger_type as ClosedTicketTrigger['type'] } : {}),
+    ...(Array.isArray(item.keywords) ? { keywords: item.keywords as string[] } : {}),
+    ...(item.match_type ? { match_type: item.match_type as ClosedTicketTrigger['match_type'] } : {}),
     flow: item.flow as ClosedTicketTrigger['flow'],
     groups: (item.groups as ClosedTicketTrigger['groups'] | undefined) ?? [],
     exclude_groups: (item.exclude_groups as ClosedTicketTrigger['exclude_groups'] | undefined) ?? [],
     created_on: String(item.created_on),
     modified_on: String(item.modified_on),
   };
+}
+
+/** `type` is the item type on every item, so the trigger's own type is stored as `trigger_type`. */
+function triggerItem(workspace: string, { type, ...trigger }: ClosedTicketTrigger): Item {
+  return { ...triggerKeys.trigger(workspace, trigger.uuid), ...trigger, type: ITEM_TYPE.trigger, ...(type ? { trigger_type: type } : {}) };
 }
 
 export function createTriggerRepository(options: TableOptions): TriggerStore {
@@ -55,7 +64,7 @@ export function createTriggerRepository(options: TableOptions): TriggerStore {
         version,
         ...put.map((trigger) => ({
           label: 'trigger',
-          write: { Put: { Item: { ...triggerKeys.trigger(workspace, trigger.uuid), type: ITEM_TYPE.trigger, ...trigger } } },
+          write: { Put: { Item: triggerItem(workspace, trigger) } },
         })),
         ...remove.map((uuid) => ({ label: 'trigger_delete', write: { Delete: { Key: triggerKeys.trigger(workspace, uuid) } } })),
       ];

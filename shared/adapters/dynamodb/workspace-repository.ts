@@ -55,6 +55,10 @@ export function createWorkspaceRepository(table: TableClient): WorkspaceReposito
         names['#name'] = 'name';
         values[':name'] = changes.name;
       }
+      if (changes.pause_bot_during_tickets !== undefined) {
+        set.push('pause_bot_during_tickets = :pause');
+        values[':pause'] = changes.pause_bot_during_tickets;
+      }
       if (changes.api_rate_limit === null) remove.push('api_rate_limit');
       else if (changes.api_rate_limit !== undefined) {
         set.push('api_rate_limit = :limit');

@@ -11,8 +11,10 @@ import {
   sprintResultSchema,
   startFlowRequestSchema,
   v2MessageListSchema,
+  v2MessageSchema,
   v2MessagesQuerySchema,
 } from '../flow-schemas';
+import { v2SendMessageRequestSchema } from '../conversation-schemas';
 import { v2DetailErrorSchema, v2ValidationErrorSchema } from '../rapidpro-v2-schemas';
 import { defineRoute } from '../route-spec';
 import { contactParams, errorSchema, idempotencyHeaderSchema } from '../schemas';
@@ -87,6 +89,21 @@ export const flowRoutes = {
 
 /** RapidPro API v2 routes of the same function (RapidPro's error bodies). */
 export const flowV2Routes = {
+  sendV2Message: defineRoute({
+    method: 'post',
+    path: '/api/v2/messages.json',
+    permission: 'messages.send',
+    summary: 'Send a message to a contact (a reply on its open ticket, if it has one)',
+    description:
+      'RapidPro\'s `POST /api/v2/messages.json` `{"contact", "text", "attachments"}`. With an open ticket the message is the caller\'s reply on it (as `POST /tickets/{ticket}/messages`: replied_on, auto-assignment); otherwise a plain outgoing message. A stopped or blocked contact, or one without a URN, is a 400.',
+    tags: ['rapidpro-v2'],
+    body: v2SendMessageRequestSchema,
+    responses: {
+      201: { description: 'The queued message', schema: v2MessageSchema },
+      400: { description: 'Invalid request, unknown contact, or a contact that cannot be sent to', schema: v2ValidationErrorSchema },
+      403: { description: 'A role that may not send, or `cannot_reply_non_own`', schema: v2DetailErrorSchema },
+    },
+  }),
   listV2Messages: defineRoute({
     method: 'get',
     path: '/api/v2/messages.json',

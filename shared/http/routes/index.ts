@@ -3,6 +3,7 @@
 // CDK stack can declare its HTTP routes from it too (`routeKey`).
 import type { RouteSpec } from '../route-spec';
 import { accessRoutes } from './access';
+import { channelPublicRoutes, channelRoutes, channelV2Routes } from './channels';
 import { contactRoutes } from './contacts';
 import { flowRoutes, flowV2Routes } from './flows';
 import { rapidProV2Routes } from './rapidpro-v2';
@@ -18,6 +19,7 @@ export const routesByFunction = {
   HttpAccess: accessRoutes,
   HttpFlows: { ...flowRoutes, ...flowV2Routes },
   HttpTriggers: triggerRoutes,
+  HttpChannels: { ...channelRoutes, ...channelV2Routes, ...channelPublicRoutes },
 } satisfies Record<string, Record<string, RouteSpec>>;
 
 export function allRoutes(): RouteSpec[] {

@@ -16,6 +16,14 @@ import {
   ticketParams,
 } from '../schemas';
 import { defineRoute, type RouteResponse } from '../route-spec';
+import {
+  attachmentRequestSchema,
+  attachmentUploadSchema,
+  conversationMsgSchema,
+  conversationPageSchema,
+  conversationQuerySchema,
+  replyRequestSchema,
+} from '../conversation-schemas';
 
 const tags = ['tickets'];
 const badRequest: RouteResponse = { description: 'Invalid request; `error.field` names the field', schema: errorSchema };
@@ -88,5 +96,45 @@ export const ticketRoutes = {
   addNote: command('notes', 'Add a note', 'Notes are internal, never sent to the contact.', noteRequestSchema),
   changeTopic: command('topic', 'Change the topic', 'An unknown topic is 404 `topic_not_found`.', changeTopicRequestSchema),
   close: command('close', 'Close', 'Closing a closed ticket answers `changed: false`.'),
+  replyToTicket: defineRoute({
+    method: 'post',
+    path: '/tickets/{ticket}/messages',
+    permission: 'messages.send',
+    summary: 'Reply to the ticket\'s contact',
+    description:
+      'Queues an outgoing message to the contact\'s first URN through the channel it last wrote in. In the same transaction: the first reply sets `replied_on`, every reply `last_activity_on`, and a reply to an unassigned ticket assigns it to the sender (a `ticket_assignee_changed` event).',
+    tags,
+    params: ticketParams,
+    body: replyRequestSchema,
+    responses: {
+      201: { description: 'The queued message', schema: conversationMsgSchema },
+      400: badRequest,
+      403: { description: '`cannot_reply_non_own`: the ticket is someone else\'s and the member may not reply to it', schema: errorSchema },
+      404: ticketNotFound,
+      409: { description: '`ticket_closed`, `contact_stopped`, `contact_blocked`, `contact_has_no_urn`', schema: errorSchema },
+    },
+  }),
+  getConversation: defineRoute({
+    method: 'get',
+    path: '/tickets/{ticket}/conversation',
+    permission: 'tickets.read',
+    summary: 'The ticket\'s conversation: messages in and out, notes and history, newest first',
+    description:
+      'The contact\'s messages from the later of 30 days before the ticket opened and its previous ticket\'s close, until the ticket closed (open: until now), merged with the ticket\'s history events; 50 a page.',
+    tags,
+    params: ticketParams,
+    query: conversationQuerySchema,
+    responses: { 200: { description: 'A page', schema: conversationPageSchema }, 400: badRequest, 404: ticketNotFound },
+  }),
+  createAttachmentUpload: defineRoute({
+    method: 'post',
+    path: '/attachments',
+    permission: 'attachments.upload',
+    summary: 'An upload URL for a message attachment (S3 presigned PUT)',
+    description: 'Images, audio, video, PDF, office documents, zip, plain text, CSV; at most 25 MB. The answer\'s `url` goes into a reply\'s `attachments`.',
+    tags: ['conversations'],
+    body: attachmentRequestSchema,
+    responses: { 201: { description: 'Where to PUT the file', schema: attachmentUploadSchema }, 400: badRequest },
+  }),
   reopen: command('reopen', 'Reopen', 'Reopening an open ticket answers `changed: false`; 409 `contact_has_open_ticket` when the contact has another open ticket.'),
 };

@@ -29,6 +29,8 @@ export async function createAccessWorld() {
   process.env.TABLE_NAME = tableName;
   // HttpFlows reads it at module scope; these tests never run a flow that opens a ticket.
   process.env.TICKET_COMMAND_FUNCTION_NAME ??= 'TicketCommand';
+  // HttpTickets presigns attachment uploads into it (offline: signing needs no network).
+  process.env.ATTACHMENTS_BUCKET_NAME ??= 'ticketer-attachments-test';
 
   const outbox: MailMessage[] = [];
   const repositories = createDynamoDbRepositories({ client, tableName });
@@ -47,6 +49,7 @@ export async function createAccessWorld() {
     HttpAccess: (await import('../../../functions/http-access')).createAccessHandler(useCases),
     HttpFlows: (await import('../../../functions/http-flows')).handler,
     HttpTriggers: (await import('../../../functions/http-triggers')).handler,
+    HttpChannels: (await import('../../../functions/http-channels')).handler,
   };
   const functionOf = new Map<string, keyof typeof routesByFunction>();
   for (const [functionId, group] of Object.entries(routesByFunction))

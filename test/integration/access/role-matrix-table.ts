@@ -25,6 +25,10 @@ export const EXPECTED: Record<string, Role[]> = {
   'POST /tickets/{ticket}/topic': ticketWorkers,
   'POST /tickets/{ticket}/close': ticketWorkers,
   'POST /tickets/{ticket}/reopen': ticketWorkers,
+  'POST /tickets/{ticket}/messages': ticketWorkers,
+  'GET /tickets/{ticket}/conversation': everyone,
+  'POST /attachments': ticketWorkers,
+  'POST /api/v2/messages.json': ticketWorkers,
   'GET /topics': everyone,
   'POST /topics': managers,
   'PATCH /topics/{topic}': managers,
@@ -58,6 +62,12 @@ export const EXPECTED: Record<string, Role[]> = {
   'POST /triggers': managers,
   'PUT /triggers/{trigger}': managers,
   'DELETE /triggers/{trigger}': managers,
+  'GET /channels': administrators,
+  'POST /channels': administrators,
+  'GET /channels/{channel}': administrators,
+  'PATCH /channels/{channel}': administrators,
+  'DELETE /channels/{channel}': administrators,
+  'GET /api/v2/channels.json': administrators,
 };
 
 /**
@@ -76,6 +86,13 @@ export const GATE_ONLY = new Set([
   'POST /triggers',
   'PUT /triggers/{trigger}',
   'DELETE /triggers/{trigger}',
+  // Channels (test/integration/channels covers what they do): requests that need no channel secret.
+  'GET /channels',
+  'POST /channels',
+  'GET /channels/{channel}',
+  'PATCH /channels/{channel}',
+  'DELETE /channels/{channel}',
+  'GET /api/v2/channels.json',
 ]);
 
 /** RapidPro's v2 ticket actions (POST /api/v2/ticket_actions.json). */
@@ -102,6 +119,12 @@ export function matrixRequests({ useCases, workspace: ws, sessionToken }: Matrix
 
   async function openTicket(): Promise<string> {
     const opened = await useCases.openTicket({ actor: ws.asFounder, contact: { uuid: newUuid(), name: 'Ann' }, topic: null, assignee: null });
+    return opened.ticket!.uuid;
+  }
+
+  /** An open ticket whose contact has a URN to reply to. */
+  async function replyableTicket(): Promise<string> {
+    const opened = await useCases.openTicket({ actor: ws.asFounder, contact: { uuid: newUuid(), name: 'Ann', urns: ['tel:+250788000001'] }, topic: null, assignee: null });
     return opened.ticket!.uuid;
   }
 
@@ -134,6 +157,14 @@ export function matrixRequests({ useCases, workspace: ws, sessionToken }: Matrix
     'POST /tickets/{ticket}/topic': async () => ({ route: 'POST /tickets/{ticket}/topic', params: { ticket: await openTicket() }, body: { topic: await newTopic() } }),
     'POST /tickets/{ticket}/close': async () => ({ route: 'POST /tickets/{ticket}/close', params: { ticket: await openTicket() } }),
     'POST /tickets/{ticket}/reopen': async () => ({ route: 'POST /tickets/{ticket}/reopen', params: { ticket: await closedTicket() } }),
+    'POST /tickets/{ticket}/messages': async () => ({ route: 'POST /tickets/{ticket}/messages', params: { ticket: await replyableTicket() }, body: { text: 'Hello' } }),
+    'GET /tickets/{ticket}/conversation': async () => ({ route: 'GET /tickets/{ticket}/conversation', params: { ticket: await openTicket() } }),
+    'POST /attachments': async () => ({ route: 'POST /attachments', body: { content_type: 'image/png', filename: 'screen.png' } }),
+    'POST /api/v2/messages.json': async () => {
+      const contact = newUuid();
+      await useCases.upsertContact({ actor: ws.asFounder, contact: { uuid: contact, name: 'Vi', urns: ['tel:+250788000002'] } });
+      return { route: 'POST /api/v2/messages.json', body: { contact, text: 'Hello from the API' } };
+    },
     'GET /topics': async () => ({ route: 'GET /topics' }),
     'POST /topics': async () => ({ route: 'POST /topics', body: { name: unique('Created') } }),
     'PATCH /topics/{topic}': async () => ({ route: 'PATCH /topics/{topic}', params: { topic: await newTopic() }, body: { name: unique('Renamed') } }),
@@ -177,6 +208,13 @@ export function matrixRequests({ useCases, workspace: ws, sessionToken }: Matrix
     'POST /triggers': async () => ({ route: 'POST /triggers', body: {} }),
     'PUT /triggers/{trigger}': async () => ({ route: 'PUT /triggers/{trigger}', params: { trigger: newUuid() }, body: {} }),
     'DELETE /triggers/{trigger}': async () => ({ route: 'DELETE /triggers/{trigger}', params: { trigger: newUuid() } }),
+    'GET /channels': async () => ({ route: 'GET /channels' }),
+    // An incomplete body: past the permission check it is a 400 (creating one needs the channel secrets key).
+    'POST /channels': async () => ({ route: 'POST /channels', body: { type: 'EX', name: 'Gateway' } }),
+    'GET /channels/{channel}': async () => ({ route: 'GET /channels/{channel}', params: { channel: newUuid() } }),
+    'PATCH /channels/{channel}': async () => ({ route: 'PATCH /channels/{channel}', params: { channel: newUuid() }, body: { name: 'Renamed' } }),
+    'DELETE /channels/{channel}': async () => ({ route: 'DELETE /channels/{channel}', params: { channel: newUuid() } }),
+    'GET /api/v2/channels.json': async () => ({ route: 'GET /api/v2/channels.json' }),
   };
 
   /** Each RapidPro v2 ticket action on a ticket in the state it changes. */

@@ -36,7 +36,10 @@ describe('the role matrix', () => {
     const guarded = allRoutes().filter((spec) => spec.permission !== 'public').map(routeKey);
     expect(Object.keys(EXPECTED).sort()).toEqual(guarded.sort());
     expect(Object.keys(REQUESTS).sort()).toEqual(guarded.sort());
-    expect(allRoutes().filter((spec) => spec.permission === 'public').map(routeKey).sort()).toEqual(['GET /invitations/accept', 'POST /invitations/accept', 'POST /sign-in']);
+    const channelGateways = ['receive', 'sent', 'delivered', 'failed', 'stopped'].flatMap((action) => [`GET /c/ex/{channel}/${action}`, `POST /c/ex/{channel}/${action}`]);
+    expect(allRoutes().filter((spec) => spec.permission === 'public').map(routeKey).sort()).toEqual(
+      ['GET /invitations/accept', 'POST /invitations/accept', 'POST /sign-in', ...channelGateways, 'POST /c/tg/{channel}/receive'].sort(),
+    );
   });
 
   it.each(cases)('$route as $role: allowed = $allowed', async ({ route, role, allowed }) => {

@@ -112,8 +112,8 @@ export function exportOf(
       { uuid: OPTED_OUT.uuid, name: OPTED_OUT.name, query: null },
     ],
     triggers: [
-      // Not Ticketer's: an import skips other trigger types.
-      { trigger_type: 'K', keywords: ['help'], flow: { uuid: flows[0]!.uuid, name: flows[0]!.name }, groups: [], exclude_groups: [] },
+      // Not Ticketer's (a missed call): an import skips trigger types it does not run.
+      { trigger_type: 'M', keywords: null, flow: { uuid: flows[0]!.uuid, name: flows[0]!.name }, groups: [], exclude_groups: [] },
       ...triggers.map(({ flow, groups = [], exclude_groups = [] }) => ({
         trigger_type: 'T',
         keywords: null,

@@ -9,9 +9,9 @@ import { ROLES } from '#domain/workspace';
 describe('the permission table', () => {
   it('gives administrators every permission a person can hold, editors all but people management, agents tickets, viewers reading', () => {
     const held = (role: (typeof ROLES)[number]) => (Object.keys(PERMISSIONS) as (keyof typeof PERMISSIONS)[]).filter((permission) => can(role, permission)).sort();
-    expect(held('administrator')).toEqual(['flows.manage', 'people.manage', 'tickets.read', 'tickets.work', 'tokens.own', 'topics.manage', 'workspace.settings']);
-    expect(held('editor')).toEqual(['flows.manage', 'tickets.read', 'tickets.work', 'tokens.own', 'topics.manage', 'workspace.settings']);
-    expect(held('agent')).toEqual(['tickets.read', 'tickets.work', 'tokens.own']);
+    expect(held('administrator')).toEqual(['attachments.upload', 'channels.manage', 'flows.manage', 'messages.send', 'people.manage', 'tickets.read', 'tickets.work', 'tokens.own', 'topics.manage', 'workspace.settings']);
+    expect(held('editor')).toEqual(['attachments.upload', 'flows.manage', 'messages.send', 'tickets.read', 'tickets.work', 'tokens.own', 'topics.manage', 'workspace.settings']);
+    expect(held('agent')).toEqual(['attachments.upload', 'messages.send', 'tickets.read', 'tickets.work', 'tokens.own']);
     expect(held('viewer')).toEqual(['tickets.read', 'tokens.own']);
     expect(can('flow_runtime', 'tickets.open_from_flow')).toBe(true);
     expect(ROLES.some((role) => can(role, 'tickets.open_from_flow'))).toBe(false);

@@ -1,0 +1,109 @@
+// DeliveryConsumer: SQS FIFO consumer of the deliveries queue (fan-out of the
+// table's stream: msg INSERTs of outgoing messages; one message group per
+// contact). Each message is delivered by the delivery use case; a send to
+// retry has its queue message's visibility pushed out to the backoff and is
+// reported failed (ReportBatchItemFailures) — its contact's later messages
+// wait behind it in the FIFO group, which keeps their order. After
+// DELIVERY_MAX_ATTEMPTS receives the queue's redrive policy parks it in the
+// DLQ (docs/channels.md "Retries and redrive").
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createChannelRepository } from '#adapters/dynamodb/channel-repository';
+import { ITEM_TYPE } from '#adapters/dynamodb/keys';
+import { readStreamRecord } from '#adapters/dynamodb/stream-record';
+import { createTableClient } from '#adapters/dynamodb/table-client';
+import { createSecretBox } from '#adapters/secrets/secret-box';
+import { createExternalSender } from '#channels/external-sender';
+import { createTelegramSender } from '#channels/telegram-api';
+import { channelSecretsKey } from '../shared/channel-secrets-key';
+import { documentClient } from '#composition';
+import { config } from '#config';
+import type { MessageLocation } from '#use-cases/channel-ports';
+import { createDelivery, type Delivery } from '#use-cases/delivery';
+import { processInGroupOrder } from '#use-cases/fifo-batch';
+
+const logger = new Logger();
+
+/** Where a queue message is: its stream record's msg item (null: not an outgoing message INSERT, nothing to do). */
+export function messageLocationOf(body: string): MessageLocation | null {
+  const record = readStreamRecord(body);
+  const image = record.newImage;
+  if (record.eventName !== 'INSERT' || !image || image.type !== ITEM_TYPE.message || image.direction !== 'out') return null;
+  return { workspace: String(image.workspace), contact: String(image.contact), created_on: String(image.created_on), uuid: String(image.uuid) };
+}
+
+export interface DeliveryQueue {
+  /** Makes the queue message visible again in `seconds`. */
+  delay(record: SQSRecord, seconds: number): Promise<void>;
+}
+
+/** The queue each record came from (its URL looked up once by the ARN's name and account). */
+export function sqsDeliveryQueue(sqs: SQSClient): DeliveryQueue {
+  const urls = new Map<string, Promise<string>>();
+  const urlOf = (arn: string) => {
+    let url = urls.get(arn);
+    if (!url) {
+      const [, , , , account, name] = arn.split(':');
+      url = sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account })).then((out) => out.QueueUrl!);
+      url.catch(() => urls.delete(arn));
+      urls.set(arn, url);
+    }
+    return url;
+  };
+  return {
+    async delay(record, seconds) {
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: await urlOf(record.eventSourceARN), ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }));
+    },
+  };
+}
+
+export function createDeliveryHandler(delivery: Delivery, queue: DeliveryQueue) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const messages = event.Records.map((record) => ({ id: record.messageId, group: record.attributes.MessageGroupId ?? record.messageId, record }));
+    /** The backoff of each group whose message is to be retried. */
+    const retryDelay = new Map<string, { messageId: string; seconds: number }>();
+    const { failures } = await processInGroupOrder(messages, async ({ id, group, record }) => {
+      const location = messageLocationOf(record.body);
+      if (!location) return;
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
+      const result = await delivery.deliver({ location, receiveCount });
+      logger.info('delivery', { msg: location.uuid, result: result.kind, ...('reason' in result ? { reason: result.reason } : {}) });
+      if (result.kind === 'retry') {
+        retryDelay.set(group, { messageId: id, seconds: result.delaySeconds });
+        throw new Error(`delivery of ${location.uuid} to be retried: ${result.reason}${result.final ? ' (retries exhausted: to the DLQ)' : ''}`);
+      }
+    });
+    // The retried message comes back after its backoff, and its contact's later messages (held back, so
+    // reported failed too) with it: a FIFO group hands nothing out while one of its messages is in flight,
+    // so leaving them to the queue's visibility timeout would hold the contact back that long.
+    const byId = new Map(messages.map((message) => [message.id, message]));
+    await Promise.all(
+      failures.map(async (failure) => {
+        const message = byId.get(failure.id)!;
+        const delay = retryDelay.get(message.group);
+        if (!delay) return;
+        try {
+          await queue.delay(message.record, delay.seconds);
+        } catch (error) {
+          logger.warn('could not set the retry delay; the queue\'s visibility timeout applies', { messageId: failure.id, error: String(error) });
+        }
+      }),
+    );
+    for (const failure of failures) logger.warn('delivery not done; the queue will redeliver it', { messageId: failure.id, error: String(failure.error) });
+    return { batchItemFailures: failures.map((failure) => ({ itemIdentifier: failure.id })) };
+  };
+}
+
+const table = createTableClient({ client: documentClient, tableName: config.TABLE_NAME });
+const sqsClient = new SQSClient({});
+
+export const handler = createDeliveryHandler(
+  createDelivery({
+    channels: createChannelRepository(table),
+    secrets: createSecretBox(channelSecretsKey),
+    senders: { EX: createExternalSender(), TG: createTelegramSender(config.TELEGRAM_API_URL) },
+    retryBaseSeconds: config.DELIVERY_RETRY_BASE_SECONDS,
+  }),
+  sqsDeliveryQueue(sqsClient),
+);
