@@ -4,6 +4,7 @@
 // screen passes axe-core (no serious or critical violation) and is kept as a
 // screenshot in .artifacts/screenshots.
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -12,15 +13,33 @@ import { SCREENSHOTS, checkScreen, invitationLink, launchChromium, newPage, star
 
 let stack: LocalStack;
 let browser: Browser;
+/** The gateway stand-in of the External API channel: what the channel sends lands here. */
+let gateway: Server;
+const gatewayRequests: { url: string; body: string }[] = [];
 
 beforeAll(async () => {
+  gateway = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      gatewayRequests.push({ url: request.url ?? '', body });
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
   [stack, browser] = await Promise.all([startInboxStack(), launchChromium()]);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  await new Promise((resolve) => gateway?.close(resolve));
 });
+
+const gatewayUrl = () => {
+  const address = gateway.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/send`;
+};
 
 const SURVEY = {
   version: '13',
@@ -89,12 +108,24 @@ describe('the agent inbox', () => {
     await page.getByLabel('Flow', { exact: true }).selectOption({ label: 'Satisfaction survey' });
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await eventually(() => page.getByRole('status').textContent()).toContain('Satisfaction survey');
+    await page.getByLabel('Keywords').fill('feedback');
+    await page.getByLabel('Flow to start').selectOption({ label: 'Satisfaction survey' });
+    await page.getByRole('button', { name: 'Add keyword trigger' }).click();
+    await eventually(() => page.getByRole('region', { name: 'Keyword triggers' }).textContent()).toContain('keywords feedback');
     await checkScreen(page, '08-triggers');
     await page.getByRole('link', { name: 'Topics' }).click();
     await page.getByRole('heading', { name: 'New topic' }).waitFor();
     await checkScreen(page, '10-topics');
+
+    // Channels: an External API channel whose gateway is the stand-in; its receive URL is shown.
     await page.getByRole('link', { name: 'Channels' }).click();
-    await page.getByRole('heading', { name: 'Channels' }).waitFor();
+    await page.getByLabel('Type').selectOption('EX');
+    await page.getByLabel('Channel name').fill('SMS gateway');
+    await page.getByLabel('Send URL').fill(gatewayUrl());
+    await page.getByLabel('Address (phone number or id)').fill('+5511900000000');
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await eventually(() => page.getByRole('status').textContent()).toMatch(/\/c\/ex\/[0-9a-f-]{36}\/receive/);
+    await eventually(() => page.getByRole('region', { name: 'Channels' }).textContent()).toContain('SMS gateway');
     await checkScreen(page, '11-channels');
     await signOut(page);
 
@@ -144,6 +175,19 @@ describe('the agent inbox', () => {
     expect(await details.count()).toBe(0);
     await page.getByRole('button', { name: 'Contact details' }).click();
 
+    // A reply (Enter sends): it joins the conversation with the agent's name and reaches the channel's gateway.
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Hi Ana, I see the double charge.');
+    await page.getByRole('textbox', { name: 'Reply' }).press('Shift+Enter');
+    await page.getByRole('textbox', { name: 'Reply' }).pressSequentially('We will refund it today.');
+    await page.getByRole('textbox', { name: 'Reply' }).press('Enter');
+    await eventually(() => conversation(page).textContent()).toContain('We will refund it today.');
+    expect(await page.getByRole('textbox', { name: 'Reply' }).inputValue()).toBe('');
+    await eventually(() => gatewayRequests.map((request) => decodeURIComponent(request.body.replace(/\+/g, ' '))).join('\n')).toContain(
+      'Hi Ana, I see the double charge.\nWe will refund it today.',
+    );
+    expect(gatewayRequests.at(-1)!.body).toContain('to=%2B5511987650001');
+    await eventually(() => conversation(page).textContent()).toMatch(/Rita Agent[\s\S]*We will refund it today/);
+
     // A note, then reassign to a colleague with a note.
     await page.getByRole('textbox', { name: 'Note', exact: true }).fill('Called Ana: the invoice was charged twice.');
     await page.getByRole('button', { name: 'Add note' }).click();
@@ -156,10 +200,11 @@ describe('the agent inbox', () => {
     expect(await conversation(page).textContent()).toContain('Please refund the second charge.');
     await checkScreen(page, '03-ticket');
 
-    // Close with the checkmark: the survey trigger reaches the contact.
+    // Close with the checkmark: the closed-ticket trigger's survey reaches the contact through the channel.
     await page.getByRole('button', { name: 'Close ticket' }).click();
     await page.getByRole('button', { name: 'Reopen' }).waitFor();
-    await eventually(() => conversation(page).textContent()).toContain('How did we do?');
+    await eventually(() => conversation(page).textContent()).toContain('Closed by Rita Agent');
+    await eventually(() => gatewayRequests.map((request) => decodeURIComponent(request.body.replace(/\+/g, ' '))).join('\n')).toContain('How did we do?');
     await checkScreen(page, '05-closed');
 
     // Find it under Closed, reopen it with the button under the conversation.

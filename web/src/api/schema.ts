@@ -699,6 +699,272 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tickets/{ticket}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply to the ticket's contact
+         * @description Queues an outgoing message to the contact's first URN through the channel it last wrote in. In the same transaction: the first reply sets `replied_on`, every reply `last_activity_on`, and a reply to an unassigned ticket assigns it to the sender (a `ticket_assignee_changed` event).
+         *
+         *     Roles: administrator, editor, agent.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReplyRequest"];
+                };
+            };
+            responses: {
+                /** @description The queued message */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConversationMsg"];
+                    };
+                };
+                /** @description Invalid request; `error.field` names the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `cannot_reply_non_own`: the ticket is someone else's and the member may not reply to it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such ticket in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `ticket_closed`, `contact_stopped`, `contact_blocked`, `contact_has_no_urn` */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticket}/conversation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ticket's conversation: messages in and out, notes and history, newest first
+         * @description The contact's messages from the later of 30 days before the ticket opened and its previous ticket's close, until the ticket closed (open: until now), merged with the ticket's history events; 50 a page.
+         *
+         *     Roles: administrator, editor, agent, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConversationPage"];
+                    };
+                };
+                /** @description Invalid request; `error.field` names the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `permission_denied`: only administrator, editor, agent, viewer may call this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such ticket in this workspace */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An upload URL for a message attachment (S3 presigned PUT)
+         * @description Images, audio, video, PDF, office documents, zip, plain text, CSV; at most 25 MB. The answer's `url` goes into a reply's `attachments`.
+         *
+         *     Roles: administrator, editor, agent.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AttachmentRequest"];
+                };
+            };
+            responses: {
+                /** @description Where to PUT the file */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentUpload"];
+                    };
+                };
+                /** @description Invalid request; `error.field` names the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `permission_denied`: only administrator, editor, agent may call this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tickets/{ticket}/reopen": {
         parameters: {
             query?: never;
@@ -2041,7 +2307,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a member's role
+         * Change a member's role or `can_reply_non_own` flag
          * @description Roles: administrator.
          */
         patch: {
@@ -2055,7 +2321,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["ChangeRoleRequest"];
+                    "application/json": components["schemas"]["ChangeMemberRequest"];
                 };
             };
             responses: {
@@ -2597,7 +2863,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename the workspace or set its API rate limit
+         * Rename the workspace, set its API rate limit, or (administrators) pause_bot_during_tickets
          * @description Roles: administrator, editor.
          */
         patch: {
@@ -3102,7 +3368,70 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Send a message to a contact (a reply on its open ticket, if it has one)
+         * @description RapidPro's `POST /api/v2/messages.json` `{"contact", "text", "attachments"}`. With an open ticket the message is the caller's reply on it (as `POST /tickets/{ticket}/messages`: replied_on, auto-assignment); otherwise a plain outgoing message. A stopped or blocked contact, or one without a URN, is a 400.
+         *
+         *     Roles: administrator, editor, agent.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["V2SendMessage"];
+                };
+            };
+            responses: {
+                /** @description The queued message */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["V2Message"];
+                    };
+                };
+                /** @description Invalid request, unknown contact, or a contact that cannot be sent to */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["V2ValidationError"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A role that may not send, or `cannot_reply_non_own` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["V2DetailError"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["V2DetailError"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3399,6 +3728,1112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's channels, oldest first (no secrets)
+         * @description Roles: administrator.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Channels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChannelList"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `permission_denied`: only administrator may call this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a channel: an External API gateway (EX) or a Telegram bot (TG)
+         * @description A Telegram channel is checked with the Bot API (`getMe`: its username becomes the address) and its webhook set to `receive_url` with a secret token. Secrets (`send_authorization`, header values, `auth_token`) are stored encrypted and never returned.
+         *
+         *     Roles: administrator.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChannelInput"];
+                };
+            };
+            responses: {
+                /** @description The channel */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                /** @description Invalid request (`error.field` names the field); `invalid_bot_token` / `telegram_unavailable` on `config.auth_token` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `permission_denied`: only administrator may call this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A channel (no secrets)
+         * @description Roles: administrator.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The channel */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `permission_denied`: only administrator may call this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `channel_not_found` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a channel (its receive URL stops working; queued messages go out by another channel serving their scheme, or fail with `no_channel`)
+         * @description Roles: administrator.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `permission_denied`: only administrator may call this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `channel_not_found` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a channel's name, schemes, address, country or configuration
+         * @description Roles: administrator.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChannelPatch"];
+                };
+            };
+            responses: {
+                /** @description The channel */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                /** @description Invalid request; `error.field` names the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `permission_denied`: only administrator may call this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `channel_not_found` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/channels.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Channels in RapidPro's API v2 shape, newest first
+         * @description Roles: administrator.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    uuid?: string;
+                    address?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The channels (one page) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["V2ChannelList"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["V2ValidationError"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `permission_denied`: only administrator may call this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["V2DetailError"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["V2DetailError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/c/ex/{channel}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A gateway hands in a contact's message: `from` (or `sender`), `text`, optional `date` (RFC 3339)
+         * @description Parameters in the query string, a form-encoded body or a JSON object body.
+         *
+         *     Public: no token.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Message Accepted` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * A gateway hands in a contact's message: `from` (or `sender`), `text`, optional `date` (RFC 3339)
+         * @description Parameters in the query string, a form-encoded body or a JSON object body.
+         *
+         *     Public: no token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Message Accepted` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/c/ex/{channel}/sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The gateway sent our message `id` (or `uuid`)
+         * @description Parameters in the query string, a form-encoded body or a JSON object body.
+         *
+         *     Public: no token.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Status Update Accepted` (or `Ignored` for an unknown or already later message) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * The gateway sent our message `id` (or `uuid`)
+         * @description Parameters in the query string, a form-encoded body or a JSON object body.
+         *
+         *     Public: no token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Status Update Accepted` (or `Ignored` for an unknown or already later message) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/c/ex/{channel}/delivered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Our message `id` (or `uuid`) reached the contact
+         * @description Parameters in the query string, a form-encoded body or a JSON object body.
+         *
+         *     Public: no token.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Status Update Accepted` (or `Ignored`) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Our message `id` (or `uuid`) reached the contact
+         * @description Parameters in the query string, a form-encoded body or a JSON object body.
+         *
+         *     Public: no token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Status Update Accepted` (or `Ignored`) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/c/ex/{channel}/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Our message `id` (or `uuid`) could not be delivered
+         * @description Parameters in the query string, a form-encoded body or a JSON object body.
+         *
+         *     Public: no token.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Status Update Accepted` (or `Ignored`) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Our message `id` (or `uuid`) could not be delivered
+         * @description Parameters in the query string, a form-encoded body or a JSON object body.
+         *
+         *     Public: no token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Status Update Accepted` (or `Ignored`) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/c/ex/{channel}/stopped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The contact `from` opted out: it is stopped
+         * @description Parameters in the query string, a form-encoded body or a JSON object body.
+         *
+         *     Public: no token.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Event Accepted` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * The contact `from` opted out: it is stopped
+         * @description Parameters in the query string, a form-encoded body or a JSON object body.
+         *
+         *     Public: no token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Event Accepted` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/c/tg/{channel}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Telegram posts an update (the webhook set when the channel was created)
+         * @description Every update must carry the webhook's secret in `X-Telegram-Bot-Api-Secret-Token`, else 401. `/start` registers the contact; text, photos, documents, voice, locations and contacts are messages; other updates are `Ignored`.
+         *
+         *     Public: no token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `Message Accepted`, `Event Accepted` or `Ignored` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Bad input, saying what is wrong (`{"message": "Error", "data": [{"type": "error", "error": "…"}]}`); nothing is stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description Missing or wrong secret token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description No such channel */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+                /** @description The channel's rate limit (`Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourierAnswer"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3558,6 +4993,16 @@ export interface components {
             /** Format: uuid */
             open_ticket: string | null;
             /**
+             * @description `stopped`: the gateway reported the contact stopped (it writes in again: active); nothing is sent to a stopped or blocked contact
+             * @enum {string}
+             */
+            status: "active" | "stopped" | "blocked";
+            /** @description The channel the contact last wrote in: replies go out through it */
+            last_channel: {
+                uuid: string;
+                name: string;
+            } | null;
+            /**
              * @description ISO-8601 UTC, 6 fractional digits
              * @example 2026-11-24T10:00:00.123000Z
              */
@@ -3589,6 +5034,144 @@ export interface components {
         ChangeTopicRequest: {
             /** Format: uuid */
             topic: string;
+        };
+        ConversationMsg: {
+            /** Format: uuid */
+            uuid: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            text: string;
+            attachments: string[];
+            quick_replies: string[];
+            /** @enum {string} */
+            status: "handled" | "queued" | "wired" | "sent" | "delivered" | "read" | "errored" | "failed";
+            urn: string | null;
+            channel: {
+                uuid: string;
+                name: string;
+            } | null;
+            /** @description The agent who wrote it; null: the bot (see `flow`) or the contact */
+            user: {
+                /** Format: uuid */
+                uuid: string;
+                email: string;
+                name: string;
+            } | null;
+            flow: {
+                uuid: string;
+                name: string;
+            } | null;
+            /** Format: uuid */
+            ticket_uuid: string | null;
+            /**
+             * @description ISO-8601 UTC, 6 fractional digits
+             * @example 2026-11-24T10:00:00.123000Z
+             */
+            created_on: string;
+            /**
+             * @description ISO-8601 UTC, 6 fractional digits
+             * @example 2026-11-24T10:00:00.123000Z
+             */
+            modified_on: string;
+            failed_reason: string | null;
+        };
+        /** @description Text or attachments (or both) are needed. */
+        ReplyRequest: {
+            /** @default  */
+            text: string;
+            /**
+             * @description URLs (an upload's `url` from POST /attachments), optionally RapidPro style `content-type:url`
+             * @default []
+             */
+            attachments: string[];
+            /** @default [] */
+            quick_replies: string[];
+        };
+        /** @description Newest first, 50 a page. */
+        ConversationPage: {
+            results: components["schemas"]["ConversationItem"][];
+            next_cursor: string | null;
+        };
+        ConversationItem: {
+            /** Format: uuid */
+            uuid: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            text: string;
+            attachments: string[];
+            quick_replies: string[];
+            /** @enum {string} */
+            status: "handled" | "queued" | "wired" | "sent" | "delivered" | "read" | "errored" | "failed";
+            urn: string | null;
+            channel: {
+                uuid: string;
+                name: string;
+            } | null;
+            /** @description The agent who wrote it; null: the bot (see `flow`) or the contact */
+            user: {
+                /** Format: uuid */
+                uuid: string;
+                email: string;
+                name: string;
+            } | null;
+            flow: {
+                uuid: string;
+                name: string;
+            } | null;
+            /** Format: uuid */
+            ticket_uuid: string | null;
+            /**
+             * @description ISO-8601 UTC, 6 fractional digits
+             * @example 2026-11-24T10:00:00.123000Z
+             */
+            created_on: string;
+            /**
+             * @description ISO-8601 UTC, 6 fractional digits
+             * @example 2026-11-24T10:00:00.123000Z
+             */
+            modified_on: string;
+            failed_reason: string | null;
+            /** @enum {string} */
+            kind: "msg";
+        } | {
+            /** Format: uuid */
+            uuid: string;
+            /** @enum {string} */
+            type: "ticket_opened" | "ticket_assignee_changed" | "ticket_note_added" | "ticket_topic_changed" | "ticket_closed" | "ticket_reopened";
+            /**
+             * @description ISO-8601 UTC, 6 fractional digits
+             * @example 2026-11-24T10:00:00.123000Z
+             */
+            created_on: string;
+            /** @description null when a flow or the system acted */
+            created_by: {
+                /** Format: uuid */
+                uuid: string;
+                email: string;
+                name: string;
+            } | null;
+            assignee?: components["schemas"]["UserRef"];
+            previous_assignee?: components["schemas"]["UserRef"];
+            note?: string;
+            topic?: components["schemas"]["TopicRef"];
+            previous_topic?: components["schemas"]["TopicRef"];
+            /** @enum {string} */
+            kind: "event";
+        };
+        AttachmentUpload: {
+            /** @description PUT the file here within 15 minutes, with `headers` */
+            upload_url: string;
+            /** @description The file's URL, for a message's `attachments` */
+            url: string;
+            headers: {
+                [key: string]: string;
+            };
+        };
+        AttachmentRequest: {
+            content_type: string;
+            filename: string;
+            /** @description Bytes; when given the URL only accepts a body of exactly this size */
+            size?: number;
         };
         TopicList: {
             results: components["schemas"]["Topic"][];
@@ -3818,6 +5401,8 @@ export interface components {
             name: string;
             /** @description API requests an hour; null: the deployment default (3600) */
             api_rate_limit: number | null;
+            /** @description While a contact has an open ticket, its messages go to the agents only: no flow resumes or starts (default true) */
+            pause_bot_during_tickets: boolean;
             /**
              * @description ISO-8601 UTC, 6 fractional digits
              * @example 2026-11-24T10:00:00.123000Z
@@ -3837,18 +5422,22 @@ export interface components {
              * @enum {string}
              */
             role: "administrator" | "editor" | "viewer" | "agent";
+            /** @description May reply to tickets assigned to someone else (RapidPro's flag; default true) */
+            can_reply_non_own: boolean;
             /**
              * @description ISO-8601 UTC, 6 fractional digits
              * @example 2026-11-24T10:00:00.123000Z
              */
             created_on: string;
         };
-        ChangeRoleRequest: {
+        /** @description The role and/or the member's flags; only what is given changes. */
+        ChangeMemberRequest: {
             /**
              * @description administrator: everything; editor: everything but managing people; agent: works tickets; viewer: reads only
              * @enum {string}
              */
-            role: "administrator" | "editor" | "viewer" | "agent";
+            role?: "administrator" | "editor" | "viewer" | "agent";
+            can_reply_non_own?: boolean;
         };
         InvitationList: {
             results: components["schemas"]["Invitation"][];
@@ -3917,6 +5506,8 @@ export interface components {
         WorkspaceSettingsRequest: {
             name?: string;
             api_rate_limit?: number | null;
+            /** @description Administrators only */
+            pause_bot_during_tickets?: boolean;
         };
         FlowList: {
             results: components["schemas"]["FlowSummary"][];
@@ -3950,6 +5541,17 @@ export interface components {
         ClosedTicketTrigger: {
             /** Format: uuid */
             uuid: string;
+            /**
+             * @description `closed_ticket` (RapidPro "T"): a ticket of the contact closed; `keyword` ("K"): an inbound message's first (or only) word is one of `keywords`; `catch_all` ("C"): an inbound message that resumed nothing and matched no keyword
+             * @enum {string}
+             */
+            type: "closed_ticket" | "keyword" | "catch_all";
+            keywords?: string[];
+            /**
+             * @description `F`: the first word of the message; `O`: the message is only the keyword
+             * @enum {string}
+             */
+            match_type?: "F" | "O";
             flow: {
                 /** Format: uuid */
                 uuid: string;
@@ -4035,7 +5637,7 @@ export interface components {
             /** @enum {string} */
             type: "text";
             /** @enum {string} */
-            status: "handled" | "queued" | "failed";
+            status: "handled" | "queued" | "wired" | "sent" | "delivered" | "read" | "errored" | "failed";
             text: string;
             attachments: string[];
             urn: string | null;
@@ -4053,13 +5655,23 @@ export interface components {
              * @example 2026-11-24T10:00:00.123000Z
              */
             modified_on: string;
-        };
-        V2MessageList: {
-            /** @description Absolute URL of the next page (carries `cursor=`), null on the last */
-            next: string | null;
-            /** @description Always null: paging is forward-only */
-            previous: null;
-            results: components["schemas"]["V2Message"][];
+            /**
+             * @description Where it came from (absent on messages stored before origins existed)
+             * @enum {string}
+             */
+            origin?: "flow" | "ticket" | "api" | "channel";
+            /** @description in: the channel it came through; out: the channel to send it by */
+            channel?: {
+                uuid: string;
+                name: string;
+            } | null;
+            ticket_uuid?: string | null;
+            /** @description The agent who wrote it */
+            user_uuid?: string | null;
+            quick_replies?: string[];
+            external_id?: string | null;
+            attempts?: number;
+            failed_reason?: string | null;
         };
         V2Message: {
             uuid: string;
@@ -4089,17 +5701,188 @@ export interface components {
              */
             modified_on: string;
         };
+        V2SendMessage: {
+            /** Format: uuid */
+            contact: string;
+            /** @default  */
+            text: string;
+            /** @default [] */
+            attachments: string[];
+        };
+        V2MessageList: {
+            /** @description Absolute URL of the next page (carries `cursor=`), null on the last */
+            next: string | null;
+            /** @description Always null: paging is forward-only */
+            previous: null;
+            results: components["schemas"]["V2Message"][];
+        };
         ClosedTicketTriggerList: {
             results: components["schemas"]["ClosedTicketTrigger"][];
         };
-        /** @description Start `flow` when a ticket is closed — only for contacts in one of `groups` (none: everyone), never for contacts in `exclude_groups`. The flow must be imported, messaging or background. Two triggers may not share the same groups. */
+        /** @description Start `flow` when a ticket is closed, or on an inbound message (keyword, catch-all) — only for contacts in one of `groups` (none: everyone), never for contacts in `exclude_groups`. The flow must be imported, messaging or background. Two triggers of a type may not share the same groups (keyword triggers: the same keyword and groups). */
         ClosedTicketTriggerInput: {
+            /**
+             * @description Default `closed_ticket`; a change (PUT) without it keeps the trigger's type
+             * @enum {string}
+             */
+            type?: "closed_ticket" | "keyword" | "catch_all";
+            /** @description keyword triggers: matched case-insensitively */
+            keywords?: string[];
+            /**
+             * @description keyword triggers; default `F`
+             * @enum {string}
+             */
+            match_type?: "F" | "O";
             flow: {
                 /** Format: uuid */
                 uuid: string;
             };
             groups?: components["schemas"]["GroupRef"][];
             exclude_groups?: components["schemas"]["GroupRef"][];
+        };
+        ChannelList: {
+            results: components["schemas"]["Channel"][];
+        };
+        Channel: {
+            /** Format: uuid */
+            uuid: string;
+            /** @enum {string} */
+            type: "EX" | "TG";
+            name: string;
+            address: string | null;
+            schemes: string[];
+            country: string | null;
+            /** @description Absolute; the status routes are beside it (`…/sent`, `…/delivered`, `…/failed`, `…/stopped`) */
+            receive_url: string;
+            /** @description Without secrets: header values show as `********` */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description The secrets that are set, e.g. `send_authorization`, `headers.X-Api-Key`, `auth_token` */
+            secret_fields: string[];
+            /**
+             * @description ISO-8601 UTC, 6 fractional digits
+             * @example 2026-11-24T10:00:00.123000Z
+             */
+            created_on: string;
+            /**
+             * @description ISO-8601 UTC, 6 fractional digits
+             * @example 2026-11-24T10:00:00.123000Z
+             */
+            modified_on: string;
+        };
+        ChannelInput: {
+            /** @enum {string} */
+            type: "EX";
+            name: string;
+            /** @description URN schemes served; the first is the one contacts writing in get. Default `["tel"]` (EX), `["telegram"]` (TG) */
+            schemes?: string[];
+            /** @description The channel's own number or id (`{{from}}`); a bot's is its username */
+            address?: string | null;
+            country?: string | null;
+            config: components["schemas"]["ExternalChannelConfig"];
+        } | {
+            /** @enum {string} */
+            type: "TG";
+            name: string;
+            /** @description URN schemes served; the first is the one contacts writing in get. Default `["tel"]` (EX), `["telegram"]` (TG) */
+            schemes?: string[];
+            /** @description The channel's own number or id (`{{from}}`); a bot's is its username */
+            address?: string | null;
+            country?: string | null;
+            config: components["schemas"]["TelegramChannelConfig"];
+        };
+        ExternalChannelConfig: {
+            /** @description Where messages are sent; may hold `{{…}}` variables (URL-encoded) */
+            send_url: string;
+            /**
+             * @description Default POST
+             * @enum {string}
+             */
+            method?: "GET" | "POST" | "PUT";
+            /**
+             * @description Default urlencoded
+             * @enum {string}
+             */
+            content_type?: "urlencoded" | "json" | "xml";
+            /** @description Body template (POST, PUT); default RapidPro's urlencoded body */
+            body?: string;
+            /** @description Longer texts are split into parts at word boundaries; default 160 */
+            max_length?: number;
+            /** @description Sent as the Authorization header; secret */
+            send_authorization?: string | null;
+            /** @description Extra request headers; their values are secret */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description A 2xx answer must contain this text, or the send failed */
+            mt_response_check?: string | null;
+        };
+        TelegramChannelConfig: {
+            /** @description The bot token from @BotFather; secret */
+            auth_token: string;
+        };
+        ChannelPatch: {
+            name?: string;
+            /** @description URN schemes served; the first is the one contacts writing in get. Default `["tel"]` (EX), `["telegram"]` (TG) */
+            schemes?: string[];
+            /** @description The channel's own number or id (`{{from}}`); a bot's is its username */
+            address?: string | null;
+            country?: string | null;
+            /** @description EX: the fields to change (`headers` replaces all headers). TG: a new `auth_token` (the webhook is set again) */
+            config?: {
+                /** @description Where messages are sent; may hold `{{…}}` variables (URL-encoded) */
+                send_url?: string;
+                /**
+                 * @description Default POST
+                 * @enum {string}
+                 */
+                method?: "GET" | "POST" | "PUT";
+                /**
+                 * @description Default urlencoded
+                 * @enum {string}
+                 */
+                content_type?: "urlencoded" | "json" | "xml";
+                /** @description Body template (POST, PUT); default RapidPro's urlencoded body */
+                body?: string;
+                /** @description Longer texts are split into parts at word boundaries; default 160 */
+                max_length?: number;
+                /** @description Sent as the Authorization header; secret */
+                send_authorization?: string | null;
+                /** @description Extra request headers; their values are secret */
+                headers?: {
+                    [key: string]: string;
+                };
+                /** @description A 2xx answer must contain this text, or the send failed */
+                mt_response_check?: string | null;
+            } | components["schemas"]["TelegramChannelConfig"];
+        };
+        V2ChannelList: {
+            /** @description Absolute URL of the next page (carries `cursor=`), null on the last */
+            next: string | null;
+            /** @description Always null: paging is forward-only */
+            previous: null;
+            results: components["schemas"]["V2Channel"][];
+        };
+        V2Channel: {
+            /** Format: uuid */
+            uuid: string;
+            name: string;
+            address: string | null;
+            channel_type: string;
+            country: string | null;
+            /** @description Android relayers only; always null here */
+            device: null;
+            last_seen: string | null;
+            created_on: string;
+        };
+        CourierAnswer: {
+            /** @description `Message Accepted`, `Status Update Accepted`, `Event Accepted`, `Ignored`, `Error`, `Unauthorized` */
+            message: string;
+            /** @description msg: `{type: "msg", channel_uuid, msg_uuid, text, urn, attachments?, external_id?, received_on}`; status: `{type: "status", channel_uuid, status: "S"|"D"|"F", msg_uuid}`; event: `{type: "event", channel_uuid, event_type, urn, received_on}`; `{type: "info", info}`; `{type: "error", error}` */
+            data: {
+                [key: string]: unknown;
+            }[];
         };
     };
     responses: never;

@@ -20,7 +20,10 @@ describe('the conversation', () => {
   it('puts messages and events in time order, oldest first', () => {
     const entries: ConversationEntry[] = [
       { kind: 'event', ...event({ uuid: 'b', created_on: '2026-11-24T10:00:02.000000Z' }) },
-      { kind: 'msg', uuid: 'a', direction: 'in', text: 'hi', attachments: [], status: 'handled', user: null, flow: null, created_on: '2026-11-24T10:00:01.000000Z' },
+      {
+        kind: 'msg', uuid: 'a', direction: 'in', text: 'hi', attachments: [], quick_replies: [], status: 'handled', urn: 'tel:+1', channel: null, user: null, flow: null,
+        ticket_uuid: null, created_on: '2026-11-24T10:00:01.000000Z', modified_on: '2026-11-24T10:00:01.000000Z', failed_reason: null,
+      },
       { kind: 'event', ...event({ uuid: 'c', created_on: '2026-11-24T10:00:02.000000Z' }) },
     ];
     expect(inTimeOrder(entries).map((entry) => entry.uuid)).toEqual(['a', 'b', 'c']);

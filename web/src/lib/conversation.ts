@@ -6,18 +6,10 @@ import type { Translate } from '../i18n';
 
 export type TicketEvent = Schemas['TicketEvent'];
 
-export interface ConversationMessage {
-  uuid: string;
-  direction: 'in' | 'out';
-  text: string;
-  attachments: string[];
-  status: string;
-  user: { uuid: string; email: string; name: string } | null;
-  flow: { uuid: string; name: string } | null;
-  created_on: string;
-}
+export type ConversationMessage = Schemas['ConversationMsg'];
 
-export type ConversationEntry = ({ kind: 'msg' } & ConversationMessage) | ({ kind: 'event' } & TicketEvent);
+/** An item of GET /tickets/{ticket}/conversation. */
+export type ConversationEntry = Schemas['ConversationItem'];
 
 /** Oldest first, as a chat reads; entries of the same instant keep their order. */
 export function inTimeOrder(entries: readonly ConversationEntry[]): ConversationEntry[] {

@@ -29,9 +29,25 @@ describe('the reply box', () => {
       fireEvent.keyDown(box, { key: 'Enter' });
     });
     expect(onSend).toHaveBeenCalledTimes(1);
-    expect(onSend).toHaveBeenCalledWith('Hello Ana\nsecond line');
+    expect(onSend).toHaveBeenCalledWith({ text: 'Hello Ana\nsecond line', attachments: [] });
     expect(box.value).toBe('');
     expect(screen.getByRole('button', { name: 'Send' })).toHaveProperty('disabled', true);
+  });
+
+  it('uploads an attached file first and sends its URL with the text', async () => {
+    const onUpload = vi.fn(async (file: File) => `https://files.example/${file.name}`);
+    const onSend = vi.fn(async () => undefined);
+    render(
+      <I18nProvider initial="en">
+        <ReplyBox onSend={onSend} onUpload={onUpload} />
+      </I18nProvider>,
+    );
+    fireEvent.change(screen.getByLabelText('Attach a file'), { target: { files: [new File(['%PDF'], 'invoice.pdf', { type: 'application/pdf' })] } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    });
+    expect(onUpload).toHaveBeenCalledTimes(1);
+    expect(onSend).toHaveBeenCalledWith({ text: '', attachments: ['https://files.example/invoice.pdf'] });
   });
 
   it('keeps the text and says why when sending fails', async () => {

@@ -12,7 +12,7 @@ import { TicketView } from './TicketView';
 const T = '0190a000-0000-7000-8000-0000000000t1'.replace('t1', 'a1');
 const C = '0190a000-0000-7000-8000-0000000000c1';
 const ana = { uuid: '0190a000-0000-7000-8000-0000000000u1', email: 'ana@example.com', name: 'Ana' };
-const me = { user: ana, workspace: { uuid: 'w', name: 'Demo', api_rate_limit: null, created_on: '2026-11-24T10:00:00.000000Z' }, role: 'agent' as const };
+const me = { user: ana, workspace: { uuid: 'w', name: 'Demo', api_rate_limit: null, pause_bot_during_tickets: true, created_on: '2026-11-24T10:00:00.000000Z' }, role: 'agent' as const };
 const topic = { uuid: '0190a000-0000-7000-8000-0000000000p1', name: 'Billing' };
 
 function detail(status: 'open' | 'closed') {
@@ -29,10 +29,18 @@ function detail(status: 'open' | 'closed') {
     contact: { uuid: C, name: 'Carla', language: 'por', urns: ['tel:+5511900000000'], fields: { city: 'Recife', reference: null }, open_ticket: status === 'open' ? T : null, created_on: '2026-11-24T10:00:00.000000Z', modified_on: '2026-11-24T10:00:00.000000Z' },
   };
 }
-const messages = {
+const item = (fields: Record<string, unknown>) => ({
+  kind: 'msg', quick_replies: [], attachments: [], urn: 'tel:+5511900000000', channel: null, user: null, flow: null, ticket_uuid: T, failed_reason: null, ...fields,
+  modified_on: fields.created_on,
+});
+// Newest first, as the API answers.
+const conversation = {
   results: [
-    { uuid: 'm2', contact: { uuid: C, name: 'Carla' }, direction: 'in', type: 'text', status: 'handled', text: 'INV-1', attachments: [], urn: 'tel:+5511900000000', flow: null, created_on: '2026-11-24T10:00:01.000000Z', modified_on: '2026-11-24T10:00:01.000000Z' },
-    { uuid: 'm1', contact: { uuid: C, name: 'Carla' }, direction: 'out', type: 'text', status: 'queued', text: 'Your invoice number?', attachments: [], urn: 'tel:+5511900000000', flow: { uuid: 'f', name: 'Billing help' }, created_on: '2026-11-24T10:00:00.000000Z', modified_on: '2026-11-24T10:00:00.000000Z' },
+    { kind: 'event', uuid: 'e3', type: 'ticket_assignee_changed', created_on: '2026-11-24T10:00:04.000000Z', created_by: ana, assignee: ana, previous_assignee: null },
+    { kind: 'event', uuid: 'e2', type: 'ticket_note_added', created_on: '2026-11-24T10:00:03.000000Z', created_by: ana, note: 'Charged twice' },
+    { kind: 'event', uuid: 'e1', type: 'ticket_opened', created_on: '2026-11-24T10:00:02.000000Z', created_by: null, topic },
+    item({ uuid: 'm2', direction: 'in', status: 'handled', text: 'INV-1', created_on: '2026-11-24T10:00:01.000000Z' }),
+    item({ uuid: 'm1', direction: 'out', status: 'delivered', text: 'Your invoice number?', flow: { uuid: 'f', name: 'Billing help' }, created_on: '2026-11-24T10:00:00.000000Z' }),
   ],
   next_cursor: null,
 };
@@ -40,7 +48,7 @@ const messages = {
 function fakeApi(status: 'open' | 'closed') {
   vi.stubGlobal('fetch', async (request: Request) => {
     const path = new URL(request.url).pathname;
-    const body = path === `/tickets/${T}` ? detail(status) : path === `/contacts/${C}/messages` ? messages : path === '/topics' ? { results: [] } : null;
+    const body = path === `/tickets/${T}` ? detail(status) : path === `/tickets/${T}/conversation` ? conversation : path === '/topics' ? { results: [] } : null;
     return new Response(JSON.stringify(body ?? { message: 'Not Found' }), { status: body ? 200 : 404, headers: { 'content-type': 'application/json' } });
   });
 }
@@ -73,6 +81,7 @@ describe('the ticket view', () => {
     const details = screen.getByRole('complementary', { name: 'Contact details' });
     expect(details.textContent).toContain('Recife');
     expect(details.textContent).toContain('tel:+5511900000000');
+    expect(list.textContent).toContain('delivered');
     expect(screen.getByRole('button', { name: 'Close ticket' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Reopen' })).toBeNull();
   });

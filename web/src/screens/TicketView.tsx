@@ -1,7 +1,7 @@
 // One ticket: its conversation, the reply and note boxes, topic, assignment,
 // the checkmark that closes it, Reopen under a closed conversation, and the
 // contact details panel.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { POLL_INTERVAL_MS } from '../App';
@@ -32,12 +32,27 @@ export function useTicketMutations(uuid: string) {
     reopen: useMutation({ mutationFn: async () => unwrap(await api.POST('/tickets/{ticket}/reopen', { params })), onSettled: settle }),
     note: useMutation({ mutationFn: async (note: string) => unwrap(await api.POST('/tickets/{ticket}/notes', { params, body: { note } })), onSettled: settle }),
     topic: useMutation({ mutationFn: async (topic: string) => unwrap(await api.POST('/tickets/{ticket}/topic', { params, body: { topic } })), onSettled: settle }),
+    reply: useMutation({
+      mutationFn: async (reply: { text: string; attachments: string[] }) =>
+        unwrap(await api.POST('/tickets/{ticket}/messages', { params, body: { text: reply.text, attachments: reply.attachments, quick_replies: [] } })),
+      onSettled: settle,
+    }),
     assign: useMutation({
       mutationFn: async (input: { assignee: string | null; note?: string }) =>
         unwrap(await api.POST('/tickets/{ticket}/assign', { params, body: { assignee: input.assignee, ...(input.note ? { note: input.note } : {}) } })),
       onSettled: settle,
     }),
   };
+}
+
+/** Asks the API for an upload URL, PUTs the file there, answers the URL a reply's `attachments` takes. */
+export async function uploadAttachment(file: File): Promise<string> {
+  const upload = unwrap(
+    await api.POST('/attachments', { body: { content_type: file.type || 'application/octet-stream', filename: file.name, size: file.size } }),
+  );
+  const response = await fetch(upload.upload_url, { method: 'PUT', headers: upload.headers, body: file });
+  if (!response.ok) throw new Error(`upload failed (${response.status})`);
+  return upload.url;
 }
 
 export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me']; ref?: Ref<TicketViewHandle> }) {
@@ -51,12 +66,13 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
     queryFn: async () => unwrap(await api.GET('/tickets/{ticket}', { params: { path: { ticket: uuid } } })),
     refetchInterval: POLL_INTERVAL_MS,
   });
-  const contactUuid = detail.data?.contact.uuid;
-  // The contact's messages in and out (bot and contact), newest first, 50 a page: the latest page.
-  const messages = useQuery({
-    queryKey: ['conversation', uuid, contactUuid],
-    enabled: !!contactUuid,
-    queryFn: async () => unwrap(await api.GET('/contacts/{contact}/messages', { params: { path: { contact: contactUuid! }, query: { limit: 50 } } })),
+  // The conversation endpoint: messages in and out, notes and history in one time order, newest first, 50 a page.
+  const conversation = useInfiniteQuery({
+    queryKey: ['conversation', uuid],
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.GET('/tickets/{ticket}/conversation', { params: { path: { ticket: uuid }, query: pageParam ? { cursor: pageParam } : {} } })),
+    getNextPageParam: (page) => page.next_cursor,
     refetchInterval: POLL_INTERVAL_MS,
   });
   const topics = useQuery({ queryKey: ['topics'], queryFn: async () => unwrap(await api.GET('/topics')), staleTime: 30_000 });
@@ -76,11 +92,8 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
 
   if (detail.isPending) return <p role="status">{t('app.loading')}</p>;
   if (detail.isError || !ticket) return <p role="alert">{t('app.error', { message: detail.error?.message ?? '' })}</p>;
-  const { contact, history } = detail.data;
-  const entries: ConversationEntry[] = inTimeOrder([
-    ...(messages.data?.results ?? []).map((message) => ({ kind: 'msg' as const, ...message, user: null })),
-    ...history.map((event) => ({ kind: 'event' as const, ...event })),
-  ]);
+  const { contact } = detail.data;
+  const entries: ConversationEntry[] = inTimeOrder(conversation.data?.pages.flatMap((page) => page.results) ?? []);
   const name = contact.name || t('list.noName');
   const error = [mutations.close, mutations.reopen, mutations.note, mutations.topic, mutations.assign].find((mutation) => mutation.isError)?.error;
 
@@ -126,7 +139,11 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
           </div>
         </header>
         {error && <p role="alert" className="error">{error.message}</p>}
-        <Conversation entries={entries} contactName={name} />
+        <Conversation
+          entries={entries}
+          contactName={name}
+          {...(conversation.hasNextPage ? { onEarlier: () => void conversation.fetchNextPage() } : {})}
+        />
         {ticket.status === 'closed' ? (
           <div className="closed-bar">
             <span>{t('ticket.closedOn', { time: ticket.closed_on ? formatTime(ticket.closed_on) : '' })}</span>
@@ -139,7 +156,7 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
         ) : (
           canWork && (
             <div className="compose">
-              <ReplyBox ref={replyBox} onSend={undefined} />
+              <ReplyBox ref={replyBox} onSend={(reply) => mutations.reply.mutateAsync(reply)} onUpload={uploadAttachment} />
               <NoteBox textarea={noteBox} onAdd={(note) => mutations.note.mutateAsync(note)} />
             </div>
           )
@@ -161,7 +178,7 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
   );
 }
 
-function Conversation({ entries, contactName }: { entries: ConversationEntry[]; contactName: string }) {
+function Conversation({ entries, contactName, onEarlier }: { entries: ConversationEntry[]; contactName: string; onEarlier?: () => void }) {
   const { t, formatTime } = useI18n();
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
@@ -169,12 +186,19 @@ function Conversation({ entries, contactName }: { entries: ConversationEntry[]; 
   }, [entries.length]);
   return (
     <ol className="conversation" aria-label={t('ticket.conversation')} tabIndex={0}>
+      {onEarlier && (
+        <li className="earlier">
+          <button type="button" onClick={onEarlier}>
+            {t('ticket.earlier')}
+          </button>
+        </li>
+      )}
       {entries.map((entry) => {
         if (entry.kind === 'msg') {
           const who = entry.direction === 'in' ? contactName : entry.user ? entry.user.name || entry.user.email : t('msg.bot');
           return (
             <li key={entry.uuid} className={`msg ${entry.direction} ${entry.user ? 'agent' : entry.direction === 'out' ? 'bot' : ''}`}>
-              <span className="who">{who}</span>
+              <span className="who">{entry.direction === 'in' ? t('msg.in', { name: who }) : who}</span>
               <p className="text">{entry.text}</p>
               {entry.attachments.map((attachment) => {
                 const url = attachment.includes(':http') ? attachment.slice(attachment.indexOf(':') + 1) : attachment;
@@ -187,6 +211,7 @@ function Conversation({ entries, contactName }: { entries: ConversationEntry[]; 
               <span className="meta">
                 <time dateTime={entry.created_on}>{formatTime(entry.created_on)}</time>
                 {entry.direction === 'out' && <span className={`status status-${entry.status}`}> · {t(`msg.status.${entry.status}` as 'msg.status.sent')}</span>}
+                {entry.direction === 'out' && entry.failed_reason && <span className="error"> ({entry.failed_reason})</span>}
               </span>
             </li>
           );
