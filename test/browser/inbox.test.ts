@@ -188,6 +188,15 @@ describe('the agent inbox', () => {
     expect(gatewayRequests.at(-1)!.body).toContain('to=%2B5511987650001');
     await eventually(() => conversation(page).textContent()).toMatch(/Rita Agent[\s\S]*We will refund it today/);
 
+    // An attachment: uploaded to the presigned URL the API hands out (the local S3), then sent with the reply.
+    await page.getByLabel('Attach a file').setInputFiles({ name: 'refund-receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('Refund R-1 of 49.90') });
+    await page.getByRole('button', { name: 'Send' }).click();
+    const attachment = conversation(page).locator('a.attachment').last();
+    await attachment.waitFor();
+    const stored = await fetch((await attachment.getAttribute('href'))!);
+    expect(stored.status).toBe(200);
+    expect(await stored.text()).toBe('Refund R-1 of 49.90');
+
     // A note, then reassign to a colleague with a note.
     await page.getByRole('textbox', { name: 'Note', exact: true }).fill('Called Ana: the invoice was charged twice.');
     await page.getByRole('button', { name: 'Add note' }).click();
