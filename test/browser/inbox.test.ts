@@ -114,7 +114,10 @@ describe('the agent inbox', () => {
     await eventually(() => page.getByRole('region', { name: 'Keyword triggers' }).textContent()).toContain('keywords feedback');
     await checkScreen(page, '08-triggers');
     await page.getByRole('link', { name: 'Topics' }).click();
-    await page.getByRole('heading', { name: 'New topic' }).waitFor();
+    await page.getByLabel('Topic name').fill('Refunds');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByLabel('Rename Refunds').waitFor();
+    await eventually(() => page.getByRole('navigation', { name: 'Main' }).count()).toBe(1);
     await checkScreen(page, '10-topics');
 
     // Channels: an External API channel whose gateway is the stand-in; its receive URL is shown.
@@ -174,6 +177,10 @@ describe('the agent inbox', () => {
     await page.getByRole('button', { name: 'Contact details' }).click();
     expect(await details.count()).toBe(0);
     await page.getByRole('button', { name: 'Contact details' }).click();
+
+    // Change the topic: the ticket moves to Refunds, the history says so.
+    await page.getByLabel('Topic', { exact: true }).selectOption({ label: 'Refunds' });
+    await eventually(() => conversation(page).textContent()).toContain('Topic changed to Refunds by Rita Agent');
 
     // A reply (Enter sends): it joins the conversation with the agent's name and reaches the channel's gateway.
     await page.getByRole('textbox', { name: 'Reply' }).fill('Hi Ana, I see the double charge.');
