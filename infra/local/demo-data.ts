@@ -21,7 +21,8 @@ const CONTACTS = [
 
 /** A messaging flow: greets, asks for a reference, stores it in a field, thanks, opens a ticket in `topic`. */
 function supportFlow(name: string, topic: { uuid: string; name: string }, question: string) {
-  const node = (n: number) => `d3m0${topic.uuid.slice(4, 8)}-0000-4000-8000-00000000000${n}`;
+  const ids = new Map<number, string>();
+  const node = (n: number) => ids.get(n) ?? (ids.set(n, randomUUID()), ids.get(n)!);
   const flowUuid = randomUUID();
   return {
     uuid: flowUuid,
