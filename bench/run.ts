@@ -23,6 +23,7 @@ import { compare, markdownReport, resultTable, type OperationResult, type RunInf
 import { createStackClient } from './stack-client';
 import { benchFlowEngine, flowEngineTable } from './flow-engine';
 import { benchClosedTicketLatency, closedTicketLatencyTable } from './closed-ticket-latency';
+import { benchReplyDelivery, replyDeliveryTable } from './reply-delivery-latency';
 
 const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 const PAGE_SIZE = 25;
@@ -286,6 +287,10 @@ async function main(): Promise<void> {
   await settle(proxy);
   const closedTicket = await benchClosedTicketLatency({ stack, closes: Math.min(options.iterations, 40), log: progress });
 
+  // Agent reply → the gateway's receipt through the fan-out and DeliveryConsumer (bench/reply-delivery-latency.ts).
+  await settle(proxy);
+  const replyDelivery = await benchReplyDelivery({ stack, proxy, directEndpoint: dynamodb.endpoint, replies: Math.min(options.iterations, 40), log: progress });
+
   const info: RunInfo = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}`,
@@ -300,12 +305,14 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const flowEngineSection = `## Flow engine: cost per sprint\n\nOne resume of a 20-node flow (ten msg waits, expressions in every node); see bench/flow-engine.ts.\n\n${flowEngineTable(flowEngine)}\n`;
   const closedTicketSection = `## Close → first follow-up message\n\nA closed-ticket trigger starts a survey; see bench/closed-ticket-latency.ts.\n\n${closedTicketLatencyTable(closedTicket)}\n`;
-  const markdown = `${markdownReport(results, info)}\n${flowEngineSection}\n${closedTicketSection}`;
+  const replySection = `## Agent reply → gateway receipt\n\nA reply through the whole pipeline to an External API gateway stand-in, beside the floor; see bench/reply-delivery-latency.ts.\n\n${replyDeliveryTable(replyDelivery)}\n`;
+  const markdown = `${markdownReport(results, info)}\n${flowEngineSection}\n${closedTicketSection}\n${replySection}`;
   writeFileSync(path.join(RESULTS_DIR, 'latest.md'), markdown);
-  writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ info, results, flowEngine, closedTicket }, null, 2)}\n`);
+  writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ info, results, flowEngine, closedTicket, replyDelivery }, null, 2)}\n`);
   console.log(`\n${resultTable(results)}\n`);
   console.log(`${flowEngineTable(flowEngine)}\n`);
   console.log(`${closedTicketLatencyTable(closedTicket)}\n`);
+  console.log(`${replyDeliveryTable(replyDelivery)}\n`);
   console.log(`Written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.md'))} (and .json), with the DynamoDB calls of each operation.`);
 }
 

@@ -180,6 +180,10 @@ function buildEvent(api: HttpApi, request: IncomingMessage, url: URL, matched: M
     if (value === undefined || name === 'cookie') continue;
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway tells functions how the client reached it; here that is plain HTTP (unless a proxy in front said otherwise).
+  headers['x-forwarded-proto'] ??= 'http';
+  headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
+  headers['x-forwarded-for'] ??= request.socket.remoteAddress ?? '127.0.0.1';
   const cookies = request.headers.cookie?.split(/;\s*/).filter(Boolean);
   const queryStringParameters: Record<string, string> = {};
   for (const key of new Set(url.searchParams.keys())) queryStringParameters[key] = url.searchParams.getAll(key).join(',');

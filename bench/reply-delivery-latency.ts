@@ -1,0 +1,172 @@
+// Agent reply → gateway receipt (issue 8, item 7): how long after an agent
+// sends a reply the contact's gateway receives it, through the local stack's
+// whole pipeline — the reply's transaction, the table stream, the pipe, the
+// fan-out function, the SNS FIFO topic, the deliveries FIFO queue, the
+// DeliveryConsumer, the HTTP send to the gateway (a stand-in server on a free
+// port) — beside the floor: the same reply written with the use case directly
+// and the same request sent to the gateway directly, one after the other.
+// Replies are made one at a time, so each is measured without queueing.
+//
+// Capacity per reply counts every DynamoDB call from the reply request until
+// the message is marked `wired` (the reply's write, the authorizer's and rate
+// limiter's, the delivery consumer's reads and status write); the folder-count
+// consumer's calls are background (bench/run.ts BACKGROUND_KEY_MARKERS).
+//
+// Not a test: it measures and reports. `npm run bench` calls benchReplyDelivery
+// with the stack and the recording proxy it already runs.
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
+import { flowKeys } from '#adapters/dynamodb/keys';
+import { createUseCases } from '#use-cases/index';
+import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
+import type { LocalStack } from '../infra/local/stack';
+import { startGatewayStandIn } from '../test/support/gateway-stand-in';
+import type { DynamoDbProxy } from './dynamodb-proxy';
+import { percentile } from './report';
+
+export interface ReplyDeliveryRow {
+  side: 'stack' | 'floor';
+  what: string;
+  replies: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  readUnits: number;
+  writeUnits: number;
+}
+
+const WARM_UP = 3;
+const POLL_MS = 10;
+const TIMEOUT_MS = 30_000;
+const REPLY = 'Hello, this is Ana from support. Your refund for order 1234 is on its way.';
+
+export async function benchReplyDelivery(options: { stack: LocalStack; proxy: DynamoDbProxy; directEndpoint: string; replies?: number; log?: (line: string) => void }): Promise<ReplyDeliveryRow[]> {
+  const { stack, proxy } = options;
+  const log = options.log ?? (() => undefined);
+  const replies = options.replies ?? 30;
+  const gateway = await startGatewayStandIn();
+  try {
+    // Setup and the floor's use cases talk to DynamoDB Local directly for setup, through the proxy for the floor.
+    const direct = new DynamoDBClient({ endpoint: options.directEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
+    const setup = createUseCases(createDynamoDbRepositories({ client: direct, tableName: stack.tableName }));
+    const floorUseCases = createUseCases(
+      createDynamoDbRepositories({ client: new DynamoDBClient({ endpoint: proxy.endpoint, region: stack.region, credentials: LOCAL_CREDENTIALS }), tableName: stack.tableName }),
+    );
+    const workspace = await setup.createWorkspace({ name: `Reply benchmark ${randomUUID().slice(0, 6)}` });
+    const agent = await setup.addMember({ workspace: workspace.uuid, email: `bench-${randomUUID()}@example.com`, name: 'Bench Agent', role: 'administrator' });
+    const { token } = await setup.issueApiToken({ workspace: workspace.uuid, user: agent.uuid, name: 'reply benchmark' });
+    const headers = { authorization: `Token ${token}`, 'content-type': 'application/json' };
+    const post = async (url: string, body: unknown) => {
+      const response = await fetch(`${stack.apiUrl}${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const parsed = (await response.json()) as any;
+      if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(parsed).slice(0, 300)}`);
+      return parsed;
+    };
+    const sendUrl = `${gateway.url}/send`;
+    await post('/channels', { type: 'EX', name: 'Bench gateway', schemes: ['tel'], address: '+250788000000', config: { send_url: sendUrl, content_type: 'json', max_length: 640 } });
+
+    const lambda = new LambdaClient({ endpoint: stack.lambdaEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
+    const openTicket = async (round: number, side: string): Promise<{ ticket: string; contact: string }> => {
+      const contact = randomUUID();
+      const out = await lambda.send(
+        new InvokeCommand({
+          FunctionName: stack.functions.TicketCommand!,
+          Payload: JSON.stringify({
+            command: 'open_ticket',
+            workspace: workspace.uuid,
+            idempotency_key: randomUUID(),
+            contact: { uuid: contact, name: `Bench ${side} ${round}`, urns: [`tel:+2507884${side === 'stack' ? 0 : 1}${String(round).padStart(4, '0')}`] },
+            topic: { name: 'Billing' },
+            assignee: null,
+            note: 'benchmark',
+          }),
+        }),
+      );
+      return { ticket: (JSON.parse(Buffer.from(out.Payload!).toString()) as { ticket: { uuid: string } }).ticket.uuid, contact };
+    };
+
+    const samples = { stack: [] as { ms: number; readUnits: number; writeUnits: number }[], floor: [] as { ms: number; readUnits: number; writeUnits: number }[] };
+    log(`reply → gateway: ${WARM_UP} warm-up replies, then ${replies} measured per side, one at a time…`);
+    for (let round = 0; round < WARM_UP + replies; round++) {
+      // The stack: POST the reply, wait for the gateway to receive it and for its `wired` status to be written.
+      const stackTicket = await openTicket(round, 'stack');
+      const before = gateway.requests.length;
+      const window = proxy.openWindow();
+      const started = performance.now();
+      let sent: { uuid: string; created_on: string };
+      try {
+        sent = await post(`/tickets/${stackTicket.ticket}/messages`, { text: REPLY });
+        while (gateway.requests.length === before) {
+          if (performance.now() - started > TIMEOUT_MS) throw new Error(`the gateway received nothing ${TIMEOUT_MS} ms after reply ${round}`);
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        }
+      } catch (error) {
+        window.close();
+        throw error;
+      }
+      const ms = performance.now() - started;
+      await waitUntilSent(direct, stack.tableName, flowKeys.message(workspace.uuid, stackTicket.contact, sent.created_on, sent.uuid), started);
+      const { calls } = window.close();
+      if (round >= WARM_UP) samples.stack.push({ ms, readUnits: sum(calls, 'readUnits'), writeUnits: sum(calls, 'writeUnits') });
+
+      // The floor: the same reply with the use case (through the proxy), then the same request straight to the gateway.
+      const floorTicket = await openTicket(round, 'floor');
+      const floorWindow = proxy.openWindow();
+      const floorStarted = performance.now();
+      const written = await floorUseCases.replyToTicket({ actor: { workspace: workspace.uuid, user: agent.uuid }, ticket: floorTicket.ticket, input: { text: REPLY } });
+      await fetch(sendUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: written.uuid, text: REPLY, to: '+250788000001' }) }).then((response) => response.text());
+      const floorMs = performance.now() - floorStarted;
+      const floorCalls = floorWindow.close().calls;
+      if (round >= WARM_UP) samples.floor.push({ ms: floorMs, readUnits: sum(floorCalls, 'readUnits'), writeUnits: sum(floorCalls, 'writeUnits') });
+    }
+
+    const row = (side: ReplyDeliveryRow['side'], what: string, taken: { ms: number; readUnits: number; writeUnits: number }[]): ReplyDeliveryRow => {
+      const sorted = taken.map((sample) => sample.ms).sort((a, b) => a - b);
+      return {
+        side,
+        what,
+        replies: taken.length,
+        p50Ms: percentile(sorted, 50),
+        p99Ms: percentile(sorted, 99),
+        maxMs: sorted.at(-1)!,
+        readUnits: sum(taken, 'readUnits') / taken.length,
+        writeUnits: sum(taken, 'writeUnits') / taken.length,
+      };
+    };
+    return [
+      row('stack', 'POST /tickets/{uuid}/messages → the gateway receives it (stream, pipe, fan-out, queue, DeliveryConsumer)', samples.stack),
+      row('floor', 'the reply use case directly, then the same HTTP request to the gateway directly', samples.floor),
+    ];
+  } finally {
+    await gateway.stop();
+  }
+}
+
+function sum<K extends string>(items: readonly Record<K, number>[], key: K): number {
+  return items.reduce((total, item) => total + item[key], 0);
+}
+
+/** Waits (reading DynamoDB Local directly, so nothing is counted) until the message has left `queued`. */
+async function waitUntilSent(direct: DynamoDBClient, tableName: string, key: { pk: string; sk: string }, started: number): Promise<void> {
+  for (;;) {
+    const { Item } = await direct.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }));
+    if (Item?.status?.S && Item.status.S !== 'queued') return;
+    if (performance.now() - started > TIMEOUT_MS) throw new Error(`message ${key.sk} still queued after ${TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+export function replyDeliveryTable(rows: readonly ReplyDeliveryRow[]): string {
+  const [stack, floor] = rows;
+  const ratio = stack && floor ? ` (${(stack.p50Ms / floor.p50Ms).toFixed(2)}× the floor at p50)` : '';
+  return [
+    '| side | what | replies | p50 ms | p99 ms | max ms | RCU / WCU per reply |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows.map((row) => `| ${row.side} | ${row.what} | ${row.replies} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} | ${+row.readUnits.toFixed(1)} / ${+row.writeUnits.toFixed(1)} |`),
+    '',
+    `Latency ratio${ratio}.`,
+  ].join('\n');
+}
