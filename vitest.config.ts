@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}'],
     // One DynamoDB Local and one SQS emulator for the whole run (every test file
     // creates its own uniquely named tables and queues, so files can run in
     // parallel), and one `cdk synth` that every local-stack test reads.

@@ -12,15 +12,28 @@ import { readTokenHeader } from '#http/identity';
 import { created, noContent, ok } from '#http/response';
 import { asAcceptPage, prefersHtml } from '#http/invitation-page';
 import { routeKey } from '#http/route-spec';
+import { clearedSessionCookies, readCredential, sessionCookies, wantsCookieSession } from '#http/session-cookie';
 import { publicUrl } from '#http/urls';
+import { APP_ACCEPT_PATH, appUrl } from '#http/app-url';
 import { accessRoutes } from '#http/routes/access';
 import type { UseCases } from '#use-cases/index';
 
-/** The token the request was made with (the authorizer has already accepted it). */
+/** The token the request was made with, from the header or the session cookie (the authorizer has already accepted it). */
 function requestToken(event: HttpEvent): string {
-  const token = readTokenHeader(event.headers);
-  if (!token) throw new UnauthorizedError('unauthorized', 'Missing or invalid token');
-  return token;
+  const credential = readCredential(event, readTokenHeader);
+  if (!credential) throw new UnauthorizedError('unauthorized', 'Missing or invalid token');
+  return credential.key;
+}
+
+/**
+ * A new session as the caller asked for it: the token in the body (API
+ * clients), or, for the inbox (`X-Ticketer-Session: cookie`), as an HttpOnly
+ * cookie with its CSRF cookie and without the token in the body.
+ */
+function sessionResult<S extends { token?: string | undefined; expires_on: string }>(status: 200 | 201, session: S, event: HttpEvent) {
+  if (!wantsCookieSession(event.headers) || !session.token) return status === 200 ? ok(session) : created(session);
+  const { token, ...rest } = session;
+  return { status, body: rest, cookies: sessionCookies(token, session.expires_on, event.headers.host), headers: { 'cache-control': 'no-store' } };
 }
 
 /** The handler over given use cases and admission (tests inject a mail outbox). */
@@ -29,12 +42,12 @@ export function createAccessHandler(useCases: UseCases, options: HttpHandlerOpti
     'resource',
     accessRoutes,
     {
-      signIn: async ({ body }) => ok(await useCases.signIn(body)),
+      signIn: async ({ body, event }) => sessionResult(200, await useCases.signIn(body), event),
       describeInvitation: async ({ query }) => ok(await useCases.describeInvitation({ secret: query.secret })),
-      acceptInvitation: async ({ body }) => created(await useCases.acceptInvitation(body)),
+      acceptInvitation: async ({ body, event }) => sessionResult(201, await useCases.acceptInvitation(body), event),
       signOut: async ({ actor, event }) => {
         await useCases.signOut({ actor, secret: requestToken(event) });
-        return noContent();
+        return { ...noContent(), cookies: clearedSessionCookies(event.headers.host) };
       },
       me: async ({ actor, identity }) => {
         const [workspace, members] = await Promise.all([useCases.getWorkspace({ actor }), useCases.listMembers({ actor })]);
@@ -50,8 +63,9 @@ export function createAccessHandler(useCases: UseCases, options: HttpHandlerOpti
       },
       listInvitations: async ({ actor }) => ok({ results: await useCases.listInvitations({ actor }) }),
       invite: async ({ actor, body, event }) => {
-        // Without a configured accept page (INVITATION_ACCEPT_URL), links lead to this API's own accept route.
-        const acceptUrl = publicUrl(event, accessRoutes.acceptInvitation.path).toString();
+        // Without a configured accept page (INVITATION_ACCEPT_URL), links lead to the inbox's accept page when the
+        // invitation was made in the inbox, else to this API's own accept route.
+        const acceptUrl = (appUrl(event, APP_ACCEPT_PATH) ?? publicUrl(event, accessRoutes.acceptInvitation.path)).toString();
         return created({ results: await useCases.inviteMembers({ actor, emails: body.emails, role: body.role, acceptUrl }) });
       },
       revokeInvitation: async ({ actor, params }) => {

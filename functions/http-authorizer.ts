@@ -1,8 +1,11 @@
 // HttpAuthorizer: API Gateway HTTP API REQUEST authorizer (payload 2.0, simple responses).
 // `Authorization: Token <key>`, as RapidPro clients send it, where the key is an
-// API token or a session token from signing in; it is looked up by its sha256
-// and never logged. API Gateway caches the answer per Authorization header for
-// 30 s, so a revoked or expired token may still be let in for up to 30 s.
+// API token or a session token from signing in — or, for the agent inbox, the
+// session cookie, whose changes must carry the session's CSRF token
+// (shared/http/session-cookie.ts). The key is looked up by its sha256 and never
+// logged. API Gateway does not cache the answer (a request with only a cookie
+// has no Authorization header to key a cache on), so a revoked token or an
+// ended session stops working at once.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type {
@@ -13,6 +16,7 @@ import type {
 import { useCases } from '#composition';
 import { readTokenHeader, type Identity } from '#http/identity';
 import { logger } from '#http/logger';
+import { readCredential } from '#http/session-cookie';
 
 /**
  * API Gateway answers 401 when an authorizer fails with exactly this message
@@ -30,12 +34,17 @@ export const handler = middy<
   // Never log the event: it carries the key.
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .handler(async (event) => {
-    const key = readTokenHeader(event.headers);
-    const identity = key ? await useCases.resolveApiToken(key) : null;
+    const credential = readCredential(event, readTokenHeader);
+    const identity = credential ? await useCases.resolveApiToken(credential.key) : null;
     if (!identity) {
-      logger.info('request refused', { reason: key ? 'unknown token' : 'missing or malformed Authorization header' });
+      logger.info('request refused', { reason: credential ? `unknown token (${credential.kind})` : 'no Authorization header or session cookie' });
       throw new Error(UNAUTHORIZED);
     }
     logger.appendKeys({ workspace: identity.workspace, user: identity.user });
+    if (credential?.kind === 'cookie' && !credential.csrfOk) {
+      // A change with the session cookie but without the session's CSRF token: 403.
+      logger.info('request refused', { reason: 'missing or wrong X-CSRF-Token with a session cookie' });
+      return { isAuthorized: false, context: identity };
+    }
     return { isAuthorized: true, context: identity };
   });

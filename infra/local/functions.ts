@@ -59,10 +59,11 @@ export class FunctionHost {
 
   static async start(assembly: CloudAssembly, resolver: IntrinsicResolver, options: FunctionHostOptions): Promise<FunctionHost> {
     const host = new FunctionHost(options);
-    const declared = resourcesOfType(assembly, 'AWS::Lambda::Function').map((entry) => ({
-      ...entry,
-      id: constructId(entry.resource, entry.logicalId),
-    }));
+    const declared = resourcesOfType(assembly, 'AWS::Lambda::Function')
+      // Only Node.js functions run here; others (the Python provider of CDK's BucketDeployment, which
+      // only deploys the inbox's files, served locally by infra/local/web-app.ts) have no local counterpart.
+      .filter((entry) => String(entry.resource.Properties?.Runtime ?? 'nodejs').startsWith('nodejs'))
+      .map((entry) => ({ ...entry, id: constructId(entry.resource, entry.logicalId) }));
     for (const { stack, logicalId, resource, id } of declared) {
       const properties = resource.Properties ?? {};
       const clash = declared.filter((other) => other.id === id).length > 1;

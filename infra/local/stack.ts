@@ -42,6 +42,7 @@ import { startS3Front } from './s3-cors';
 import { readSecrets, startSecretsManager } from './secrets-manager';
 import { seedDemoWorkspace, type DemoWorkspace } from './seed';
 import { startSesOutbox } from './ses-outbox';
+import { DEFAULT_APP_PORT, readDistribution, startWebAppServer } from './web-app';
 import { readSqsEventSourceMappings, startSqsEventSource, type RunningEventSource } from './sqs-event-source';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -60,13 +61,15 @@ export interface LocalStackPorts {
   ses: number;
   /** The Secrets Manager endpoint answering GetSecretValue for the templates' secrets. */
   secrets: number;
+  /** The agent inbox with the API on the same origin, as the CloudFront distribution serves them. */
+  app: number;
 }
 
 /**
  * Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT (also SNS),
- * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT.
+ * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT, TICKETER_APP_PORT.
  */
-export const DEFAULT_PORTS: LocalStackPorts = { api: 8000, lambda: 8001, dynamodb: 8002, sqs: 8003, ses: 8004, secrets: 8005, s3: 8006 };
+export const DEFAULT_PORTS: LocalStackPorts = { api: 8000, lambda: 8001, dynamodb: 8002, sqs: 8003, ses: 8004, secrets: 8005, s3: 8006, app: DEFAULT_APP_PORT };
 
 export interface LocalStackOptions {
   /** Folder for the emulators' data, pipe checkpoints and the seeded token; undefined = everything in memory. */
@@ -89,6 +92,8 @@ export interface LocalStackOptions {
   resourceSuffix?: string;
   /** Seed the demo workspace (default true). */
   seed?: boolean;
+  /** Also seed demo contacts, conversations and tickets into a new demo workspace (npm start; default false). */
+  demoData?: boolean;
   /** Progress lines ("creating table …"). Default: silent. */
   log?: (line: string) => void;
   /** What the functions write (their logs), prefixed with the function name. Default: silent. */
@@ -97,6 +102,11 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   apiUrl: string;
+  /** The agent inbox (and the API on the same origin); '' when the templates have no distribution. */
+  appUrl: string;
+  /** The demo administrator's password (sign-in on the inbox), when seeded. */
+  email: string | undefined;
+  password: string | undefined;
   lambdaEndpoint: string;
   dynamodbEndpoint: string;
   sqsEndpoint: string;
@@ -153,6 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (ports.ses) await assertPortFree(ports.ses, 'SES outbox', 'TICKETER_SES_PORT');
     if (ports.secrets) await assertPortFree(ports.secrets, 'Secrets Manager', 'TICKETER_SECRETS_PORT');
     if (ports.s3) await assertPortFree(ports.s3, 'S3 endpoint', 'TICKETER_S3_PORT');
+    if (ports.app) await assertPortFree(ports.app, 'inbox', 'TICKETER_APP_PORT');
     const synthesis = new AbortController();
     stoppers.push(async () => synthesis.abort());
     const synthesized = options.synth === false ? Promise.resolve() : synthesize(cloudAssemblyDir, log, synthesis.signal);
@@ -243,6 +254,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stoppers.push(() => closeServer(apiServer));
       apiUrl = serverUrl(apiServer);
     }
+    const distribution = readDistribution(assembly);
+    let appUrl = '';
+    if (distribution && apiUrl) {
+      const appServer = await startWebAppServer(distribution, { port: ports.app, apiUrl, log });
+      stoppers.push(() => closeServer(appServer));
+      appUrl = serverUrl(appServer);
+    }
 
     const pipes: RunningPipe[] = readPipes(assembly, resolver, queues, functions).map((pipe) => {
       log(`starting pipe ${pipe.name} (→ ${targetName(pipe.target)})…`);
@@ -265,10 +283,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const demo =
       options.seed === false || !tableName
         ? undefined
-        : await seedDemoWorkspace({ client: dynamodbClient, tableName, seedFile: dataDir && path.join(dataDir, 'seed.json'), log });
+        : await seedDemoWorkspace({
+            client: dynamodbClient,
+            tableName,
+            seedFile: dataDir && path.join(dataDir, 'seed.json'),
+            log,
+            ...(options.demoData ? { demoData: { apiUrl } } : {}),
+          });
 
     const stack: LocalStack = {
       apiUrl,
+      appUrl,
+      email: demo?.administrator.email,
+      password: demo?.password,
       lambdaEndpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       sqsEndpoint: sqs.endpoint,
@@ -301,7 +328,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
-  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0 };
+  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0, app: 0 };
   const fromEnvironment = (name: string, fallback: number) => {
     const value = process.env[name];
     if (value === undefined || value === '') return fallback;
@@ -317,6 +344,7 @@ function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
     ses: ports?.ses ?? fromEnvironment('TICKETER_SES_PORT', DEFAULT_PORTS.ses),
     secrets: ports?.secrets ?? fromEnvironment('TICKETER_SECRETS_PORT', DEFAULT_PORTS.secrets),
     s3: ports?.s3 ?? fromEnvironment('TICKETER_S3_PORT', DEFAULT_PORTS.s3),
+    app: ports?.app ?? fromEnvironment('TICKETER_APP_PORT', DEFAULT_PORTS.app),
   };
 }
 

@@ -26,6 +26,7 @@ try {
   const stack = await startLocalStack({
     dataDir,
     fresh,
+    demoData: true,
     log: (line) => console.log(`▸ ${line}`),
     functionLog: quiet ? undefined : (line) => console.log(line),
   });
@@ -40,6 +41,7 @@ try {
   process.on('SIGINT', () => void shutDown('SIGINT'));
   process.on('SIGTERM', () => void shutDown('SIGTERM'));
   console.log(`
+  Inbox           ${stack.appUrl || '—'}    sign in as ${stack.email ?? '—'} with the password ${stack.password ?? '— (data from before the inbox: npm start -- --fresh)'}
   HTTP API        ${stack.apiUrl}
   Lambda API      ${stack.lambdaEndpoint}    (aws lambda invoke --endpoint-url ${stack.lambdaEndpoint} --function-name ${stack.functions.TicketCommand ?? Object.values(stack.functions)[0] ?? '…'} …)
   DynamoDB        ${stack.dynamodbEndpoint}    table ${stack.tableName}

@@ -153,10 +153,14 @@ export class StatelessStack extends Stack {
     });
     table.grant(authorizerFunction, ...TABLE_READ_ACTIONS);
 
+    // No identity source and no cache: the inbox's requests carry a session cookie and no Authorization
+    // header, and API Gateway refuses (401, without calling the authorizer) a request missing an identity
+    // source; with several sources, all must be present. Caching needs a source to key on, so it is off:
+    // one GetItem per request, and a revoked token or ended session stops at once (docs/access.md).
     const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', authorizerFunction, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.seconds(30),
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
     });
     // Every route sits behind the authorizer except PUBLIC_HTTP_ROUTES.
     this.api = new HttpApi(this, 'HttpApi', { description: 'Ticketer HTTP API', defaultAuthorizer: authorizer });

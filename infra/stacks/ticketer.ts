@@ -3,14 +3,17 @@
 import type { App } from 'aws-cdk-lib';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
+import { WebStack } from './web-stack';
 
 /** infra/local reads cdk.out by these names. */
 export const STATEFUL_STACK_NAME = 'TicketerStateful';
 export const STATELESS_STACK_NAME = 'TicketerStateless';
+export const WEB_STACK_NAME = 'TicketerWeb';
 
 export interface TicketerStacks {
   stateful: StatefulStack;
   stateless: StatelessStack;
+  web: WebStack;
 }
 
 /** Environment-agnostic stacks: the account and region come from the deploying credentials. */
@@ -30,5 +33,6 @@ export function addTicketerStacks(app: App): TicketerStacks {
     attachmentsBucket: stateful.attachmentsBucket,
     channelSecretsKey: stateful.channelSecretsKey,
   });
-  return { stateful, stateless };
+  const web = new WebStack(app, WEB_STACK_NAME, { description: 'Ticketer agent inbox: S3 + CloudFront, with the HTTP API on the same origin', api: stateless.api });
+  return { stateful, stateless, web };
 }

@@ -15,7 +15,10 @@ const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
 
 export const sessionSchema = z
   .object({
-    token: z.string().meta({ description: 'Send as `Authorization: Token <token>`; shown only here' }),
+    token: z.string().optional().meta({
+      description:
+        'Send as `Authorization: Token <token>`; shown only here. Absent when the request asked for a browser session (`X-Ticketer-Session: cookie`): the token is then set as an HttpOnly cookie with a CSRF cookie beside it (docs/access.md).',
+    }),
     expires_on: timestamp,
     user: userRefSchema,
     workspace: z.object({ uuid: z.uuid(), name: z.string() }),

@@ -132,14 +132,14 @@ const ROUTES: Record<string, string[]> = {
 const PUBLIC_ROUTES = ['POST /sign-in', 'GET /invitations/accept', 'POST /invitations/accept', ...CHANNEL_GATEWAY_ROUTES()];
 
 describe('the HTTP API', () => {
-  it('has a Lambda authorizer with simple responses, the Authorization header as identity and a 30 s cache', () => {
+  it('has a Lambda authorizer with simple responses, no identity source and no cache (token header or session cookie)', () => {
     const authorizer = onlyResource(synth.stateless, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
-      AuthorizerResultTtlInSeconds: 30,
+      IdentitySource: [],
+      AuthorizerResultTtlInSeconds: 0,
     });
     expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(functionId('HttpAuthorizer'));
   });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { translate } from '../i18n';
+import { parseEmails } from '../screens/ManageLogins';
+import { historyLine, inTimeOrder, type ConversationEntry, type TicketEvent } from './conversation';
+
+const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
+const bruno = { uuid: 'u2', email: 'bruno@example.com', name: 'Bruno' };
+const event = (fields: Partial<TicketEvent>): TicketEvent => ({ uuid: 'e', type: 'ticket_opened', created_on: '2026-11-24T10:00:00.000000Z', created_by: null, ...fields });
+
+describe('the conversation', () => {
+  it('says who did what, as history lines', () => {
+    expect(historyLine(event({ type: 'ticket_assignee_changed', created_by: bruno, assignee: { uuid: 'u1', email: 'ana@example.com', name: 'Ana' } }), t)).toBe(
+      'Assigned to Ana by Bruno',
+    );
+    expect(historyLine(event({ type: 'ticket_assignee_changed', created_by: bruno, assignee: null }), t)).toBe('Unassigned by Bruno');
+    expect(historyLine(event({ type: 'ticket_opened', topic: { uuid: 't', name: 'Billing' } }), t)).toBe('Ticket opened in Billing');
+    expect(historyLine(event({ type: 'ticket_closed', created_by: null }), t)).toBe('Closed by the flow');
+  });
+
+  it('puts messages and events in time order, oldest first', () => {
+    const entries: ConversationEntry[] = [
+      { kind: 'event', ...event({ uuid: 'b', created_on: '2026-11-24T10:00:02.000000Z' }) },
+      {
+        kind: 'msg', uuid: 'a', direction: 'in', text: 'hi', attachments: [], quick_replies: [], status: 'handled', urn: 'tel:+1', channel: null, user: null, flow: null,
+        ticket_uuid: null, created_on: '2026-11-24T10:00:01.000000Z', modified_on: '2026-11-24T10:00:01.000000Z', failed_reason: null,
+      },
+      { kind: 'event', ...event({ uuid: 'c', created_on: '2026-11-24T10:00:02.000000Z' }) },
+    ];
+    expect(inTimeOrder(entries).map((entry) => entry.uuid)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reads email addresses typed one per line or separated by commas', () => {
+    expect(parseEmails('ana@example.com, ben@example.com\n\nana@example.com;cy@example.com ')).toEqual(['ana@example.com', 'ben@example.com', 'cy@example.com']);
+    expect(parseEmails('  ')).toEqual([]);
+  });
+});
