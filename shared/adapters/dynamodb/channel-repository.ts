@@ -6,8 +6,8 @@
 import type { Channel } from '#domain/channel';
 import { NotFoundError } from '#domain/errors';
 import type { ChannelRepository, MessageLocation, StoredOutgoingMessage } from '#use-cases/channel-ports';
-import type { MessageRecord } from '#use-cases/flow-ports';
 import { StaleWriteError } from '#use-cases/ports';
+import { toMessage } from './flow-repository';
 import { channelKeys, flowKeys, ITEM_TYPE, messageRefKeys } from './keys';
 import { TTL_ATTRIBUTE } from './table';
 import { TransactionRefused, type Item, type TableClient } from './table-client';
@@ -47,29 +47,9 @@ function pointerItem(channel: Channel) {
   return { ...channelKeys.pointer(channel.uuid), ...rest, type: ITEM_TYPE.channelPointer, channel_type: type };
 }
 
+/** A stored message as delivery reads it: the flow repository's mapping, with the delivery fields' defaults for messages stored before they existed. */
 function toStoredMessage(item: Item): StoredOutgoingMessage {
-  return {
-    workspace: String(item.workspace),
-    uuid: String(item.uuid),
-    contact: String(item.contact),
-    direction: item.direction as MessageRecord['direction'],
-    type: 'text',
-    status: item.status as MessageRecord['status'],
-    text: String(item.text ?? ''),
-    attachments: (item.attachments as string[] | undefined) ?? [],
-    urn: (item.urn as string | null | undefined) ?? null,
-    flow: (item.flow as MessageRecord['flow'] | undefined) ?? null,
-    created_on: String(item.created_on),
-    modified_on: String(item.modified_on),
-    channel: (item.channel as MessageRecord['channel'] | undefined) ?? null,
-    quick_replies: (item.quick_replies as string[] | undefined) ?? [],
-    external_id: (item.external_id as string | null | undefined) ?? null,
-    attempts: Number(item.attempts ?? 0),
-    failed_reason: (item.failed_reason as string | null | undefined) ?? null,
-    ...(item.origin ? { origin: item.origin as MessageRecord['origin'] } : {}),
-    ...(item.ticket_uuid !== undefined ? { ticket_uuid: item.ticket_uuid as string | null } : {}),
-    ...(item.user_uuid !== undefined ? { user_uuid: item.user_uuid as string | null } : {}),
-  };
+  return { channel: null, quick_replies: [], external_id: null, attempts: 0, failed_reason: null, ...toMessage(item), workspace: String(item.workspace) };
 }
 
 const messageKey = (location: MessageLocation) => flowKeys.message(location.workspace, location.contact, location.created_on, location.uuid);
