@@ -1,0 +1,199 @@
+// Attachments of our private bucket reach the contact's gateway as presigned
+// GETs: an object uploaded through POST /attachments' presigned PUT (into
+// fauxqs's S3) is fetched back, byte for byte, through the very URL the EX
+// gateway stand-in and the Telegram stand-in receive; other URLs pass
+// unchanged; no attachment string makes delivery throw.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createS3AttachmentStore } from '#adapters/s3/attachment-store';
+import { createExternalSender } from '#channels/external-sender';
+import { createTelegramSender } from '#channels/telegram-api';
+import { createAttachmentLinks, DELIVERY_LINK_SECONDS, splitAttachment } from '#use-cases/attachments';
+import { createDelivery, type Delivery } from '#use-cases/delivery';
+import { createChannelWorld, putOutgoingMessage, startStandIn, type ChannelWorld, type StandIn } from './support';
+
+const BUCKET = 'ticketer-attachments-delivery';
+let world: ChannelWorld;
+let store: ReturnType<typeof createS3AttachmentStore>;
+let delivery: Delivery;
+let gateway: StandIn;
+
+beforeAll(async () => {
+  // fauxqs serves S3 on its SQS port; the store's client is built as the composition builds it.
+  process.env.AWS_ENDPOINT_URL_S3 = inject('sqsEndpoint');
+  const client = new S3Client({});
+  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  store = createS3AttachmentStore({ client, bucket: BUCKET });
+  world = await createChannelWorld();
+  delivery = createDelivery({
+    channels: world.channelDeps.channels,
+    secrets: world.channelDeps.secrets,
+    senders: { EX: createExternalSender(2000), TG: createTelegramSender(world.telegram.url, 2000) },
+    attachments: store,
+  });
+  gateway = await startStandIn();
+});
+afterAll(async () => {
+  await gateway?.close();
+  await world?.close();
+});
+
+/** A file uploaded as an agent's client does: POST /attachments' presigned PUT, with its signed headers. */
+async function upload(workspace: string, bytes: Buffer, contentType = 'image/png') {
+  const answer = await store.createUploadUrl({ key: `${workspace}/${randomUUID()}/photo.png`, contentType, size: bytes.length, expiresInSeconds: 900 });
+  const put = await fetch(answer.upload_url, { method: 'PUT', headers: answer.headers, body: bytes });
+  expect(put.status).toBe(200);
+  return answer.url;
+}
+
+async function fetchBytes(url: string) {
+  const response = await fetch(url);
+  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** A workspace of its own with an EX channel posting `{{text}}` as JSON to the stand-in (long enough for a signed URL in one part). */
+async function exChannel() {
+  const actor = { workspace: randomUUID(), user: randomUUID() };
+  const channel = await world.channels.createChannel({
+    actor,
+    apiBaseUrl: 'https://api.example',
+    input: { type: 'EX', name: 'Gateway', config: { send_url: `${gateway.url}/send`, content_type: 'json', body: '{{text}}', max_length: 4096 } } as never,
+  });
+  return { workspace: actor.workspace, ref: { uuid: channel.uuid, name: channel.name } };
+}
+
+describe('EX: attachments of our bucket go out as presigned GETs', () => {
+  it('the gateway fetches the uploaded bytes through the URL it received; a foreign URL and a non-URL pass unchanged; the message keeps the object URL', async () => {
+    const { workspace, ref } = await exChannel();
+    const bytes = randomBytes(3000);
+    const url = await upload(workspace, bytes);
+    // The object is private: its plain URL is not a way in (so the gateway needs the signed one).
+    const attachments = [`image/png:${url}`, 'image/jpeg:https://files.example/a.jpg', 'geo:-1.283333,36.816667'];
+    const msg = await putOutgoingMessage(world.table, workspace, { channel: ref, text: 'Here it is', attachments, quick_replies: [] });
+    const before = gateway.requests.length;
+    expect(await delivery.deliver({ location: msg, receiveCount: 1 })).toMatchObject({ kind: 'wired' });
+
+    const sent = gateway.requests.slice(before);
+    expect(sent).toHaveLength(1);
+    const lines = (JSON.parse(sent[0]!.body) as string).split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe('Here it is');
+    const signed = new URL(lines[1]!);
+    expect(`${signed.origin}${signed.pathname}`).toBe(url);
+    expect(signed.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
+    expect(signed.searchParams.get('X-Amz-Expires')).toBe(String(DELIVERY_LINK_SECONDS));
+    expect(signed.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    const fetched = await fetchBytes(lines[1]!);
+    expect(fetched.status).toBe(200);
+    expect(fetched.bytes.equals(bytes)).toBe(true);
+    expect(lines[2]).toBe('https://files.example/a.jpg');
+    expect(lines[3]).toBe('geo:-1.283333,36.816667');
+
+    // Stored as written: the canonical object URL, never a link that expires.
+    const stored = await world.channelDeps.channels.getMessage(msg);
+    expect(stored).toMatchObject({ status: 'wired', attachments });
+  });
+
+  it('an object of another workspace is not signed: the URL goes out as written', async () => {
+    const { workspace, ref } = await exChannel();
+    const othersUrl = await upload(randomUUID(), randomBytes(64));
+    const msg = await putOutgoingMessage(world.table, workspace, { channel: ref, text: 'Not yours', attachments: [othersUrl], quick_replies: [] });
+    const before = gateway.requests.length;
+    expect(await delivery.deliver({ location: msg, receiveCount: 1 })).toMatchObject({ kind: 'wired' });
+    expect(JSON.parse(gateway.requests[before]!.body)).toBe(`Not yours\n${othersUrl}`);
+  });
+
+  it('every try signs anew: a retried message hands the gateway a fresh, fetchable link', async () => {
+    const flaky = await startStandIn((_request, index) => (index === 0 ? { status: 503 } : { status: 200, body: 'OK' }));
+    try {
+      const actor = { workspace: randomUUID(), user: randomUUID() };
+      const channel = await world.channels.createChannel({
+        actor,
+        apiBaseUrl: 'https://api.example',
+        input: { type: 'EX', name: 'Flaky', config: { send_url: `${flaky.url}/send`, content_type: 'json', body: '{{text}}', max_length: 4096 } } as never,
+      });
+      const bytes = randomBytes(100);
+      const url = await upload(actor.workspace, bytes);
+      const msg = await putOutgoingMessage(world.table, actor.workspace, { channel: { uuid: channel.uuid, name: 'Flaky' }, text: 'Again', attachments: [url], quick_replies: [] });
+      expect(await delivery.deliver({ location: msg, receiveCount: 1 })).toMatchObject({ kind: 'retry' });
+      expect(await delivery.deliver({ location: msg, receiveCount: 2 })).toMatchObject({ kind: 'wired' });
+      const links = flaky.requests.map((request) => (JSON.parse(request.body) as string).split('\n')[1]!);
+      expect(links).toHaveLength(2);
+      for (const link of links) {
+        expect(link.startsWith(`${url}?`)).toBe(true);
+        expect((await fetchBytes(link)).bytes.equals(bytes)).toBe(true);
+      }
+    } finally {
+      await flaky.close();
+    }
+  });
+});
+
+describe('Telegram: sendPhoto and sendDocument get a URL Telegram can download', () => {
+  it('the photo and the document are fetchable through the URLs in the Bot API calls', async () => {
+    const actor = { workspace: randomUUID(), user: randomUUID() };
+    const channel = await world.channels.createChannel({ actor, apiBaseUrl: 'https://api.example', input: { type: 'TG', name: 'Bot', config: { auth_token: '777:files' } } });
+    const photo = randomBytes(2048);
+    const pdf = randomBytes(512);
+    const photoUrl = await upload(actor.workspace, photo);
+    const pdfUrl = await upload(actor.workspace, pdf, 'application/pdf');
+    const msg = await putOutgoingMessage(world.table, actor.workspace, {
+      channel: { uuid: channel.uuid, name: 'Bot' },
+      urn: 'telegram:4242',
+      text: 'Your invoice',
+      attachments: [`image/png:${photoUrl}`, `application/pdf:${pdfUrl}`],
+      quick_replies: [],
+    });
+    const before = world.telegram.requests.length;
+    expect(await delivery.deliver({ location: msg, receiveCount: 1 })).toMatchObject({ kind: 'wired' });
+    const calls = world.telegram.requests.slice(before).map((request) => ({ method: request.url.split('/').pop(), body: JSON.parse(request.body) }));
+    expect(calls.map((call) => call.method)).toEqual(['sendMessage', 'sendPhoto', 'sendDocument']);
+    expect(calls[1]!.body.photo.startsWith(`${photoUrl}?`)).toBe(true);
+    expect(calls[2]!.body.document.startsWith(`${pdfUrl}?`)).toBe(true);
+    expect((await fetchBytes(calls[1]!.body.photo)).bytes.equals(photo)).toBe(true);
+    expect((await fetchBytes(calls[2]!.body.document)).bytes.equals(pdf)).toBe(true);
+  });
+});
+
+describe('any attachment string', () => {
+  it('never makes delivery throw; only object URLs of the workspace are replaced, by signed GETs of the same object', async () => {
+    const { workspace, ref } = await exChannel();
+    const links = createAttachmentLinks(store);
+    const base = (await upload(workspace, randomBytes(8))).replace(/[^/]+\/[^/]+\/[^/]+$/, '');
+    const text = fc.string({ maxLength: 40, unit: 'grapheme' });
+    const attachment = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }),
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      text.map((rest) => `${base}${rest}`),
+      text.map((rest) => `${base}${workspace}/${rest}`),
+      fc.tuple(fc.constantFrom('image/png:', 'video/mp4:', 'a/b:', 'image/png:%', ''), text).map(([type, rest]) => `${type}${base}${workspace}/${encodeURIComponent(rest)}`),
+      fc.tuple(fc.constantFrom('image/png:', 'a/b:', ':', 'image/:'), fc.webUrl()).map(([type, url]) => `${type}${url}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(attachment, { minLength: 1, maxLength: 4 }), async (attachments) => {
+        const msg = await putOutgoingMessage(world.table, workspace, { channel: ref, text: 'x', attachments, quick_replies: [] });
+        expect(await delivery.deliver({ location: msg, receiveCount: 1 })).toMatchObject({ kind: 'wired' });
+
+        const readable = await links.readableAll(workspace, attachments, 60);
+        expect(readable).toHaveLength(attachments.length);
+        for (const [index, out] of readable.entries()) {
+          const written = attachments[index]!;
+          const { type, url } = splitAttachment(written);
+          const key = await store.objectKey(url);
+          if (key === null || !key.startsWith(`${workspace}/`)) {
+            expect(out).toBe(written);
+            continue;
+          }
+          // The same object (its key), the same content type, signed.
+          const signed = splitAttachment(out);
+          expect(signed.type).toBe(type);
+          expect(await store.objectKey(signed.url)).toBe(key);
+          expect(new URL(signed.url).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
