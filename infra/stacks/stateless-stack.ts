@@ -174,8 +174,13 @@ export class StatelessStack extends Stack {
       // POST /attachments presigns uploads into the attachments bucket; the conversation presigns reads.
       HttpTickets: { ATTACHMENTS_BUCKET_NAME: props.attachmentsBucket.bucketName },
       // The public receive routes route each contact message (a flow may answer it, and mail);
-      // managing channels seals their secrets with the key in Secrets Manager.
-      HttpChannels: { MAIL_FROM: mailFrom, CHANNEL_SECRETS_KEY_SECRET_ARN: props.channelSecretsKey.secretArn, ...telegramApi },
+      // managing channels seals their secrets with the key in Secrets Manager; files contacts send to a bot are copied into the attachments bucket.
+      HttpChannels: {
+        MAIL_FROM: mailFrom,
+        CHANNEL_SECRETS_KEY_SECRET_ARN: props.channelSecretsKey.secretArn,
+        ATTACHMENTS_BUCKET_NAME: props.attachmentsBucket.bucketName,
+        ...telegramApi,
+      },
     };
     const functionTimeout: Partial<Record<keyof typeof HTTP_ROUTES, Duration>> = {
       HttpFlows: SPRINT_FUNCTION_TIMEOUT,
@@ -227,6 +232,8 @@ export class StatelessStack extends Stack {
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject', 's3:GetObject'], resources: [props.attachmentsBucket.arnForObjects('*')] }),
     );
     httpFlows.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [props.attachmentsBucket.arnForObjects('*')] }));
+    // Telegram files a contact sends are put into the bucket (a plain PutObject, no presigning).
+    httpChannels.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [props.attachmentsBucket.arnForObjects('*')] }));
     for (const runsSprints of [this.flowEngine, httpFlows, httpChannels]) {
       runsSprints.addEnvironment('TICKET_COMMAND_FUNCTION_NAME', this.ticketCommand.functionName);
       this.ticketCommand.grantInvoke(runsSprints);

@@ -260,7 +260,8 @@ describe('the other functions’ permissions', () => {
     ['HttpTickets', ['s3:GetObject', 's3:PutObject']],
     ['HttpFlows', ['s3:GetObject']],
     ['DeliveryConsumer', ['s3:GetObject']],
-  ])('%s may %j the attachments bucket\'s objects (presigned uploads and reads), nothing more of S3', (name, expected) => {
+    ['HttpChannels', ['s3:PutObject']],
+  ])('%s may %j the attachments bucket\'s objects (presigned uploads and reads, received Telegram files), nothing more of S3', (name, expected) => {
     const statements = statementsOfRole(roleOfFunction(name)).filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
     expect(statements.flatMap(actionsOf).sort()).toEqual(expected);
     // Objects only (arn/*), not the bucket itself: no listing.
@@ -272,7 +273,7 @@ describe('the other functions’ permissions', () => {
     expect(fn.Properties.Environment.Variables.ATTACHMENTS_BUCKET_NAME).toEqual(importOf('AttachmentsBucket'));
   });
 
-  it.each(['HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpChannels', 'FlowEngine', 'TicketCommand'])('%s has no S3 permission', (name) => {
+  it.each(['HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'FlowEngine', 'TicketCommand', 'TicketEventsConsumer', 'ClosedTicketConsumer', 'StreamFanOut'])('%s has no S3 permission', (name) => {
     expect(statementsOfRole(roleOfFunction(name)).flatMap(actionsOf).filter((action) => action.startsWith('s3:'))).toEqual([]);
   });
 

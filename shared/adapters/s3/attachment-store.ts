@@ -1,10 +1,11 @@
 // The attachments bucket (docs/api.md, "Attachments"): S3 presigned PUTs for
-// uploads, and presigned GETs of its objects for whoever must read them (the
+// uploads, puts of files received through channels, and presigned GETs of its objects for whoever must read them (the
 // bucket is private). The client and bucket come from the composition;
 // endpoints only from the SDK's standard AWS_ENDPOINT_URL_S3.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { AttachmentReader } from '#use-cases/attachments';
+import type { AttachmentSink } from '#use-cases/channel-ports';
 import type { AttachmentStore } from '#use-cases/conversations';
 
 /** A presigned URL without its signature: the object's own URL. */
@@ -13,7 +14,7 @@ const withoutQuery = (signed: string) => {
   return `${url.origin}${url.pathname}`;
 };
 
-export function createS3AttachmentStore(options: { client: S3Client; bucket: string }): AttachmentStore & AttachmentReader {
+export function createS3AttachmentStore(options: { client: S3Client; bucket: string }): AttachmentStore & AttachmentReader & AttachmentSink {
   /**
    * Where the bucket's object URLs start (`https://<bucket>.s3.<region>.amazonaws.com/`,
    * or `<endpoint>/<bucket>/` path-style): the URL the SDK signs for a probe key, less
@@ -65,6 +66,12 @@ export function createS3AttachmentStore(options: { client: S3Client; bucket: str
       } catch {
         return null;
       }
+    },
+
+    async putObject({ key, body, contentType }) {
+      await options.client.send(new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: body, ContentType: contentType }));
+      // The same form as an upload's url.
+      return withoutQuery(await getSignedUrl(options.client, new GetObjectCommand({ Bucket: options.bucket, Key: key }), { expiresIn: 60 }));
     },
 
     async createDownloadUrl({ key, expiresInSeconds }) {

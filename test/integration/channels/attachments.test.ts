@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createS3AttachmentStore } from '#adapters/s3/attachment-store';
 import { createExternalSender } from '#channels/external-sender';
-import { createTelegramSender } from '#channels/telegram-api';
+import { createTelegramFiles, createTelegramSender } from '#channels/telegram-api';
+import { createChannelUseCases } from '#use-cases/channels';
 import { createAttachmentLinks, DELIVERY_LINK_SECONDS, splitAttachment } from '#use-cases/attachments';
 import { createDelivery, type Delivery } from '#use-cases/delivery';
 import { createChannelWorld, putOutgoingMessage, startStandIn, type ChannelWorld, type StandIn } from './support';
@@ -154,6 +155,50 @@ describe('Telegram: sendPhoto and sendDocument get a URL Telegram can download',
     expect(calls[2]!.body.document.startsWith(`${pdfUrl}?`)).toBe(true);
     expect((await fetchBytes(calls[1]!.body.photo)).bytes.equals(photo)).toBe(true);
     expect((await fetchBytes(calls[2]!.body.document)).bytes.equals(pdf)).toBe(true);
+  });
+});
+
+describe('Telegram: files a contact sends are copied into our bucket', () => {
+  it('getFile, the download, a put under the workspace; the message carries the object URL (no token), readable through a presigned GET', async () => {
+    const channels = createChannelUseCases({ ...world.channelDeps, telegramFiles: createTelegramFiles(world.telegram.url, 2000), attachmentSink: store });
+    const actor = { workspace: randomUUID(), user: randomUUID() };
+    const token = '555:receive';
+    const before = world.telegram.requests.length;
+    const channel = await channels.createChannel({ actor, apiBaseUrl: 'https://api.example', input: { type: 'TG', name: 'Inbox bot', config: { auth_token: token } } });
+    const secret = JSON.parse(world.telegram.requests.slice(before).find((call) => call.url.endsWith('/setWebhook'))!.body).secret_token as string;
+    const photo = randomBytes(5000);
+    world.telegram.files.set('photo-big', { path: 'photos/file_7.jpg', bytes: photo });
+    const update = (message: Record<string, unknown>, id = 70) =>
+      JSON.stringify({ update_id: id, message: { message_id: id, date: 1_795_000_000, from: { id: 777, first_name: 'Amani' }, chat: { id: 777 }, ...message } });
+    const receive = (body: string) => channels.receiveTelegram({ channel: channel.uuid, secretToken: secret, body });
+
+    const mark = world.inbox.received.length;
+    const answer = await receive(update({ photo: [{ file_id: 'photo-small', file_size: 10 }, { file_id: 'photo-big', file_size: 5000 }], caption: 'my receipt' }));
+    const received = world.inbox.received.slice(mark);
+    expect(received).toHaveLength(1);
+    const [attachment] = received[0]!.attachments;
+    expect(attachment).toMatch(/^image\/jpeg:http/);
+    expect(attachment).not.toContain(token);
+    expect(answer).toMatchObject({ kind: 'message', attachments: [attachment] });
+    const { url } = splitAttachment(attachment!);
+    const key = await store.objectKey(url);
+    expect(key).toMatch(new RegExp(`^${actor.workspace}/tg-[0-9a-f]{32}/file_7.jpg$`));
+    // What the inbox and delivery hand out for it: the same bytes.
+    const [readable] = await createAttachmentLinks(store).readableAll(actor.workspace, [attachment!], 3600);
+    expect(readable).not.toBe(attachment);
+    expect((await fetchBytes(splitAttachment(readable!).url)).bytes.equals(photo)).toBe(true);
+
+    // Telegram re-sending the update writes the same object (the key is the file's digest).
+    await receive(update({ photo: [{ file_id: 'photo-big', file_size: 5000 }], caption: 'my receipt' }));
+    expect(world.inbox.received.at(-1)!.attachments).toEqual([attachment]);
+
+    // A file Telegram does not hand out: the message still arrives, with the file's reference.
+    await receive(update({ document: { file_id: 'gone', mime_type: 'application/pdf' } }, 71));
+    expect(world.inbox.received.at(-1)!.attachments).toEqual(['application/pdf:telegram-file:gone']);
+    // The calls made: getFile, then the download with the token in its path only.
+    const calls = world.telegram.requests.slice(before).map((call) => call.url);
+    expect(calls.filter((path) => path === `/bot${token}/getFile`)).toHaveLength(3);
+    expect(calls.filter((path) => path === `/file/bot${token}/photos/file_7.jpg`)).toHaveLength(2);
   });
 });
 
