@@ -106,6 +106,25 @@ describe('EX: attachments of our bucket go out as presigned GETs', () => {
     expect(stored).toMatchObject({ status: 'wired', attachments });
   });
 
+  it('with the default max_length (160) the link, longer than a part, arrives whole in a part of its own', async () => {
+    const actor = { workspace: randomUUID(), user: randomUUID() };
+    const channel = await world.channels.createChannel({
+      actor,
+      apiBaseUrl: 'https://api.example',
+      input: { type: 'EX', name: 'SMS', config: { send_url: `${gateway.url}/send`, content_type: 'json', body: '{{text}}' } } as never,
+    });
+    const bytes = randomBytes(256);
+    const url = await upload(actor.workspace, bytes);
+    const msg = await putOutgoingMessage(world.table, actor.workspace, { channel: { uuid: channel.uuid, name: 'SMS' }, text: 'Your photo', attachments: [`image/png:${url}`], quick_replies: [] });
+    const before = gateway.requests.length;
+    expect(await delivery.deliver({ location: msg, receiveCount: 1 })).toMatchObject({ kind: 'wired' });
+    const parts = gateway.requests.slice(before).map((request) => JSON.parse(request.body) as string);
+    expect(parts).toHaveLength(2);
+    expect(parts[0]).toBe('Your photo');
+    expect(parts[1]!.length).toBeGreaterThan(160);
+    expect((await fetchBytes(parts[1]!)).bytes.equals(bytes)).toBe(true);
+  });
+
   it('an object of another workspace is not signed: the URL goes out as written', async () => {
     const { workspace, ref } = await exChannel();
     const othersUrl = await upload(randomUUID(), randomBytes(64));
