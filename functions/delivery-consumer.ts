@@ -5,7 +5,8 @@
 // reported failed (ReportBatchItemFailures) — its contact's later messages
 // wait behind it in the FIFO group, which keeps their order. After
 // DELIVERY_MAX_ATTEMPTS receives the queue's redrive policy parks it in the
-// DLQ (docs/channels.md "Retries and redrive").
+// DLQ (docs/channels.md "Retries and redrive"). Attachments in the
+// attachments bucket are handed to the gateway as presigned GET URLs.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -17,7 +18,7 @@ import { createSecretBox } from '#adapters/secrets/secret-box';
 import { createExternalSender } from '#channels/external-sender';
 import { createTelegramSender } from '#channels/telegram-api';
 import { channelSecretsKey } from '../shared/channel-secrets-key';
-import { documentClient } from '#composition';
+import { attachmentStore, documentClient } from '#composition';
 import { config } from '#config';
 import type { MessageLocation } from '#use-cases/channel-ports';
 import { createDelivery, type Delivery } from '#use-cases/delivery';
@@ -104,6 +105,8 @@ export const handler = createDeliveryHandler(
     secrets: createSecretBox(channelSecretsKey),
     senders: { EX: createExternalSender(), TG: createTelegramSender(config.TELEGRAM_API_URL) },
     retryBaseSeconds: config.DELIVERY_RETRY_BASE_SECONDS,
+    // Attachments of the bucket reach the gateway as presigned GETs (7 days).
+    ...(attachmentStore ? { attachments: attachmentStore } : {}),
   }),
   sqsDeliveryQueue(sqsClient),
 );

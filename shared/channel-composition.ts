@@ -5,8 +5,8 @@ import { createChannelRepository } from '#adapters/dynamodb/channel-repository';
 import { createRateLimitCounter } from '#adapters/dynamodb/rate-limit-counter';
 import { createTableClient } from '#adapters/dynamodb/table-client';
 import { createSecretBox } from '#adapters/secrets/secret-box';
-import { createTelegramSetup } from '#channels/telegram-api';
-import { documentClient } from '#composition';
+import { createTelegramFiles, createTelegramSetup } from '#channels/telegram-api';
+import { attachmentStore, documentClient } from '#composition';
 import { config } from '#config';
 import { channelSecretsKey } from './channel-secrets-key';
 import { createChannelUseCases } from '#use-cases/channels';
@@ -23,4 +23,6 @@ export const channelUseCases = createChannelUseCases({
   // Received messages are routed by the conversations use cases, through the flow engine.
   inbox: inboundUseCases,
   receiveRateLimitPerMinute: config.CHANNEL_RECEIVE_RATE_LIMIT_PER_MINUTE,
+  // Files contacts send to a bot are copied into the attachments bucket (the webhook waits: 8 s per file at most).
+  ...(attachmentStore ? { telegramFiles: createTelegramFiles(config.TELEGRAM_API_URL, 8000), attachmentSink: attachmentStore } : {}),
 });

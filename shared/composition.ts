@@ -15,9 +15,12 @@ export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({})
   marshallOptions: { removeUndefinedValues: true },
 });
 
+/** The attachments bucket (uploads, and presigned reads of its objects); null when ATTACHMENTS_BUCKET_NAME is unset. */
+export const attachmentStore = config.ATTACHMENTS_BUCKET_NAME ? createS3AttachmentStore({ client: new S3Client({}), bucket: config.ATTACHMENTS_BUCKET_NAME }) : null;
+
 export const useCases: UseCases = createUseCases({
   ...createDynamoDbRepositories({ client: documentClient, tableName: config.TABLE_NAME }),
   ...(config.INVITATION_ACCEPT_URL ? { invitationAcceptUrl: config.INVITATION_ACCEPT_URL } : {}),
   mail: createSesMailSender({ client: new SESv2Client({}), from: config.MAIL_FROM }),
-  ...(config.ATTACHMENTS_BUCKET_NAME ? { attachments: createS3AttachmentStore({ client: new S3Client({}), bucket: config.ATTACHMENTS_BUCKET_NAME }) } : {}),
+  ...(attachmentStore ? { attachments: attachmentStore } : {}),
 });

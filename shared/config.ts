@@ -17,7 +17,10 @@ const environment = z.object({
   INVITATION_ACCEPT_URL: z.url({ error: 'INVITATION_ACCEPT_URL must be an absolute URL.' }).optional(),
   /** The TicketCommand function that flows' open_ticket invokes (FlowEngine, HttpFlows; shared/flow-composition.ts requires it). */
   TICKET_COMMAND_FUNCTION_NAME: z.string().min(1, 'TICKET_COMMAND_FUNCTION_NAME is empty.').optional(),
-  /** The S3 bucket of message attachments (HttpTickets: POST /attachments presigns uploads into it). Unset: uploads are refused. */
+  /**
+   * The S3 bucket of message attachments: HttpTickets presigns uploads into it (POST /attachments); HttpTickets,
+   * HttpFlows and DeliveryConsumer presign reads of its objects. Unset: uploads are refused, attachments answered and sent as stored.
+   */
   ATTACHMENTS_BUCKET_NAME: z.string().min(3, 'ATTACHMENTS_BUCKET_NAME is too short.').optional(),
   /** The FlowEngine function that the closed-ticket consumer starts flows with (it requires it). */
   FLOW_ENGINE_FUNCTION_NAME: z.string().min(1, 'FLOW_ENGINE_FUNCTION_NAME is empty.').optional(),

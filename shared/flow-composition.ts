@@ -10,7 +10,7 @@ import { createTableClient } from '#adapters/dynamodb/table-client';
 import { createTriggerRepository } from '#adapters/dynamodb/trigger-repository';
 import { createTicketCommandClient } from '#adapters/lambda/ticket-command-client';
 import { createSesMailSender } from '#adapters/ses/mail-sender';
-import { documentClient } from '#composition';
+import { attachmentStore, documentClient } from '#composition';
 import { createUseCases, type UseCases } from '#use-cases/index';
 import { config, requiredSetting } from '#config';
 import { createTriggerUseCases } from '#use-cases/closed-ticket-triggers';
@@ -33,6 +33,8 @@ export const flowUseCases: FlowUseCases = createFlowUseCases({
   triggers: createTriggerUseCases({ triggers: triggerStore, flows: flowRepository, workspaces: repos.workspaces }),
   // Channel messages start keyword and catch-all triggers.
   triggerStore,
+  // Listed messages answer attachments of the bucket as presigned GETs.
+  ...(attachmentStore ? { attachments: attachmentStore } : {}),
 });
 
 /**

@@ -173,13 +173,18 @@ export class StatelessStack extends Stack {
     const telegramApi: Record<string, string> = telegramApiUrl ? { TELEGRAM_API_URL: String(telegramApiUrl) } : {};
     const functionEnvironment: Partial<Record<keyof typeof HTTP_ROUTES, Record<string, string>>> = {
       HttpAccess: { MAIL_FROM: mailFrom, ...(invitationAcceptUrl ? { INVITATION_ACCEPT_URL: String(invitationAcceptUrl) } : {}) },
-      // Flows' send_email action mails from the same sender.
-      HttpFlows: { MAIL_FROM: mailFrom },
-      // POST /attachments presigns uploads into the attachments bucket.
+      // Flows' send_email action mails from the same sender; listed messages answer attachments as presigned GETs.
+      HttpFlows: { MAIL_FROM: mailFrom, ATTACHMENTS_BUCKET_NAME: props.attachmentsBucket.bucketName },
+      // POST /attachments presigns uploads into the attachments bucket; the conversation presigns reads.
       HttpTickets: { ATTACHMENTS_BUCKET_NAME: props.attachmentsBucket.bucketName },
       // The public receive routes route each contact message (a flow may answer it, and mail);
-      // managing channels seals their secrets with the key in Secrets Manager.
-      HttpChannels: { MAIL_FROM: mailFrom, CHANNEL_SECRETS_KEY_SECRET_ARN: props.channelSecretsKey.secretArn, ...telegramApi },
+      // managing channels seals their secrets with the key in Secrets Manager; files contacts send to a bot are copied into the attachments bucket.
+      HttpChannels: {
+        MAIL_FROM: mailFrom,
+        CHANNEL_SECRETS_KEY_SECRET_ARN: props.channelSecretsKey.secretArn,
+        ATTACHMENTS_BUCKET_NAME: props.attachmentsBucket.bucketName,
+        ...telegramApi,
+      },
     };
     const functionTimeout: Partial<Record<keyof typeof HTTP_ROUTES, Duration>> = {
       HttpFlows: SPRINT_FUNCTION_TIMEOUT,
@@ -225,10 +230,14 @@ export class StatelessStack extends Stack {
     const httpFlows = this.node.findChild('HttpFlows') as TicketerFunction;
     const httpChannels = this.node.findChild('HttpChannels') as TicketerFunction;
     props.channelSecretsKey.grantRead(httpChannels);
-    // A presigned PUT carries the signer's permissions: HttpTickets may put objects, nothing else, in the bucket.
+    // A presigned URL carries the signer's permissions: HttpTickets may put objects (uploads) and get
+    // them (the conversation's links), HttpFlows only get them (message lists), nothing else in the bucket.
     (this.node.findChild('HttpTickets') as TicketerFunction).addToRolePolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [props.attachmentsBucket.arnForObjects('*')] }),
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject', 's3:GetObject'], resources: [props.attachmentsBucket.arnForObjects('*')] }),
     );
+    httpFlows.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [props.attachmentsBucket.arnForObjects('*')] }));
+    // Telegram files a contact sends are put into the bucket (a plain PutObject, no presigning).
+    httpChannels.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [props.attachmentsBucket.arnForObjects('*')] }));
     for (const runsSprints of [this.flowEngine, httpFlows, httpChannels]) {
       runsSprints.addEnvironment('TICKET_COMMAND_FUNCTION_NAME', this.ticketCommand.functionName);
       this.ticketCommand.grantInvoke(runsSprints);
@@ -293,8 +302,16 @@ export class StatelessStack extends Stack {
       description: 'Sends each outgoing message through its channel and records its status',
       table,
       timeout: DELIVERIES_CONSUMER_TIMEOUT,
-      environment: { CHANNEL_SECRETS_KEY_SECRET_ARN: props.channelSecretsKey.secretArn, ...telegramApi },
+      environment: {
+        CHANNEL_SECRETS_KEY_SECRET_ARN: props.channelSecretsKey.secretArn,
+        // Attachments of the bucket go to gateways as presigned GETs, which carry this function's s3:GetObject.
+        ATTACHMENTS_BUCKET_NAME: props.attachmentsBucket.bucketName,
+        ...telegramApi,
+      },
     });
+    this.deliveryConsumer.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [props.attachmentsBucket.arnForObjects('*')] }),
+    );
     // Reads the message, its channel and contact; writes the status and the message's location item.
     table.grant(this.deliveryConsumer, ...TABLE_READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     props.channelSecretsKey.grantRead(this.deliveryConsumer);

@@ -34,13 +34,28 @@ export function quickRepliesValue(replies: string[], method: string, contentType
   return replies.map((reply) => `&quick_reply=${queryEscape(reply)}`).join('');
 }
 
-/** The text sent: the message text, then each attachment's URL on its own line (as courier does). */
-export function textWithAttachments(message: Pick<OutgoingMessage, 'text' | 'attachments'>): string {
-  const urls = message.attachments.map((attachment) => {
+const attachmentUrls = (message: Pick<OutgoingMessage, 'attachments'>) =>
+  message.attachments.map((attachment) => {
     const match = /^[a-z]+\/[^:]+:(.+)$/i.exec(attachment);
     return match ? match[1]! : attachment;
   });
-  return [message.text, ...urls].join('\n');
+
+/** The text sent: the message text, then each attachment's URL on its own line (as courier does). */
+export function textWithAttachments(message: Pick<OutgoingMessage, 'text' | 'attachments'>): string {
+  return [message.text, ...attachmentUrls(message)].join('\n');
+}
+
+/**
+ * The parts sent: the text with the attachments' URLs when it fits in one
+ * part (courier's behaviour); otherwise the text in parts, then each URL as
+ * a part of its own, never cut — a presigned attachment link is hundreds of
+ * characters, and a link cut in two is no link.
+ */
+export function exParts(message: Pick<OutgoingMessage, 'text' | 'attachments'>, maxLength: number): string[] {
+  const whole = textWithAttachments(message);
+  const urls = attachmentUrls(message);
+  if (urls.length === 0 || Array.from(whole).length <= maxLength) return splitText(whole, maxLength);
+  return [...(message.text === '' ? [] : splitText(message.text, maxLength)), ...urls];
 }
 
 function urnPathOf(urn: string): string {
@@ -51,7 +66,7 @@ function urnPathOf(urn: string): string {
 
 /** The HTTP requests that send `message` on an EX channel, one per part, in order. */
 export function buildExRequests(channel: Pick<Channel, 'uuid' | 'address'>, config: ExConfig, secrets: ExSecrets, message: OutgoingMessage): GatewayRequest[] {
-  const parts = splitText(textWithAttachments(message), config.max_length);
+  const parts = exParts(message, config.max_length);
   const to = urnPathOf(message.urn);
   const from = channel.address ?? '';
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPE_HEADER[config.content_type] };

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { TgSecrets } from '#domain/channel';
 import { ValidationError } from '#domain/errors';
-import type { ChannelSender, SendOutcome, TelegramSetup } from '#use-cases/channel-ports';
+import type { ChannelSender, SendOutcome, TelegramFiles, TelegramSetup } from '#use-cases/channel-ports';
 import { callGateway } from './http';
 import { buildTelegramCalls } from './telegram';
 
@@ -77,6 +77,35 @@ export function createTelegramSender(apiUrl: string, timeoutMs?: number): Channe
         externalId ??= String(parsed.data.result.message_id);
       }
       return { kind: 'sent', externalId };
+    },
+  };
+}
+
+/**
+ * Files contacts send: `getFile` names the file's path, then
+ * `<api>/file/bot<token>/<file_path>` serves its bytes (the Bot API serves
+ * bots files of up to 20 MB). The URL carries the token: it is used here and
+ * never stored or logged.
+ */
+export function createTelegramFiles(apiUrl: string, timeoutMs = 10_000): TelegramFiles {
+  const base = apiUrl.replace(/\/+$/, '');
+  return {
+    async download(token, fileId, maxBytes) {
+      const answer = await callGateway(
+        { method: 'POST', url: botUrl(apiUrl, token, 'getFile'), headers: { 'content-type': 'application/json' }, body: JSON.stringify({ file_id: fileId }) },
+        timeoutMs,
+      );
+      const parsed = z
+        .object({ ok: z.literal(true), result: z.object({ file_path: z.string().min(1), file_size: z.number().optional() }) })
+        .safeParse(safeJson(answer.body));
+      if (!answer.ok || !parsed.success) throw new Error(`getFile failed (${answer.status ?? 'no answer'})`);
+      const { file_path: filePath, file_size: size } = parsed.data.result;
+      if (size !== undefined && size > maxBytes) throw new Error('the file is too large');
+      const response = await fetch(`${base}/file/bot${token}/${filePath.split('/').map(encodeURIComponent).join('/')}`, { signal: AbortSignal.timeout(timeoutMs) });
+      if (!response.ok) throw new Error(`the file download failed (${response.status})`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.length > maxBytes) throw new Error('the file is too large');
+      return { bytes, filePath };
     },
   };
 }

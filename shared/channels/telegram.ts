@@ -86,7 +86,7 @@ export type TelegramInbound =
   | { kind: 'start'; urn: string; name: string | null; received_on: Date }
   | { kind: 'message'; urn: string; name: string | null; text: string; attachments: string[]; external_id: string; received_on: Date };
 
-/** Where a Telegram file is kept: its file id (downloading it needs the bot token, so no URL with the token is stored). */
+/** A Telegram file by its file id (downloading it needs the bot token, so no URL with the token is stored; the channels use case copies the file into the attachments bucket and replaces this). */
 const fileAttachment = (type: string, fileId: string) => `${type}:telegram-file:${fileId}`;
 
 /** Reads one update; ValidationError (400) says what is wrong. */

@@ -31,7 +31,7 @@ export const conversationMsgSchema = z
     uuid: z.uuid(),
     direction: z.enum(['in', 'out']),
     text: z.string(),
-    attachments: z.array(z.string()),
+    attachments: z.array(z.string()).meta({ description: 'Attachments (`content-type:url` or URLs): an object of the workspace in the attachments bucket as a presigned GET valid 1 hour (stored: its object URL); anything else as stored' }),
     quick_replies: z.array(z.string()),
     status: z.enum(['handled', 'queued', 'wired', 'sent', 'delivered', 'read', 'errored', 'failed']),
     urn: z.string().nullable(),
@@ -66,7 +66,7 @@ export const attachmentRequestSchema = z
 export const attachmentUploadSchema = z
   .object({
     upload_url: z.string().meta({ description: 'PUT the file here within 15 minutes, with `headers`' }),
-    url: z.string().meta({ description: 'The file\'s URL, for a message\'s `attachments`' }),
+    url: z.string().meta({ description: 'The object\'s URL, for a message\'s `attachments` (the bucket is private: answers and sends carry presigned GETs of it)' }),
     headers: z.record(z.string(), z.string()),
   })
   .meta({ id: 'AttachmentUpload' });

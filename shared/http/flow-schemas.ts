@@ -62,7 +62,7 @@ export const messageSchema = z
     type: z.literal('text'),
     status: z.enum(['handled', 'queued', 'wired', 'sent', 'delivered', 'read', 'errored', 'failed']),
     text: z.string(),
-    attachments: z.array(z.string()),
+    attachments: z.array(z.string()).meta({ description: 'Attachments (`content-type:url` or URLs): an object of the workspace in the attachments bucket as a presigned GET valid 1 hour (stored: its object URL); anything else as stored' }),
     urn: z.string().nullable(),
     flow: flowRef.nullable(),
     created_on: timestamp,

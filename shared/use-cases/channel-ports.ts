@@ -99,6 +99,17 @@ export interface ChannelSender {
   send(channel: Channel, secrets: ChannelSecrets, message: OutgoingMessage): Promise<SendOutcome>;
 }
 
+/** Downloads a file a contact sent to a bot: getFile, then the file's URL (which carries the bot token). */
+export interface TelegramFiles {
+  /** The file's bytes and Telegram's path of it; throws when Telegram does not hand it out (or it is over `maxBytes`). */
+  download(authToken: string, fileId: string, maxBytes: number): Promise<{ bytes: Uint8Array; filePath: string }>;
+}
+
+/** Stores a received file in the attachments bucket; answers the object's URL (the form POST /attachments answers). */
+export interface AttachmentSink {
+  putObject(request: { key: string; body: Uint8Array; contentType: string }): Promise<string>;
+}
+
 /** What creating a Telegram channel asks the Bot API. */
 export interface TelegramSetup {
   getMe(authToken: string): Promise<{ username: string }>;

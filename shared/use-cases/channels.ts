@@ -4,7 +4,7 @@
 // GetItem of the channel's pointer finds it, a per-channel rate limit comes
 // next, then the request is read — anything wrong with it is a 400 before
 // anything is stored.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   CHANNEL_TYPES,
   DEFAULT_SCHEMES,
@@ -29,7 +29,8 @@ import { fixedWindow, rateLimited } from '#domain/rate-limit';
 import { formatTimestamp } from '#domain/time';
 import { defaultExConfig, parseExReceive, parseExStatus, parseExStopped, type InboundRequest } from '#channels/external';
 import { parseTelegramUpdate, secretTokenMatches } from '#channels/telegram';
-import type { ChannelInbox, ChannelRepository, SecretBox, TelegramSetup } from './channel-ports';
+import type { AttachmentSink, ChannelInbox, ChannelRepository, SecretBox, TelegramFiles, TelegramSetup } from './channel-ports';
+import { MAX_ATTACHMENT_BYTES, sanitizeFilename } from './conversations';
 import type { Actor } from './context';
 import type { MessageRecord } from './flow-ports';
 import type { RateLimitCounter } from './ports';
@@ -47,6 +48,12 @@ export interface ChannelUseCaseDeps {
   inbox: ChannelInbox;
   /** Requests a minute one channel's public routes let through. */
   receiveRateLimitPerMinute?: number;
+  /**
+   * Files contacts send to a bot are copied into the attachments bucket (both needed); without them,
+   * or when a copy fails, the message keeps `<type>:telegram-file:<file_id>`.
+   */
+  telegramFiles?: TelegramFiles;
+  attachmentSink?: AttachmentSink;
   clock?: () => Date;
 }
 
@@ -202,6 +209,29 @@ export function createChannelUseCases(deps: ChannelUseCaseDeps) {
   }
 
   const ref = (channel: Channel) => ({ uuid: channel.uuid, name: channel.name });
+
+  /**
+   * A received Telegram file as an object of the workspace in the attachments bucket: `<type>:<object url>`.
+   * The key is the channel and file id's digest, so a re-sent update overwrites the same object.
+   * Any failure keeps the attachment as it was (the message is never lost over a file).
+   */
+  async function copyTelegramFile(channel: Channel, token: string, attachment: string): Promise<string> {
+    const match = /^([a-z]+\/[^:/]+):telegram-file:(.+)$/is.exec(attachment);
+    if (!match || !deps.telegramFiles || !deps.attachmentSink) return attachment;
+    const [, type, fileId] = match as unknown as [string, string, string];
+    try {
+      const file = await deps.telegramFiles.download(token, fileId, MAX_ATTACHMENT_BYTES);
+      const digest = createHash('sha256').update(`${channel.uuid}:${fileId}`).digest('hex').slice(0, 32);
+      const url = await deps.attachmentSink.putObject({
+        key: `${channel.workspace}/tg-${digest}/${sanitizeFilename(file.filePath)}`,
+        body: file.bytes,
+        contentType: type.toLowerCase(),
+      });
+      return `${type}:${url}`;
+    } catch {
+      return attachment;
+    }
+  }
 
   return {
     async createChannel({ actor, input, apiBaseUrl }: { actor: Actor; input: ChannelInput; apiBaseUrl: string }): Promise<ChannelView> {
@@ -371,12 +401,13 @@ export function createChannelUseCases(deps: ChannelUseCaseDeps) {
         await deps.inbox.registerChannelContact({ workspace: channel.workspace, channel: ref(channel), urn: update.urn, name: update.name });
         return { kind: 'event', channel, event_type: 'new_conversation', urn: update.urn, received_on: formatTimestamp(update.received_on) };
       }
+      const attachments = await Promise.all(update.attachments.map((attachment) => copyTelegramFile(channel, secrets.auth_token, attachment)));
       const received = await deps.inbox.receiveFromChannel({
         workspace: channel.workspace,
         channel: ref(channel),
         urn: update.urn,
         text: update.text,
-        attachments: update.attachments,
+        attachments,
         external_id: update.external_id,
         received_on: formatTimestamp(update.received_on),
         contact_name: update.name,
@@ -387,7 +418,7 @@ export function createChannelUseCases(deps: ChannelUseCaseDeps) {
         msg_uuid: received.msg_uuid,
         text: update.text,
         urn: update.urn,
-        attachments: update.attachments,
+        attachments,
         external_id: update.external_id,
         received_on: received.received_on,
       };

@@ -9,6 +9,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#
 import { newId } from '#domain/ids';
 import { formatTimestamp } from '#domain/time';
 import * as tickets from '#domain/ticket';
+import { createAttachmentLinks, VIEW_LINK_SECONDS, type AttachmentReader } from './attachments';
 import type { Actor, UseCaseContext } from './context';
 import { DuplicateChannelMessageError, type MessageRecord } from './flow-ports';
 import type { MessageView } from './flows';
@@ -56,8 +57,8 @@ export interface InboundRouter {
   }): Promise<{ ticket_uuid: string | null }>;
 }
 
-/** Presigned uploads of attachments (shared/adapters/s3/attachment-store.ts). */
-export interface AttachmentStore {
+/** Presigned uploads of attachments, and reads of them (shared/adapters/s3/attachment-store.ts). */
+export interface AttachmentStore extends AttachmentReader {
   createUploadUrl(request: { key: string; contentType: string; size?: number; expiresInSeconds: number }): Promise<AttachmentUpload>;
 }
 
@@ -156,6 +157,12 @@ function ticketNotFound(): NotFoundError {
 
 export function createConversationUseCases(context: UseCaseContext) {
   const { repos, deps } = context;
+  const links = createAttachmentLinks(deps.attachments);
+  /** The message as answered: attachments of the workspace's bucket as short-lived presigned GETs (stored: the object URLs). */
+  const readable = async <T extends { attachments: string[] }>(workspace: string, message: T): Promise<T> => ({
+    ...message,
+    attachments: await links.readableAll(workspace, message.attachments, VIEW_LINK_SECONDS),
+  });
 
   /** The contact holding the URN, created (with the URN's guard, in one transaction) when there is none. */
   async function contactForUrn(workspace: string, urn: string, name: string | null, channel: ChannelRef): Promise<{ contact: string; created: boolean }> {
@@ -304,7 +311,7 @@ export function createConversationUseCases(context: UseCaseContext) {
     /** `POST /tickets/{ticket}/messages`: an agent's reply to the ticket's contact. */
     async replyToTicket({ actor, ticket, input }: { actor: Actor; ticket: string; input: ReplyInput }): Promise<ConversationMsg> {
       const { message, directory } = await reply(actor, ticket, input, 'ticket');
-      return conversationMsg(new ViewContext(directory), message);
+      return readable(actor.workspace, conversationMsg(new ViewContext(directory), message));
     },
 
     /**
@@ -315,10 +322,11 @@ export function createConversationUseCases(context: UseCaseContext) {
       const content = validateOutgoing(input);
       const contact = await repos.contacts.get(actor.workspace, contactUuid, { consistent: true });
       if (!contact) throw new ValidationError('contact', 'No such contact.', 'contact_not_found');
-      const withContact = ({ contact: _contact, ...message }: MessageRecord): MessageView => ({ ...message, contact: { uuid: contact.uuid, name: contact.name } });
+      const withContact = ({ contact: _contact, ...message }: MessageRecord): Promise<MessageView> =>
+        readable(actor.workspace, { ...message, contact: { uuid: contact.uuid, name: contact.name } });
       if (contact.open_ticket) {
         try {
-          return withContact((await reply(actor, contact.open_ticket, content, 'api')).message);
+          return await withContact((await reply(actor, contact.open_ticket, content, 'api')).message);
         } catch (error) {
           // Closed meanwhile: a plain message, as if it had had no ticket.
           if (!(error instanceof ConflictError && error.code === 'ticket_closed')) throw error;
@@ -375,7 +383,13 @@ export function createConversationUseCases(context: UseCaseContext) {
         ...(cursor ? { cursor } : {}),
       });
       const views = new ViewContext(directory);
-      return { results: page.entries.map((entry) => conversationItem(views, entry)), next_cursor: page.nextCursor };
+      const results = await Promise.all(
+        page.entries.map((entry) => {
+          const item = conversationItem(views, entry);
+          return item.kind === 'msg' ? readable(actor.workspace, item) : item;
+        }),
+      );
+      return { results, next_cursor: page.nextCursor };
     },
 
     /** `POST /attachments`: a presigned PUT for one file of an allowed type under the workspace's prefix. */

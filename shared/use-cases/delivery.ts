@@ -3,9 +3,11 @@
 // stream, through the deliveries FIFO queue, one message group per contact)
 // here. The message is read again (consistent), sent only from a status that
 // has not been sent yet, through its channel, and its status moves
-// conditionally, so a duplicate stream record sends nothing.
+// conditionally, so a duplicate stream record sends nothing. Attachments of
+// our (private) bucket go to the gateway as presigned GETs (attachments.ts).
 import { urnScheme, type Channel, type ChannelSecrets, type ChannelType } from '#domain/channel';
 import { formatTimestamp } from '#domain/time';
+import { createAttachmentLinks, DELIVERY_LINK_SECONDS, type AttachmentReader } from './attachments';
 import type { ChannelRef, ChannelRepository, ChannelSender, MessageLocation, SecretBox, StoredOutgoingMessage } from './channel-ports';
 import type { MessageRecord } from './flow-ports';
 
@@ -20,6 +22,8 @@ export interface DeliveryDeps {
   channels: ChannelRepository;
   secrets: SecretBox;
   senders: Record<ChannelType, ChannelSender>;
+  /** The attachments bucket: its objects are sent as presigned GET URLs; without it attachments go out as stored. */
+  attachments?: AttachmentReader;
   /** Seconds before the second try; each later try waits twice as long (default 5). */
   retryBaseSeconds?: number;
   maxAttempts?: number;
@@ -50,6 +54,7 @@ export function createDelivery(deps: DeliveryDeps) {
   const now = () => formatTimestamp(clock());
   const maxAttempts = deps.maxAttempts ?? DELIVERY_MAX_ATTEMPTS;
   const base = deps.retryBaseSeconds ?? 5;
+  const links = createAttachmentLinks(deps.attachments);
 
   /** The message's channel if it still exists (and serves the URN's scheme), else the oldest channel serving the scheme. */
   async function pickChannel(message: StoredOutgoingMessage): Promise<Channel | null> {
@@ -84,11 +89,13 @@ export function createDelivery(deps: DeliveryDeps) {
       // Findable by status callbacks before the gateway could possibly call back.
       await deps.channels.putMessageLocation(location);
       const secrets = JSON.parse(await deps.secrets.open(channel.sealed_secrets, channel.uuid)) as ChannelSecrets;
+      // Signed at every try: a retry hands the gateway a fresh link.
+      const attachments = await links.readableAll(message.workspace, message.attachments, DELIVERY_LINK_SECONDS);
       const outcome = await deps.senders[channel.type].send(channel, secrets, {
         uuid: message.uuid,
         urn: message.urn,
         text: message.text,
-        attachments: message.attachments,
+        attachments,
         quick_replies: message.quick_replies ?? [],
       });
 

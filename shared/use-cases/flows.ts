@@ -36,6 +36,7 @@ import {
 } from './flow-ports';
 import type { MailSender, Repositories, WorkspaceDirectory } from './ports';
 import { retryOnStaleWrite } from './retry';
+import { createAttachmentLinks, VIEW_LINK_SECONDS, type AttachmentReader } from './attachments';
 
 export interface FlowUseCaseDeps {
   repos: Repositories;
@@ -47,6 +48,8 @@ export interface FlowUseCaseDeps {
   triggers?: Pick<TriggerUseCases, 'importTriggers'>;
   /** The workspace's triggers, read by channel messages for keyword and catch-all triggers; without it none start. */
   triggerStore?: Pick<TriggerStore, 'readSet'>;
+  /** The attachments bucket: listed messages answer its objects as short-lived presigned GETs; without it, as stored. */
+  attachments?: AttachmentReader;
   /** Defaults to the system clock and UUID v7 (tests and the benchmark may pass their own). */
   clock?: () => Date;
   uuids?: () => string;
@@ -608,8 +611,15 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
       ]);
       if (!found) throw new NotFoundError('contact_not_found', 'No such contact.');
       const ref = { uuid: found.uuid, name: found.name };
+      const links = createAttachmentLinks(deps.attachments);
       return {
-        results: page.results.map(({ contact: _contact, ...message }) => ({ ...message, contact: ref })),
+        results: await Promise.all(
+          page.results.map(async ({ contact: _contact, ...message }) => ({
+            ...message,
+            attachments: await links.readableAll(actor.workspace, message.attachments, VIEW_LINK_SECONDS),
+            contact: ref,
+          })),
+        ),
         next_cursor: page.next_cursor,
       };
     },

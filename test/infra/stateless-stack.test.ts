@@ -225,8 +225,8 @@ describe('the other functions’ permissions', () => {
     expect(fn.Properties.Environment.Variables.INVITATION_ACCEPT_URL).toBeUndefined();
   });
 
-  it.each(['HttpFlows', 'FlowEngine'])('%s may use the table, invoke TicketCommand (named in its environment) and send mail as the sender, nothing else', (name) => {
-    const all = statementsOfRole(roleOfFunction(name));
+  it.each(['HttpFlows', 'FlowEngine'])('%s may use the table, invoke TicketCommand (named in its environment) and send mail as the sender, nothing else (but reading attachments, for HttpFlows)', (name) => {
+    const all = statementsOfRole(roleOfFunction(name)).filter((statement) => !actionsOf(statement).some((action) => action.startsWith('s3:')));
     // send_email: the same grant as HttpAccess, from the configured sender only.
     const mail = all.filter((statement) => actionsOf(statement).some((action) => action.startsWith('ses:')));
     expect(mail).toHaveLength(1);
@@ -256,12 +256,25 @@ describe('the other functions’ permissions', () => {
     expect(fn.Properties.Timeout).toBeGreaterThan(ticketCommand.Properties.Timeout);
   });
 
-  it('HttpTickets may also put objects into the attachments bucket (the presigned uploads), nothing more there', () => {
-    const statements = statementsOfRole(roleOfFunction('HttpTickets')).filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
-    expect(statements.flatMap(actionsOf)).toEqual(['s3:PutObject']);
-    expect(JSON.stringify(statements[0].Resource)).toMatch(/AttachmentsBucket.*\/\*/);
-    const fn = synth.stateless.toJSON().Resources[functionId('HttpTickets')];
+  it.each([
+    ['HttpTickets', ['s3:GetObject', 's3:PutObject']],
+    ['HttpFlows', ['s3:GetObject']],
+    ['DeliveryConsumer', ['s3:GetObject']],
+    ['HttpChannels', ['s3:PutObject']],
+  ])('%s may %j the attachments bucket\'s objects (presigned uploads and reads, received Telegram files), nothing more of S3', (name, expected) => {
+    const statements = statementsOfRole(roleOfFunction(name)).filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    expect(statements.flatMap(actionsOf).sort()).toEqual(expected);
+    // Objects only (arn/*), not the bucket itself: no listing.
+    for (const statement of statements) {
+      expect([statement.Resource].flat()).toHaveLength(1);
+      expect(JSON.stringify(statement.Resource)).toMatch(/AttachmentsBucket.*"\/\*"/);
+    }
+    const fn = synth.stateless.toJSON().Resources[functionId(name)];
     expect(fn.Properties.Environment.Variables.ATTACHMENTS_BUCKET_NAME).toEqual(importOf('AttachmentsBucket'));
+  });
+
+  it.each(['HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'FlowEngine', 'TicketCommand', 'TicketEventsConsumer', 'ClosedTicketConsumer', 'StreamFanOut'])('%s has no S3 permission', (name) => {
+    expect(statementsOfRole(roleOfFunction(name)).flatMap(actionsOf).filter((action) => action.startsWith('s3:'))).toEqual([]);
   });
 
   it('HttpChannels runs sprints like HttpFlows and may read the channel-secrets key, nothing more of Secrets Manager', () => {

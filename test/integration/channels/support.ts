@@ -31,7 +31,7 @@ export interface RecordedRequest {
   body: string;
 }
 
-type Reply = { status: number; body?: string; delayMs?: number };
+type Reply = { status: number; body?: string | Buffer; delayMs?: number };
 
 /** An HTTP server on a free port that records every request and answers from a script (default 200 `OK`). */
 export async function startStandIn(answer: (request: RecordedRequest, index: number) => Reply | Promise<Reply> = () => ({ status: 200, body: 'OK' })) {
@@ -58,11 +58,22 @@ export async function startStandIn(answer: (request: RecordedRequest, index: num
 }
 export type StandIn = Awaited<ReturnType<typeof startStandIn>>;
 
-/** The Bot API, as far as Ticketer calls it: getMe, setWebhook, sendMessage/sendPhoto/sendDocument (scripted failures by `failWith`). */
+/**
+ * The Bot API, as far as Ticketer calls it: getMe, setWebhook, sendMessage/sendPhoto/sendDocument
+ * (scripted failures by `failWith`), and getFile with the file download for the files put in `files`.
+ */
 export async function startTelegramStandIn(options: { username?: string; validToken?: string } = {}) {
   let messageId = 100;
   const failures: Reply[] = [];
+  /** file_id → the file's path and bytes; downloads need the token they were asked with. */
+  const files = new Map<string, { path: string; bytes: Buffer }>();
   const standIn = await startStandIn((request) => {
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(request.url);
+    if (download) {
+      const file = [...files.values()].find((candidate) => candidate.path === decodeURIComponent(download[2]!));
+      if (!file || (options.validToken && download[1] !== options.validToken)) return { status: 404, body: 'Not Found' };
+      return { status: 200, body: file.bytes };
+    }
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.url);
     if (!match || (options.validToken && match[1] !== options.validToken))
       return { status: 401, body: JSON.stringify({ ok: false, error_code: 401, description: 'Unauthorized' }) };
@@ -73,11 +84,16 @@ export async function startTelegramStandIn(options: { username?: string; validTo
         return { status: 200, body: JSON.stringify({ ok: true, result: { id: 42, is_bot: true, username: options.username ?? 'helpdesk_bot' } }) };
       case 'setWebhook':
         return { status: 200, body: JSON.stringify({ ok: true, result: true }) };
+      case 'getFile': {
+        const file = files.get(String(JSON.parse(request.body).file_id));
+        if (!file) return { status: 400, body: JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: invalid file_id' }) };
+        return { status: 200, body: JSON.stringify({ ok: true, result: { file_id: 'x', file_size: file.bytes.length, file_path: file.path } }) };
+      }
       default:
         return { status: 200, body: JSON.stringify({ ok: true, result: { message_id: ++messageId } }) };
     }
   });
-  return { ...standIn, failWith: (...replies: Reply[]) => failures.push(...replies) };
+  return { ...standIn, files, failWith: (...replies: Reply[]) => failures.push(...replies) };
 }
 
 /** The conversations part's inbox, in memory: records what it was handed and answers as the contract says. */

@@ -2,10 +2,13 @@
 // attachment uploads, through the HTTP functions as deployed, on DynamoDB
 // Local (and fauxqs's S3 for uploads).
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DomainError } from '#domain/errors';
 import type { Identity } from '#http/identity';
+import { LOCAL_CREDENTIALS } from '../../../infra/local/emulators';
+import { checkPresignedUrl } from '../../support/sigv4';
 import { call, type RequestOptions } from '../http/support';
 import { CHANNEL, createConversationWorld, inbound, type ConversationWorld } from './world';
 
@@ -24,6 +27,7 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL_S3 = inject('sqsEndpoint');
   process.env.TICKET_COMMAND_FUNCTION_NAME ??= 'TicketCommand';
   world = await createConversationWorld('replies');
+  await new S3Client({}).send(new CreateBucketCommand({ Bucket: BUCKET }));
   tickets = (await import('../../../functions/http-tickets')).handler;
   flowsHandler = (await import('../../../functions/http-flows')).handler;
   access = (await import('../../../functions/http-access')).createAccessHandler(world.useCases);
@@ -252,7 +256,6 @@ describe('the conversation view', () => {
 describe('attachment uploads', () => {
   it('answer a presigned PUT that stores the file under the workspace, with the URL to send', async () => {
     const s3 = new S3Client({ forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const answer = await request({ route: 'POST /attachments', identity: asAnn, body: { content_type: 'image/png', filename: '../../My Screen shot (1).png' } });
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
     const { upload_url, url, headers } = answer.body as { upload_url: string; url: string; headers: Record<string, string> };
@@ -267,15 +270,138 @@ describe('attachment uploads', () => {
     expect(await stored.Body!.transformToString()).toBe('PNG bytes');
     expect(stored.ContentType).toBe('image/png');
 
-    // The URL goes into a reply.
-    const { ticket } = await ticketOfChannelContact();
-    expect((await reply(ticket, asAnn, { text: '', attachments: [`image/png:${url}`] })).body).toMatchObject({ attachments: [`image/png:${url}`] });
+    // The URL goes into a reply: stored as is, answered as a link the client can read.
+    const { contact, ticket } = await ticketOfChannelContact();
+    const sent = await reply(ticket, asAnn, { text: '', attachments: [`image/png:${url}`] });
+    expect(sent.status).toBe(201);
+    expect(sent.body.attachments).toEqual([expect.stringMatching(new RegExp(`^image/png:${escape(url)}\\?.*X-Amz-Signature=`))]);
+    expect((await world.flows.listMessages({ actor: world.ws.asAnn, contact })).results[0]!.attachments).toEqual([`image/png:${url}`]);
 
     expect(await request({ route: 'POST /attachments', identity: asAnn, body: { content_type: 'application/x-msdownload', filename: 'run.exe' } })).toMatchObject({
       status: 400,
       body: { error: { code: 'content_type_not_allowed', field: 'content_type' } },
     });
     expect(await request({ route: 'POST /attachments', identity: asAnn, body: { content_type: 'video/mp4', filename: 'a.mp4', size: 26 * 1024 * 1024 } })).toMatchObject({ status: 400, body: { error: { field: 'size' } } });
+  });
+});
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A file uploaded as the inbox does it: POST /attachments, then the presigned PUT. */
+async function upload(bytes: Buffer, contentType = 'image/png', filename = 'photo.png') {
+  const answer = await request({ route: 'POST /attachments', identity: asAnn, body: { content_type: contentType, filename, size: bytes.length } });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  const put = await fetch(answer.body.upload_url, { method: 'PUT', headers: answer.body.headers, body: bytes });
+  expect(put.status).toBe(200);
+  return answer.body.url as string;
+}
+
+/** The bytes behind a link: the inbox showing the image. */
+async function fetchBytes(link: string) {
+  // fauxqs's S3 serves unsigned requests too: the signature is checked as S3 would.
+  expect(checkPresignedUrl(link, LOCAL_CREDENTIALS.secretAccessKey).valid, link).toBe(true);
+  const response = await fetch(link);
+  expect(response.status).toBe(200);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+const urlOf = (attachment: string) => attachment.replace(/^[a-z]+\/[^:/]+:/i, '');
+
+describe('reading attachments', () => {
+  it('the conversation and both message lists answer the workspace\'s uploads as 1-hour presigned GETs of the same bytes; other URLs as stored', async () => {
+    const bytes = randomBytes(4096);
+    const url = await upload(bytes);
+    const { contact, ticket } = await ticketOfChannelContact();
+    const foreign = 'image/jpeg:https://files.example/cat.jpg';
+    // Another workspace's object in our bucket: not signed for this one.
+    const others = url.replace(world.ws.workspace.uuid, crypto.randomUUID());
+    expect((await reply(ticket, asAnn, { text: 'Your receipt', attachments: [`image/png:${url}`, foreign, others] })).status).toBe(201);
+    // A contact's message carrying an object of ours (as stored Telegram files are) reads the same way.
+    const urn = (await world.useCases.getContact({ actor: world.ws.asAnn, contact })).urns[0]!;
+    await world.useCases.receiveFromChannel(inbound(world, { workspace: world.ws.workspace.uuid, urn, text: 'thanks', attachments: [url] }));
+
+    const conversation = await request({ route: 'GET /tickets/{ticket}/conversation', params: { ticket }, identity: asAnn });
+    expect(conversation.status).toBe(200);
+    const [incoming, outgoing] = conversation.body.results.filter((item: { kind: string }) => item.kind === 'msg');
+    expect(incoming.text).toBe('thanks');
+    expect(outgoing.text).toBe('Your receipt');
+    expect(outgoing.attachments.slice(1)).toEqual([foreign, others]);
+    const typed = outgoing.attachments[0] as string;
+    expect(typed.startsWith(`image/png:${url}?`)).toBe(true);
+    const link = new URL(urlOf(typed));
+    expect(link.searchParams.get('X-Amz-Expires')).toBe('3600');
+    expect(link.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect((await fetchBytes(link.href)).equals(bytes)).toBe(true);
+    expect(incoming.attachments).toEqual([expect.stringMatching(new RegExp(`^${escape(url)}\\?`))]);
+    expect((await fetchBytes(incoming.attachments[0])).equals(bytes)).toBe(true);
+
+    // GET /contacts/{contact}/messages and RapidPro's GET /api/v2/messages.json (HttpFlows).
+    const listed = await call(flowsHandler, { route: 'GET /contacts/{contact}/messages', params: { contact }, identity: asAnn });
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    const v2 = await call(flowsHandler, { route: 'GET /api/v2/messages.json', query: { contact }, identity: asAnn });
+    expect(v2.status, JSON.stringify(v2.body)).toBe(200);
+    for (const results of [listed.body.results, v2.body.results]) {
+      const receipt = results.find((message: { text: string }) => message.text === 'Your receipt');
+      expect(receipt.attachments.slice(1)).toEqual([foreign, others]);
+      expect(receipt.attachments[0].startsWith(`image/png:${url}?`)).toBe(true);
+      expect((await fetchBytes(urlOf(receipt.attachments[0]))).equals(bytes)).toBe(true);
+    }
+
+    // Stored: the canonical object URLs, never an expiring link.
+    const stored = await world.flows.listMessages({ actor: world.ws.asAnn, contact });
+    expect(stored.results.find((message) => message.text === 'Your receipt')!.attachments).toEqual([`image/png:${url}`, foreign, others]);
+    expect(stored.results.find((message) => message.text === 'thanks')!.attachments).toEqual([url]);
+  });
+
+  it('no attachment string makes a reply, the conversation or the lists fail: each is answered as stored or as a signed link to the same object', async () => {
+    const url = await upload(randomBytes(16));
+    const base = url.slice(0, url.indexOf(world.ws.workspace.uuid));
+    const rest = fc.string({ maxLength: 30, unit: 'grapheme' });
+    const attachment = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }),
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      rest.map((tail) => `${base}${tail}`),
+      rest.map((tail) => `${base}${world.ws.workspace.uuid}/${tail}`),
+      fc.tuple(fc.constantFrom('image/png:', 'a/b:', ':', 'x/y/z:'), rest).map(([type, tail]) => `${type}${base}${world.ws.workspace.uuid}/${encodeURIComponent(tail)}`),
+    );
+    /** An object URL of the workspace in our bucket (a URL whose path, percent-decoded, is under the workspace's prefix). */
+    const ours = (written: string) => {
+      try {
+        const parsed = new URL(urlOf(written));
+        decodeURIComponent(parsed.pathname);
+        return `${parsed.origin}${parsed.pathname}`.startsWith(`${base}${world.ws.workspace.uuid}/`);
+      } catch {
+        return false;
+      }
+    };
+    const { contact, ticket } = await ticketOfChannelContact();
+    await fc.assert(
+      fc.asyncProperty(fc.array(attachment, { minLength: 1, maxLength: 3 }), async (attachments) => {
+        const sent = await reply(ticket, asAnn, { text: 'p', attachments });
+        expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+        const view = await request({ route: 'GET /tickets/{ticket}/conversation', params: { ticket }, identity: asAnn });
+        expect(view.status, JSON.stringify(view.body)).toBe(200);
+        const listed = await call(flowsHandler, { route: 'GET /contacts/{contact}/messages', params: { contact }, identity: asAnn, query: { limit: '1' } });
+        expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+        for (const answered of [sent.body.attachments, view.body.results.find((item: { uuid: string }) => item.uuid === sent.body.uuid).attachments, listed.body.results[0].attachments] as string[][]) {
+          expect(answered).toHaveLength(attachments.length);
+          answered.forEach((out, index) => {
+            const written = attachments[index]!;
+            if (!ours(written)) {
+              expect(out).toBe(written);
+              return;
+            }
+            // An object of the workspace: a signed GET, the content type kept in front.
+            const prefix = written.slice(0, written.length - urlOf(written).length);
+            expect(out.startsWith(prefix)).toBe(true);
+            const link = new URL(out.slice(prefix.length));
+            expect(`${link.origin}${link.pathname}`.startsWith(`${base}${world.ws.workspace.uuid}/`)).toBe(true);
+            expect(checkPresignedUrl(link.href, LOCAL_CREDENTIALS.secretAccessKey).valid, link.href).toBe(true);
+          });
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 

@@ -84,6 +84,21 @@ describe('the body template', () => {
     expect(bodies.map((body) => body.text).join(' ')).toBe(text);
     expect(bodies.map((body) => body.qr)).toEqual([...bodies.slice(1).map(() => []), ['ok']]);
   });
+
+  it('sends text and attachment URLs in one part when they fit (courier), else never cuts a URL: each is a part of its own', () => {
+    const send = (text: string, attachments: string[], max_length: number) =>
+      buildExRequests(channel, exConfig({ content_type: 'json', body: '{{text}}', max_length }), { send_authorization: null, headers: {} }, { ...message, text, attachments })
+        .map((request) => JSON.parse(request.body!) as string);
+    expect(send('See', ['image/png:https://x.example/a.png'], 160)).toEqual(['See\nhttps://x.example/a.png']);
+    const signed = `https://bucket.s3.eu-west-1.amazonaws.com/ws/01/photo.png?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${'A'.repeat(300)}&X-Amz-Signature=${'f'.repeat(64)}`;
+    expect(send('Here is your receipt', [`image/png:${signed}`, 'https://x.example/b.pdf'], 160)).toEqual(['Here is your receipt', signed, 'https://x.example/b.pdf']);
+    expect(send('', [`image/png:${signed}`], 160)).toEqual([signed]);
+    const long = 'word '.repeat(60).trim();
+    const parts = send(long, [signed], 100);
+    expect(parts.at(-1)).toBe(signed);
+    expect(parts.slice(0, -1).join(' ')).toBe(long);
+    expect(parts.slice(0, -1).every((part) => part.length <= 100)).toBe(true);
+  });
 });
 
 describe('splitting text', () => {
