@@ -5041,6 +5041,7 @@ export interface components {
             /** @enum {string} */
             direction: "in" | "out";
             text: string;
+            /** @description Attachments (`content-type:url` or URLs): an object of the workspace in the attachments bucket as a presigned GET valid 1 hour (stored: its object URL); anything else as stored */
             attachments: string[];
             quick_replies: string[];
             /** @enum {string} */
@@ -5098,6 +5099,7 @@ export interface components {
             /** @enum {string} */
             direction: "in" | "out";
             text: string;
+            /** @description Attachments (`content-type:url` or URLs): an object of the workspace in the attachments bucket as a presigned GET valid 1 hour (stored: its object URL); anything else as stored */
             attachments: string[];
             quick_replies: string[];
             /** @enum {string} */
@@ -5161,7 +5163,7 @@ export interface components {
         AttachmentUpload: {
             /** @description PUT the file here within 15 minutes, with `headers` */
             upload_url: string;
-            /** @description The file's URL, for a message's `attachments` */
+            /** @description The object's URL, for a message's `attachments` (the bucket is private: answers and sends carry presigned GETs of it) */
             url: string;
             headers: {
                 [key: string]: string;
@@ -5639,6 +5641,7 @@ export interface components {
             /** @enum {string} */
             status: "handled" | "queued" | "wired" | "sent" | "delivered" | "read" | "errored" | "failed";
             text: string;
+            /** @description Attachments (`content-type:url` or URLs): an object of the workspace in the attachments bucket as a presigned GET valid 1 hour (stored: its object URL); anything else as stored */
             attachments: string[];
             urn: string | null;
             flow: {
