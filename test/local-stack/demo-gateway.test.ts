@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { keepDemoChannel } from '../../infra/local/demo-data';
 import { startDemoGateway, type DemoGateway, type GatewayOutboxLine } from '../../infra/local/demo-gateway';
 import { LocalStackSetupError } from '../../infra/local/emulators';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
@@ -146,6 +147,27 @@ describe('a fresh stack seeded with the demo data', () => {
       (answer) => answer.body.results.some((item: { direction?: string; text?: string }) => item.direction === 'in' && item.text === 'hello from the terminal'),
     );
     expect(conversation.body.results.some((item: { direction?: string; text?: string }) => item.direction === 'in' && item.text === 'hello from the terminal')).toBe(true);
+  });
+});
+
+describe('a later start', () => {
+  it("points the remembered demo channel at the demo gateway's current URL when its port changed", async () => {
+    const moved = 'http://127.0.0.1:18999/send';
+    const log: string[] = [];
+    const keep = (gatewaySendUrl: string) =>
+      keepDemoChannel({ apiUrl: stack.apiUrl, token: stack.token!, gatewaySendUrl, channel: { uuid: stack.demoChannel!.uuid }, log: (line) => log.push(line) });
+    const sendUrl = async () => (await admin('GET', `/channels/${stack.demoChannel!.uuid}`)).body.config.send_url as string;
+    try {
+      expect(await keep(moved)).toEqual({ uuid: stack.demoChannel!.uuid });
+      expect(await sendUrl()).toBe(moved);
+      expect(log).toEqual([`pointing the demo channel at ${moved}…`]);
+    } finally {
+      await keep(`${stack.gatewayUrl}/send`);
+    }
+    expect(await sendUrl()).toBe(`${stack.gatewayUrl}/send`);
+    // Unchanged: nothing to do.
+    expect(await keep(`${stack.gatewayUrl}/send`)).toEqual({ uuid: stack.demoChannel!.uuid });
+    expect(log).toHaveLength(2);
   });
 });
 
