@@ -52,8 +52,10 @@ export async function seedDemoWorkspace(options: {
       if (!options.demoData || !remembered.channel) return remembered;
       // The gateway may listen on another port than when the channel was made.
       const channel = await keepDemoChannel({ ...options.demoData, token: remembered.token, channel: remembered.channel, log: options.log });
-      const { channel: _gone, ...withoutChannel } = remembered;
-      return channel ? remembered : withoutChannel;
+      if (channel) return remembered;
+      const { channel: _deleted, ...withoutChannel } = remembered;
+      if (options.seedFile) writeFileSync(options.seedFile, `${JSON.stringify(withoutChannel, null, 2)}\n`);
+      return withoutChannel;
     }
     options.log('the remembered demo token no longer works (data was reset): seeding again…');
   }
