@@ -1,16 +1,24 @@
 // The demo a newcomer finds in the inbox after `npm start` on a fresh data
-// folder: two topics, a support flow per topic, four contacts with fields who
-// talked to the bot (messages in and out) until it opened their tickets, one
-// ticket assigned to the demo agent and one closed. Made through the HTTP API
-// with the administrator's token — the same requests a real integration makes.
+// folder: an External API channel "Demo gateway" that sends through the local
+// demo gateway (so the bot's messages are delivered, and a developer can write
+// in as a contact), two topics, a support flow per topic, four contacts with
+// fields who talked to the bot (messages in and out) until it opened their
+// tickets, one ticket assigned to the demo agent and one closed. Made through
+// the HTTP API with the administrator's token — the same requests a real
+// integration makes.
 import { randomUUID } from 'node:crypto';
+import { DEMO_GATEWAY_BODY } from './demo-gateway';
 
 export interface DemoDataOptions {
   apiUrl: string;
   token: string;
+  /** The demo gateway's send URL (infra/local/demo-gateway.ts), the demo channel's `send_url`. */
+  gatewaySendUrl: string;
   agent: { uuid: string };
   log: (line: string) => void;
 }
+
+export const DEMO_CHANNEL_NAME = 'Demo gateway';
 
 const CONTACTS = [
   { name: 'Ana Souza', urn: 'tel:+5511987650001', language: 'por', fields: { city: 'São Paulo', plan: 'Pro' }, topic: 'Billing', answer: 'INV-2041' },
@@ -18,6 +26,14 @@ const CONTACTS = [
   { name: 'Carla Mendes', urn: 'telegram:70000003', language: 'eng', fields: { city: 'Lisbon', plan: 'Pro' }, topic: 'Billing', answer: 'INV-2077' },
   { name: 'David Okafor', urn: 'tel:+2348030000004', language: 'eng', fields: { city: 'Lagos', plan: 'Trial' }, topic: 'Delivery', answer: 'ORD-7790' },
 ] as const;
+
+/** Every scheme a demo contact has, so the demo channel reaches them all (tel first: what a contact writing in gets). */
+const DEMO_SCHEMES = [...new Set(CONTACTS.map((contact) => contact.urn.slice(0, contact.urn.indexOf(':'))))];
+
+/** The demo channel's settings: courier's External API contract, JSON body, sent to the demo gateway. */
+function demoChannelConfig(sendUrl: string) {
+  return { send_url: sendUrl, method: 'POST', content_type: 'json', body: DEMO_GATEWAY_BODY, max_length: 640 };
+}
 
 /** A messaging flow: greets, asks for a reference, stores it in a field, thanks, opens a ticket in `topic`. */
 function supportFlow(name: string, topic: { uuid: string; name: string }, question: string) {
@@ -58,8 +74,8 @@ function supportFlow(name: string, topic: { uuid: string; name: string }, questi
   };
 }
 
-export async function seedDemoData({ apiUrl, token, agent, log }: DemoDataOptions): Promise<void> {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+function apiCaller(apiUrl: string, token: string) {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${apiUrl}${path}`, {
       method,
       headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
@@ -69,7 +85,37 @@ export async function seedDemoData({ apiUrl, token, agent, log }: DemoDataOption
     if (!response.ok) throw new Error(`demo data: ${method} ${path} answered ${response.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   };
-  log('seeding the demo contacts, conversations and tickets…');
+}
+
+/**
+ * On a later start: points the remembered demo channel at the demo gateway's current URL (its port may have
+ * changed). Undefined when the channel is gone (deleted in the inbox).
+ */
+export async function keepDemoChannel(options: { apiUrl: string; token: string; gatewaySendUrl: string; channel: { uuid: string }; log: (line: string) => void }) {
+  const call = apiCaller(options.apiUrl, options.token);
+  const channels = await call<{ results: { uuid: string; config: { send_url?: string } }[] }>('GET', '/channels');
+  const channel = channels.results.find((candidate) => candidate.uuid === options.channel.uuid);
+  if (!channel) {
+    options.log(`the demo channel was deleted; npm start -- --fresh seeds it again`);
+    return undefined;
+  }
+  if (channel.config.send_url !== options.gatewaySendUrl) {
+    options.log(`pointing the demo channel at ${options.gatewaySendUrl}…`);
+    await call('PATCH', `/channels/${channel.uuid}`, { config: { send_url: options.gatewaySendUrl } });
+  }
+  return { uuid: channel.uuid };
+}
+
+export async function seedDemoData({ apiUrl, token, gatewaySendUrl, agent, log }: DemoDataOptions): Promise<{ channel: { uuid: string } }> {
+  const call = apiCaller(apiUrl, token);
+  log('seeding the demo channel, contacts, conversations and tickets…');
+  // Before any conversation: the bot's messages go out through it (and are reported delivered).
+  const channel = await call<{ uuid: string }>('POST', '/channels', {
+    type: 'EX',
+    name: DEMO_CHANNEL_NAME,
+    schemes: DEMO_SCHEMES,
+    config: demoChannelConfig(gatewaySendUrl),
+  });
   const topics: Record<string, { uuid: string; name: string }> = {};
   for (const name of ['Billing', 'Delivery']) {
     const topic = await call<{ uuid: string; name: string }>('POST', '/topics', { name });
@@ -95,4 +141,5 @@ export async function seedDemoData({ apiUrl, token, agent, log }: DemoDataOption
   await call('POST', `/tickets/${tickets[1]}/assign`, { assignee: agent.uuid, note: 'Can you check the carrier for this one?' });
   await call('POST', `/tickets/${tickets[3]}/notes`, { note: 'Delivered on the second attempt.' });
   await call('POST', `/tickets/${tickets[3]}/close`);
+  return { channel: { uuid: channel.uuid } };
 }

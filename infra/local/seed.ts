@@ -9,7 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import { createUseCases } from '#use-cases/index';
 import type { MailMessage } from '#use-cases/ports';
-import { seedDemoData } from './demo-data';
+import { keepDemoChannel, seedDemoData } from './demo-data';
 
 export interface DemoWorkspace {
   workspace: { uuid: string; name: string };
@@ -19,6 +19,8 @@ export interface DemoWorkspace {
   password?: string;
   /** The demo agent, when seeded with demo data. */
   agent?: { uuid: string; email: string; name: string; password: string };
+  /** The demo's External API channel ("Demo gateway", sending to the local demo gateway), when seeded with demo data. */
+  channel?: { uuid: string };
 }
 
 export const DEMO_WORKSPACE_NAME = 'Demo workspace';
@@ -31,8 +33,11 @@ export async function seedDemoWorkspace(options: {
   /** Where the seeded token is remembered between runs; undefined = in memory only. */
   seedFile: string | undefined;
   log: (line: string) => void;
-  /** Also people with passwords, contacts, conversations and tickets (through the HTTP API at apiUrl). */
-  demoData?: { apiUrl: string };
+  /**
+   * Also people with passwords, a channel sending to the demo gateway at gatewaySendUrl, contacts,
+   * conversations and tickets (through the HTTP API at apiUrl).
+   */
+  demoData?: { apiUrl: string; gatewaySendUrl: string };
 }): Promise<DemoWorkspace> {
   // Invitation mail stays in memory here: the seed accepts the invitations itself.
   const mailbox: MailMessage[] = [];
@@ -43,7 +48,15 @@ export async function seedDemoWorkspace(options: {
   if (options.seedFile && existsSync(options.seedFile)) {
     const remembered = JSON.parse(readFileSync(options.seedFile, 'utf8')) as DemoWorkspace;
     const identity = await useCases.resolveApiToken(remembered.token);
-    if (identity?.workspace === remembered.workspace.uuid) return remembered;
+    if (identity?.workspace === remembered.workspace.uuid) {
+      if (!options.demoData || !remembered.channel) return remembered;
+      // The gateway may listen on another port than when the channel was made.
+      const channel = await keepDemoChannel({ ...options.demoData, token: remembered.token, channel: remembered.channel, log: options.log });
+      if (channel) return remembered;
+      const { channel: _deleted, ...withoutChannel } = remembered;
+      if (options.seedFile) writeFileSync(options.seedFile, `${JSON.stringify(withoutChannel, null, 2)}\n`);
+      return withoutChannel;
+    }
     options.log('the remembered demo token no longer works (data was reset): seeding again…');
   }
   options.log('seeding the demo workspace…');
@@ -51,8 +64,10 @@ export async function seedDemoWorkspace(options: {
   if (options.demoData) {
     const seeded = await seedPeopleWithPasswords(useCases, workspace, mailbox);
     if (options.seedFile) writeFileSync(options.seedFile, `${JSON.stringify(seeded, null, 2)}\n`);
-    await seedDemoData({ apiUrl: options.demoData.apiUrl, token: seeded.token, agent: seeded.agent!, log: options.log });
-    return seeded;
+    const { channel } = await seedDemoData({ ...options.demoData, token: seeded.token, agent: seeded.agent!, log: options.log });
+    const withChannel: DemoWorkspace = { ...seeded, channel };
+    if (options.seedFile) writeFileSync(options.seedFile, `${JSON.stringify(withChannel, null, 2)}\n`);
+    return withChannel;
   }
   const administrator = await useCases.addMember({ workspace: workspace.uuid, ...DEMO_ADMINISTRATOR, role: 'administrator' });
   const { token } = await useCases.issueApiToken({ workspace: workspace.uuid, user: administrator.uuid, name: 'local stack demo token' });

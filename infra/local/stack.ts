@@ -42,6 +42,8 @@ import { startS3Front } from './s3-cors';
 import { readSecrets, startSecretsManager } from './secrets-manager';
 import { seedDemoWorkspace, type DemoWorkspace } from './seed';
 import { startSesOutbox } from './ses-outbox';
+import { startDemoGateway } from './demo-gateway';
+import { receiveUrl } from '#use-cases/channels';
 import { DEFAULT_APP_PORT, readDistribution, startWebAppServer } from './web-app';
 import { readSqsEventSourceMappings, startSqsEventSource, type RunningEventSource } from './sqs-event-source';
 
@@ -63,13 +65,25 @@ export interface LocalStackPorts {
   secrets: number;
   /** The agent inbox with the API on the same origin, as the CloudFront distribution serves them. */
   app: number;
+  /** The demo gateway: an External API gateway stand-in that the demo channel sends through (infra/local/demo-gateway.ts). */
+  gateway: number;
 }
 
 /**
  * Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT (also SNS),
- * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT, TICKETER_APP_PORT.
+ * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT, TICKETER_APP_PORT, TICKETER_GATEWAY_PORT.
  */
-export const DEFAULT_PORTS: LocalStackPorts = { api: 8000, lambda: 8001, dynamodb: 8002, sqs: 8003, ses: 8004, secrets: 8005, s3: 8006, app: DEFAULT_APP_PORT };
+export const DEFAULT_PORTS: LocalStackPorts = {
+  api: 8000,
+  lambda: 8001,
+  dynamodb: 8002,
+  sqs: 8003,
+  ses: 8004,
+  secrets: 8005,
+  s3: 8006,
+  app: DEFAULT_APP_PORT,
+  gateway: 8008,
+};
 
 export interface LocalStackOptions {
   /** Folder for the emulators' data, pipe checkpoints and the seeded token; undefined = everything in memory. */
@@ -123,6 +137,12 @@ export interface LocalStack {
   sesEndpoint: string;
   /** Where mail sent through it lands, one text file a message. */
   outboxDir: string;
+  /** The demo gateway (an External API gateway stand-in); a channel sends to `{gatewayUrl}/send`. */
+  gatewayUrl: string;
+  /** The JSON-lines file of the messages the demo gateway accepted. */
+  gatewayOutbox: string;
+  /** The demo workspace's "Demo gateway" channel, when seeded with demo data (a contact writes in at `receive_url`). */
+  demoChannel: { uuid: string; receive_url: string } | undefined;
   region: string;
   workspace: DemoWorkspace['workspace'] | undefined;
   administrator: DemoWorkspace['administrator'] | undefined;
@@ -146,7 +166,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
   if (dataDir && options.fresh) {
     log(`removing the data in ${dataDir}…`);
-    for (const entry of ['dynamodb', 'sqs', 'pipes', 'outbox', 'secrets.json', 'seed.json', 'stack.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    for (const entry of ['dynamodb', 'sqs', 'pipes', 'outbox', 'gateway', 'secrets.json', 'seed.json', 'stack.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const cloudAssemblyDir = options.cloudAssemblyDir ?? path.join(PROJECT_ROOT, 'cdk.out');
@@ -164,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (ports.secrets) await assertPortFree(ports.secrets, 'Secrets Manager', 'TICKETER_SECRETS_PORT');
     if (ports.s3) await assertPortFree(ports.s3, 'S3 endpoint', 'TICKETER_S3_PORT');
     if (ports.app) await assertPortFree(ports.app, 'inbox', 'TICKETER_APP_PORT');
+    if (ports.gateway) await assertPortFree(ports.gateway, 'demo gateway', 'TICKETER_GATEWAY_PORT');
     const synthesis = new AbortController();
     stoppers.push(async () => synthesis.abort());
     const synthesized = options.synth === false ? Promise.resolve() : synthesize(cloudAssemblyDir, log, synthesis.signal);
@@ -254,6 +275,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stoppers.push(() => closeServer(apiServer));
       apiUrl = serverUrl(apiServer);
     }
+    // After the API (its delivery reports go there), so stopped before it.
+    const gatewayDir = dataDir ? path.join(dataDir, 'gateway') : mkdtempSync(path.join(os.tmpdir(), 'ticketer-gateway-'));
+    if (!dataDir) stoppers.push(async () => rmSync(gatewayDir, { recursive: true, force: true }));
+    const gatewayOutbox = path.join(gatewayDir, 'outbox');
+    const gateway = await startDemoGateway({ port: ports.gateway, outboxFile: gatewayOutbox, apiUrl, log });
+    stoppers.push(gateway.stop);
+    log(`the demo gateway takes External API sends at ${gateway.sendUrl} (messages in ${gatewayOutbox})`);
+
     const distribution = readDistribution(assembly);
     let appUrl = '';
     if (distribution && apiUrl) {
@@ -288,7 +317,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             tableName,
             seedFile: dataDir && path.join(dataDir, 'seed.json'),
             log,
-            ...(options.demoData ? { demoData: { apiUrl } } : {}),
+            ...(options.demoData ? { demoData: { apiUrl, gatewaySendUrl: gateway.sendUrl } } : {}),
           });
 
     const stack: LocalStack = {
@@ -304,6 +333,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       secretsEndpoint: secretsManager.endpoint,
       sesEndpoint: ses.endpoint,
       outboxDir,
+      gatewayUrl: gateway.endpoint,
+      gatewayOutbox,
+      demoChannel: demo?.channel && { uuid: demo.channel.uuid, receive_url: receiveUrl(apiUrl, { type: 'EX', uuid: demo.channel.uuid }) },
       region,
       workspace: demo?.workspace,
       administrator: demo?.administrator,
@@ -328,7 +360,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
-  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0, app: 0 };
+  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0, app: 0, gateway: 0 };
   const fromEnvironment = (name: string, fallback: number) => {
     const value = process.env[name];
     if (value === undefined || value === '') return fallback;
@@ -345,6 +377,7 @@ function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
     secrets: ports?.secrets ?? fromEnvironment('TICKETER_SECRETS_PORT', DEFAULT_PORTS.secrets),
     s3: ports?.s3 ?? fromEnvironment('TICKETER_S3_PORT', DEFAULT_PORTS.s3),
     app: ports?.app ?? fromEnvironment('TICKETER_APP_PORT', DEFAULT_PORTS.app),
+    gateway: ports?.gateway ?? fromEnvironment('TICKETER_GATEWAY_PORT', DEFAULT_PORTS.gateway),
   };
 }
 

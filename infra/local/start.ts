@@ -21,6 +21,14 @@ const fresh = arguments_.includes('--fresh') || ['1', 'true'].includes(process.e
 const quiet = arguments_.includes('--quiet');
 const dataDir = process.env.TICKETER_LOCAL_DIR ?? path.join(PROJECT_ROOT, '.local');
 
+/** How to write in as a demo contact through the demo channel (the bot answers through the demo gateway). */
+function playTheContact(channel: { receive_url: string } | undefined): string {
+  if (!channel) return '  demo channel    — (data from before the demo gateway: npm start -- --fresh)';
+  return `  demo channel    "Demo gateway", receive URL ${channel.receive_url}
+  play a contact: curl -d 'from=+5511987650001&text=hello' ${channel.receive_url}
+                  (Ana Souza writes in: her open ticket gets it; replies to her then show up here as "gateway ▸ to +5511987650001: …")`;
+}
+
 const startedAt = Date.now();
 try {
   const stack = await startLocalStack({
@@ -48,12 +56,14 @@ try {
   SQS, SNS        ${stack.sqsEndpoint}    (fauxqs) topic ${Object.values(stack.topics).map((topic) => topic.name).join(', ') || '—'}
   S3              ${stack.s3Endpoint}    (fauxqs's S3 with CORS) bucket ${Object.values(stack.buckets).join(', ') || '—'}
   SES (mail)      ${stack.sesEndpoint}    messages in ${path.relative(process.cwd(), stack.outboxDir) || stack.outboxDir}
+  demo gateway    ${stack.gatewayUrl}    (External API) messages in ${path.relative(process.cwd(), stack.gatewayOutbox) || stack.gatewayOutbox}
   Secrets Manager ${stack.secretsEndpoint}    GetSecretValue for ${Object.values(stack.secrets).map((secret) => secret.name).join(', ') || '—'}
   workspace       ${stack.workspace ? `${stack.workspace.name} (${stack.workspace.uuid})` : '—'}
   administrator   ${stack.administrator?.email ?? '—'}
   token           ${stack.token ?? '—'}
 
   try: curl -H 'Authorization: Token ${stack.token ?? '<token>'}' ${stack.apiUrl}/folders
+${playTheContact(stack.demoChannel)}
   details in ${path.relative(process.cwd(), path.join(dataDir, 'stack.json')) || path.join(dataDir, 'stack.json')}; data in ${dataDir} (npm start -- --fresh to reset)
 
 Ticketer local stack ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s. Ctrl-C stops it.`);

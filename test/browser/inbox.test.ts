@@ -120,8 +120,11 @@ describe('the agent inbox', () => {
     await eventually(() => page.getByRole('navigation', { name: 'Main' }).count()).toBe(1);
     await checkScreen(page, '10-topics');
 
-    // Channels: an External API channel whose gateway is the stand-in; its receive URL is shown.
+    // Channels: the demo's channel (sending to the local stack's demo gateway) is listed; an External API
+    // channel whose gateway is the stand-in is added (its receive URL is shown), and the demo's is deleted,
+    // so that the replies below go out through the stand-in.
     await page.getByRole('link', { name: 'Channels' }).click();
+    await eventually(() => page.getByRole('region', { name: 'Channels' }).textContent()).toContain('Demo gateway');
     await page.getByLabel('Type').selectOption('EX');
     await page.getByLabel('Channel name').fill('SMS gateway');
     await page.getByLabel('Send URL').fill(gatewayUrl());
@@ -129,6 +132,8 @@ describe('the agent inbox', () => {
     await page.getByRole('button', { name: 'Add channel' }).click();
     await eventually(() => page.getByRole('status').textContent()).toMatch(/\/c\/ex\/[0-9a-f-]{36}\/receive/);
     await eventually(() => page.getByRole('region', { name: 'Channels' }).textContent()).toContain('SMS gateway');
+    await page.getByRole('button', { name: 'Delete the channel Demo gateway' }).click();
+    await eventually(() => page.getByRole('region', { name: 'Channels' }).textContent()).not.toContain('Demo gateway');
     await checkScreen(page, '11-channels');
     await signOut(page);
 
