@@ -19,6 +19,7 @@ const triggers = createTriggerUseCases({
 });
 
 export const handler = createHttpHandler('resource', triggerRoutes, {
+  listGroups: async ({ actor }) => ok({ results: await triggers.listGroups({ actor }) }),
   listTriggers: async ({ actor }) => ok({ results: await triggers.listTriggers({ actor }) }),
   createTrigger: async ({ actor, body }) => created(await triggers.createTrigger({ actor, input: body })),
   updateTrigger: async ({ actor, params, body }) => ok(await triggers.updateTrigger({ actor, trigger: params.trigger, input: body })),

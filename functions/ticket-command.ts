@@ -29,6 +29,8 @@ export const ticketCommandSchema = z.object({
   assignee: z.union([z.object({ uuid }), z.object({ email: z.string() })]).nullish(),
   note: z.string().nullish(),
   opened_in: z.object({ uuid, name: z.string() }).nullish(),
+  // The contact's latest inbound message, when the runtime knows it: the ticket list shows it (cut to 160 characters).
+  last_message: z.object({ text: z.string(), created_on: z.iso.datetime({ offset: true }) }).nullish(),
 });
 
 export type TicketCommandRequest = z.infer<typeof ticketCommandSchema>;
@@ -106,6 +108,7 @@ export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'
         assignee: request.assignee == null ? null : 'uuid' in request.assignee ? { uuid: request.assignee.uuid } : { email: request.assignee.email },
         ...(request.note != null ? { note: request.note } : {}),
         ...(request.opened_in ? { opened_in: request.opened_in } : {}),
+        ...(request.last_message ? { last_message: request.last_message } : {}),
         idempotency_key: request.idempotency_key,
         // goflow's contract: the flow still gets its ticket, unassigned, with the error beside it.
         unknownAssignee: 'open_unassigned',

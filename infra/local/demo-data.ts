@@ -35,7 +35,10 @@ function demoChannelConfig(sendUrl: string) {
   return { send_url: sendUrl, method: 'POST', content_type: 'json', body: DEMO_GATEWAY_BODY, max_length: 640 };
 }
 
-/** A messaging flow: greets, asks for a reference, stores it in a field, thanks, opens a ticket in `topic`. */
+/** The group the support flows put every contact who asked for help in (the contact details panel shows it). */
+const SUPPORT_GROUP = { uuid: '5e0a1b2c-3d4e-4f50-8a61-7b8c9d0e1f20', name: 'Support requests' };
+
+/** A messaging flow: greets, asks for a reference, stores it in a field, adds the contact to the support group, thanks, opens a ticket in `topic`. */
 function supportFlow(name: string, topic: { uuid: string; name: string }, question: string) {
   const ids = new Map<number, string>();
   const node = (n: number) => ids.get(n) ?? (ids.set(n, randomUUID()), ids.get(n)!);
@@ -65,6 +68,7 @@ function supportFlow(name: string, topic: { uuid: string; name: string }, questi
         uuid: node(2),
         actions: [
           { uuid: randomUUID(), type: 'set_contact_field', field: { key: 'reference', name: 'Reference' }, value: '@input.text' },
+          { uuid: randomUUID(), type: 'add_contact_groups', groups: [SUPPORT_GROUP] },
           { uuid: randomUUID(), type: 'send_msg', text: 'Thanks! A person from our team will take it from here.' },
           { uuid: randomUUID(), type: 'open_ticket', topic, assignee: null, note: 'Reference @results.reference' },
         ],
@@ -125,7 +129,12 @@ export async function seedDemoData({ apiUrl, token, gatewaySendUrl, agent, log }
     Billing: supportFlow('Billing help', topics.Billing!, 'What is the number of the invoice you have a question about?'),
     Delivery: supportFlow('Delivery help', topics.Delivery!, 'What is your order number?'),
   };
-  await call('POST', '/flows', { version: '13', fields: [{ key: 'reference', name: 'Reference', type: 'text' }], flows: Object.values(flows) });
+  await call('POST', '/flows', {
+    version: '13',
+    fields: [{ key: 'reference', name: 'Reference', type: 'text' }],
+    groups: [{ ...SUPPORT_GROUP, query: null }],
+    flows: Object.values(flows),
+  });
   const tickets: string[] = [];
   for (const contact of CONTACTS) {
     const uuid = randomUUID();

@@ -6,6 +6,19 @@ import { newId } from './ids';
 
 export type TicketStatus = 'open' | 'closed';
 
+/** The conversation's latest message as the ticket list shows it: its text cut to 160 characters. */
+export interface LastMessage {
+  text: string;
+  direction: 'in' | 'out';
+  created_on: string;
+}
+
+export const LAST_MESSAGE_TEXT_LENGTH = 160;
+
+export function lastMessage(text: string, direction: LastMessage['direction'], created_on: string): LastMessage {
+  return { text: [...text].slice(0, LAST_MESSAGE_TEXT_LENGTH).join(''), direction, created_on };
+}
+
 export interface Ticket {
   workspace: string;
   uuid: string;
@@ -29,6 +42,8 @@ export interface Ticket {
   closed_on: string | null;
   /** The first agent reply (for first-response time); replies arrive in a later issue. */
   replied_on: string | null;
+  /** The latest message of the conversation that joined the ticket (contact's or agent's); null until one has. */
+  last_message: LastMessage | null;
   /** Optimistic-concurrency counter: every stored change increments it. */
   version: number;
 }
@@ -91,6 +106,8 @@ export interface OpenTicketInput {
   assignee: string | null;
   note?: string | null;
   opened_in?: { uuid: string; name: string } | null;
+  /** The contact's latest inbound message, when the open knows it (a flow's input). */
+  last_message?: LastMessage | null;
 }
 
 export function openTicket(input: OpenTicketInput, actor: Actor): { ticket: Ticket; events: TicketEvent[] } {
@@ -109,6 +126,7 @@ export function openTicket(input: OpenTicketInput, actor: Actor): { ticket: Tick
     last_activity_on: actor.now,
     closed_on: null,
     replied_on: null,
+    last_message: input.last_message ?? null,
     version: 1,
   };
   const opened = newEvent(ticket, 'ticket_opened', actor, { topic: ticket.topic, assignee: ticket.assignee });
@@ -155,7 +173,7 @@ export function reopenTicket(ticket: Ticket, actor: Actor): TransitionResult {
  * `last_activity_on`; a reply to an unassigned ticket assigns it to the
  * sender (RapidPro does), recorded as an assignment event. Refused on a closed ticket.
  */
-export function recordReply(ticket: Ticket, actor: Actor & { user: string }): TransitionResult {
+export function recordReply(ticket: Ticket, actor: Actor & { user: string }, text: string): TransitionResult {
   if (ticket.status === 'closed') throw new ConflictError('ticket_closed', 'The ticket is closed; reopen it to reply.');
   const events = ticket.assignee === null ? [newEvent(ticket, 'ticket_assignee_changed', actor, { assignee: actor.user, previous_assignee: null })] : [];
   return {
@@ -166,15 +184,26 @@ export function recordReply(ticket: Ticket, actor: Actor & { user: string }): Tr
       replied_on: ticket.replied_on ?? actor.now,
       modified_on: events.length > 0 ? actor.now : ticket.modified_on,
       last_activity_on: actor.now,
+      last_message: newer(ticket.last_message, lastMessage(text, 'out', actor.now)),
       version: ticket.version + 1,
     },
     events,
   };
 }
 
-/** A contact's message joined the open ticket: only its activity time moves (never backwards). */
-export function recordContactMessage(ticket: Ticket, receivedOn: string): Ticket {
-  return { ...ticket, last_activity_on: receivedOn > ticket.last_activity_on ? receivedOn : ticket.last_activity_on, version: ticket.version + 1 };
+/** A contact's message joined the open ticket: its activity time and last message move (never backwards). */
+export function recordContactMessage(ticket: Ticket, receivedOn: string, text: string): Ticket {
+  return {
+    ...ticket,
+    last_activity_on: receivedOn > ticket.last_activity_on ? receivedOn : ticket.last_activity_on,
+    last_message: newer(ticket.last_message, lastMessage(text, 'in', receivedOn)),
+    version: ticket.version + 1,
+  };
+}
+
+/** The later of the stored last message and a new one (a message written late never hides a newer one). */
+function newer(stored: LastMessage | null, next: LastMessage): LastMessage {
+  return stored !== null && stored.created_on > next.created_on ? stored : next;
 }
 
 function unchanged(ticket: Ticket): TransitionResult {

@@ -18,6 +18,8 @@ export interface OpenTicketRequest {
   topic: Reference;
   assignee: Reference | null;
   note: string;
+  /** The session's input message (the contact's latest, as far as the sprint knows), if it has one. */
+  input?: { text: string; created_on: string };
 }
 
 export type OpenTicketResult =

@@ -38,6 +38,10 @@ export const ticketSchema = z
     last_activity_on: timestamp,
     closed_on: timestamp.nullable(),
     replied_on: timestamp.nullable(),
+    last_message: z
+      .object({ text: z.string().meta({ description: 'The first 160 characters' }), direction: z.enum(['in', 'out']), created_on: timestamp })
+      .nullable()
+      .meta({ id: 'LastMessage', description: 'The latest message that joined the ticket: the contact\'s (`in`) or an agent\'s reply (`out`); null until one has' }),
   })
   .meta({ id: 'Ticket' });
 
@@ -111,8 +115,16 @@ export const folderCountsSchema = z
   })
   .meta({ id: 'FolderCounts', description: 'Open tickets per folder, kept up to date from the table stream (eventually consistent)' });
 
+export const contactDetailsSchema = contactSchema
+  .extend({
+    groups: z
+      .array(z.object({ uuid: z.string(), name: z.string() }))
+      .meta({ description: 'The contact\'s groups as its last flow session holds them (no session: none)' }),
+  })
+  .meta({ id: 'ContactDetails' });
+
 export const ticketDetailSchema = z
-  .object({ ticket: ticketSchema, history: z.array(ticketEventSchema), contact: contactSchema })
+  .object({ ticket: ticketSchema, history: z.array(ticketEventSchema), contact: contactDetailsSchema })
   .meta({ id: 'TicketDetail' });
 
 export const openedTicketSchema = z

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { timestamp } from './schemas';
 
-const groupRef = z.object({ uuid: z.uuid(), name: z.string().max(64) }).meta({ id: 'GroupRef' });
+export const groupRef = z.object({ uuid: z.uuid(), name: z.string().max(64) }).meta({ id: 'GroupRef' });
 
 export const triggerParams = z.object({ trigger: z.uuid() });
 
@@ -42,3 +42,5 @@ export const triggerSchema = z
   .meta({ id: 'ClosedTicketTrigger' });
 
 export const triggerListSchema = z.object({ results: z.array(triggerSchema) }).meta({ id: 'ClosedTicketTriggerList' });
+
+export const groupListSchema = z.object({ results: z.array(groupRef) }).meta({ id: 'GroupList' });

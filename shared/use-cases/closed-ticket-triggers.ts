@@ -109,7 +109,7 @@ const STARTABLE_FLOW_TYPES = new Set(['messaging', 'messaging_background']);
 
 export interface TriggerUseCaseDeps {
   triggers: TriggerStore;
-  flows: Pick<FlowRepository, 'getFlows' | 'getSession'>;
+  flows: Pick<FlowRepository, 'getFlows' | 'getSession' | 'getAssets'>;
   workspaces: Pick<WorkspaceRepository, 'loadDirectory'>;
   /** Only the close handling needs it (the HTTP API and imports do not start flows). */
   engine?: FlowStarter;
@@ -124,9 +124,16 @@ function view({ workspace: _workspace, type, keywords, match_type, ...trigger }:
 }
 
 /** The contact's groups as the flow engine last saw them: the contact of its stored session (none: no groups). */
+export function sessionContactGroupRefs(session: unknown): GroupRef[] {
+  const groups = (session as { contact?: { groups?: { uuid?: unknown; name?: unknown }[] } } | undefined)?.contact?.groups ?? [];
+  return groups
+    .filter((group): group is { uuid: string; name?: unknown } => typeof group?.uuid === 'string')
+    .map((group) => ({ uuid: group.uuid, name: typeof group.name === 'string' ? group.name : '' }));
+}
+
+/** The uuids of the contact's groups (sessionContactGroupRefs), what triggers match on. */
 export function sessionContactGroups(session: unknown): Set<string> {
-  const groups = (session as { contact?: { groups?: { uuid?: unknown }[] } } | undefined)?.contact?.groups ?? [];
-  return new Set(groups.map((group) => group.uuid).filter((uuid): uuid is string => typeof uuid === 'string'));
+  return new Set(sessionContactGroupRefs(session).map((group) => group.uuid));
 }
 
 /** Import key: triggers of an export replace the stored ones of the same type, keywords and groups. */
@@ -170,6 +177,12 @@ export function createTriggerUseCases(deps: TriggerUseCaseDeps) {
   }
 
   return {
+    /** `GET /groups`: the workspace's groups, the flow assets merged from imported exports, by name. */
+    async listGroups({ actor }: { actor: Actor }): Promise<GroupRef[]> {
+      const { groups } = await deps.flows.getAssets(actor.workspace);
+      return groups.map((group) => ({ uuid: group.uuid, name: group.name })).sort((a, b) => a.name.localeCompare(b.name));
+    },
+
     async listTriggers({ actor }: { actor: Actor }): Promise<TriggerView[]> {
       const { triggers } = await deps.triggers.readSet(actor.workspace);
       return triggers.sort((a, b) => a.created_on.localeCompare(b.created_on)).map(view);

@@ -213,7 +213,7 @@ export function createConversationUseCases(context: UseCaseContext) {
       if (ticket.status === 'open' && ticket.assignee !== null && ticket.assignee !== user && member?.can_reply_non_own === false)
         throw new ForbiddenError('cannot_reply_non_own', 'You may not reply to tickets assigned to someone else.');
       const at = context.now();
-      const decided = tickets.recordReply(ticket, { user, now: at });
+      const decided = tickets.recordReply(ticket, { user, now: at }, content.text);
       const contact = await repos.contacts.get(actor.workspace, ticket.contact, { consistent: true });
       if (!contact) throw new NotFoundError('contact_not_found', 'The ticket’s contact is missing.');
       refuseUnlessActive(contact);

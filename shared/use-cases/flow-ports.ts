@@ -150,6 +150,8 @@ export interface TicketCommandRequest {
   assignee: { uuid: string } | null;
   note: string;
   opened_in: FlowRef;
+  /** The contact's latest inbound message the flow knows (its input): the ticket's first `last_message`. */
+  last_message?: { text: string; created_on: string };
 }
 
 export interface TicketCommandAnswer {

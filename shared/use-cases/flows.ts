@@ -198,6 +198,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
           assignee: request.assignee ? { uuid: request.assignee.uuid } : null,
           note: request.note,
           opened_in: { uuid: request.flow.uuid, name: request.flow.name },
+          ...(request.input ? { last_message: request.input } : {}),
         });
         if (!answer.ticket) return { opened: false, reason: answer.error?.code ?? 'not_opened' };
         const { ticket } = answer;
@@ -248,8 +249,8 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
     channel?: FlowRef | null;
     /** An inbound channel message with the gateway's id: its guard joins the transaction. */
     channelMessage?: SprintWrite['channel_message'];
-    /** The open ticket an inbound message joined: its last_activity_on moves in the same transaction (re-read on a lost race). */
-    ticketActivity?: { ticket: string; at: string };
+    /** The open ticket an inbound message joined: its last_activity_on and last_message move in the same transaction (re-read on a lost race). */
+    ticketActivity?: { ticket: string; at: string; text: string };
     /** A change to the contact as stored (null: none), applied to a fresh read in the same transaction. */
     contactPatch?: (stored: Contact) => Contact | null;
   }): Promise<void> {
@@ -272,7 +273,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
       let ticketActivity: Ticket | undefined;
       if (options.ticketActivity) {
         const held = await repos.tickets.get(workspace, options.ticketActivity.ticket);
-        if (held?.status === 'open') ticketActivity = recordContactMessage(held, options.ticketActivity.at);
+        if (held?.status === 'open') ticketActivity = recordContactMessage(held, options.ticketActivity.at, options.ticketActivity.text);
       }
       await flows.saveSprint({
         workspace,
@@ -554,7 +555,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
           ...(input.external_id
             ? { channelMessage: { channel: channel.uuid, external_id: input.external_id, record: { msg_uuid: input.msg_uuid, contact_uuid: contact, ticket_uuid: ticket?.uuid ?? null, received_on: input.received_on } } }
             : {}),
-          ...(ticket ? { ticketActivity: { ticket: ticket.uuid, at: receivedOn } } : {}),
+          ...(ticket ? { ticketActivity: { ticket: ticket.uuid, at: receivedOn, text: input.text } } : {}),
           // The channel it wrote in is where answers go; writing in again ends a stop (RapidPro unstops a contact that writes).
           contactPatch: (stored: Contact) =>
             stored.last_channel?.uuid === channel.uuid && stored.last_channel.name === channel.name && contactStatus(stored) === 'active'

@@ -1,7 +1,7 @@
 // The secondary ports: what the use cases need from storage. The DynamoDB
 // adapters (shared/adapters/dynamodb) implement them.
 import type { Contact, ContactStatus } from '#domain/contact';
-import type { MessageRecord } from './flow-ports';
+import type { FlowRepository, MessageRecord } from './flow-ports';
 import type { Ticket, TicketEvent, TicketStatus } from '#domain/ticket';
 import type { Topic } from '#domain/topic';
 import type { Invitation, StoredToken, User } from '#domain/people';
@@ -236,4 +236,6 @@ export interface Repositories {
   idempotency: IdempotencyRepository;
   counts: CountsReader;
   conversations: ConversationRepository;
+  /** The contacts' flow sessions, read for the contact's groups (the flow engine keeps them there). */
+  flowSessions: Pick<FlowRepository, 'getSession'>;
 }

@@ -12,7 +12,8 @@ import { PAGE_SIZE, type Actor, type UseCaseContext } from './context';
 import type { FolderQuery, IdempotencyRecord, TicketCommandName, WorkspaceDirectory } from './ports';
 import { requestFingerprint } from './request-fingerprint';
 import { retryOnStaleWrite } from './retry';
-import { contactView, ViewContext, type CommandResult, type ContactView, type Page, type TicketHistoryEvent, type TicketView } from './views';
+import { sessionContactGroupRefs } from './closed-ticket-triggers';
+import { contactView, ViewContext, type CommandResult, type ContactDetailsView, type Page, type TicketHistoryEvent, type TicketView } from './views';
 
 export type TopicChoice = { uuid: string } | { name: string } | null;
 export type AssigneeChoice = { uuid: string } | { email: string } | null;
@@ -24,6 +25,8 @@ export interface OpenTicketRequest {
   assignee: AssigneeChoice;
   note?: string;
   opened_in?: { uuid: string; name: string };
+  /** The contact's latest inbound message, when the caller knows it (a flow's input). */
+  last_message?: { text: string; created_on: string };
   idempotency_key?: string;
   /**
    * What an assignee who is not a member who may work tickets does: `refuse`
@@ -237,7 +240,15 @@ export function createTicketUseCases(context: UseCaseContext) {
     }
 
     const opened = tickets.openTicket(
-      { workspace: actor.workspace, contact: contact.uuid, topic: topic.uuid, assignee: assignee ?? null, note: request.note ?? null, opened_in: request.opened_in ?? null },
+      {
+        workspace: actor.workspace,
+        contact: contact.uuid,
+        topic: topic.uuid,
+        assignee: assignee ?? null,
+        note: request.note ?? null,
+        opened_in: request.opened_in ?? null,
+        last_message: request.last_message ? tickets.lastMessage(request.last_message.text, 'in', request.last_message.created_on) : null,
+      },
       { user: actor.user, now },
     );
     const views = new ViewContext({ ...directory, topics: isNew ? [...directory.topics, topic] : directory.topics }, [contact]);
@@ -373,16 +384,23 @@ export function createTicketUseCases(context: UseCaseContext) {
       return command('reopen', actor, ticket, (current, _directory, at) => tickets.reopenTicket(current, at), 'claim');
     },
 
-    async getTicket({ actor, ticket }: { actor: Actor; ticket: string }): Promise<{ ticket: TicketView; history: TicketHistoryEvent[]; contact: ContactView }> {
+    async getTicket({ actor, ticket }: { actor: Actor; ticket: string }): Promise<{ ticket: TicketView; history: TicketHistoryEvent[]; contact: ContactDetailsView }> {
       const [found, directory] = await Promise.all([
         repos.tickets.getWithHistory(actor.workspace, ticket),
         repos.workspaces.loadDirectory(actor.workspace),
       ]);
       if (!found || !directory) throw ticketNotFound();
-      const contact = await repos.contacts.get(actor.workspace, found.ticket.contact);
+      const [contact, session] = await Promise.all([
+        repos.contacts.get(actor.workspace, found.ticket.contact),
+        repos.flowSessions.getSession(actor.workspace, found.ticket.contact),
+      ]);
       if (!contact) throw new NotFoundError('contact_not_found', 'The ticket’s contact is missing.');
       const views = new ViewContext(directory, [contact]);
-      return { ticket: views.ticket(found.ticket), history: found.history.map((event) => views.event(event)), contact: contactView(contact) };
+      return {
+        ticket: views.ticket(found.ticket),
+        history: found.history.map((event) => views.event(event)),
+        contact: { ...contactView(contact), groups: sessionContactGroupRefs(session?.session) },
+      };
     },
 
     async listFolder({ actor, folder, status, limit, cursor }: { actor: Actor; folder: Folder; status: tickets.TicketStatus; limit?: number; cursor?: string }): Promise<Page<TicketView>> {

@@ -2,7 +2,7 @@
 // (docs/api.md shows them on the wire). Stored items hold ids; names are joined
 // here from the workspace directory so a rename never leaves stale copies.
 import type { Contact } from '#domain/contact';
-import type { Ticket, TicketEvent } from '#domain/ticket';
+import type { LastMessage, Ticket, TicketEvent } from '#domain/ticket';
 import type { Topic } from '#domain/topic';
 import type { Member, Role } from '#domain/workspace';
 import type { WorkspaceDirectory } from './ports';
@@ -24,6 +24,7 @@ export type TicketView = {
   last_activity_on: string;
   closed_on: string | null;
   replied_on: string | null;
+  last_message: LastMessage | null;
 };
 
 export type TicketHistoryEvent = {
@@ -40,6 +41,9 @@ export type TicketHistoryEvent = {
 
 /** A contact as the APIs show it: the stored contact without its storage bookkeeping. */
 export type ContactView = Omit<Contact, 'workspace' | 'version'>;
+
+/** The contact of a ticket's detail (the contact details panel): with its groups as its last flow session holds them. */
+export type ContactDetailsView = ContactView & { groups: { uuid: string; name: string }[] };
 
 export type TopicView = { uuid: string; name: string; system: boolean; counts: { open: number; closed: number }; created_on: string };
 
@@ -108,6 +112,7 @@ export class ViewContext {
       last_activity_on: ticket.last_activity_on,
       closed_on: ticket.closed_on,
       replied_on: ticket.replied_on,
+      last_message: ticket.last_message,
     };
   }
 

@@ -85,6 +85,8 @@ describe('the agent inbox', () => {
     await signIn(page, stack.email!, stack.password!);
     await eventually(() => page.getByRole('link', { name: /^Unassigned/ }).textContent()).toMatch(/2/);
     await page.getByRole('link', { name: /^Billing/ }).click();
+    // The list item shows the last message under the contact's name: the answer the flow opened the ticket on.
+    await eventually(() => page.getByRole('listitem', { name: /Ana Souza/ }).locator('.row-message').textContent()).toBe('INV-2041');
     await page.getByRole('listitem', { name: /Ana Souza/ }).getByRole('link').click();
     await eventually(() => conversation(page).textContent()).toContain('INV-2041');
     await checkScreen(page, '02-tickets');
@@ -106,6 +108,7 @@ describe('the agent inbox', () => {
     await checkScreen(page, '09-flows');
     await page.getByRole('link', { name: 'Triggers' }).click();
     await page.getByLabel('Flow', { exact: true }).selectOption({ label: 'Satisfaction survey' });
+    await eventually(() => page.getByLabel('Groups', { exact: true }).textContent()).toContain('Support requests');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await eventually(() => page.getByRole('status').textContent()).toContain('Satisfaction survey');
     await page.getByLabel('Keywords').fill('feedback');
@@ -179,6 +182,7 @@ describe('the agent inbox', () => {
     const details = page.getByRole('complementary', { name: 'Contact details' });
     await eventually(() => details.textContent()).toContain('São Paulo');
     expect(await details.textContent()).toContain('tel:+5511987650001');
+    expect(await details.textContent()).toContain('Support requests');
     await page.getByRole('button', { name: 'Contact details' }).click();
     expect(await details.count()).toBe(0);
     await page.getByRole('button', { name: 'Contact details' }).click();
@@ -198,6 +202,7 @@ describe('the agent inbox', () => {
       'Hi Ana, I see the double charge.\nWe will refund it today.',
     );
     expect(gatewayRequests.at(-1)!.body).toContain('to=%2B5511987650001');
+    await eventually(() => page.getByRole('listitem', { name: /Ana Souza/ }).locator('.row-message').textContent()).toBe('Reply: Hi Ana, I see the double charge. We will refund it today.');
     await eventually(() => conversation(page).textContent()).toMatch(/Rita Agent[\s\S]*We will refund it today/);
 
     // An attachment: uploaded to the presigned URL the API hands out (the local S3), then sent with the reply.

@@ -55,6 +55,8 @@ describe('the support example flow (spec 13.1, migrated on read)', () => {
     expect(second.events.find((e) => e.type === 'ticket_note_added')!.note).toBe('Ryan needs help');
     expect(services.tickets.opened).toHaveLength(1);
     expect(services.tickets.opened[0]!.note).toBe('Ryan needs help');
+    // The message the flow resumed on goes with the open: the ticket's first last message.
+    expect(services.tickets.opened[0]!.input).toEqual({ text: 'Ryan', created_on: expect.any(String) });
     expect(texts(second.events)).toEqual(['An agent will be with you, Ryan.']);
     const run = second.session.runs[0]!;
     expect(run.results?.ticket).toMatchObject({ category: 'Success', value: (opened.ticket as { uuid: string }).uuid });

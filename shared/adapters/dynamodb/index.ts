@@ -3,6 +3,7 @@ import type { Repositories } from '#use-cases/ports';
 import { createContactRepository } from './contact-repository';
 import { createConversationRepository } from './conversation-repository';
 import { createCountsRepository } from './counts-repository';
+import { createFlowRepository } from './flow-repository';
 import { createIdempotencyRepository } from './idempotency-repository';
 import { createPeopleRepository } from './people-repository';
 import { createRateLimitCounter } from './rate-limit-counter';
@@ -27,5 +28,6 @@ export function createDynamoDbRepositories(options: TableOptions): Repositories 
     idempotency: createIdempotencyRepository(table),
     counts: createCountsRepository(options),
     conversations: createConversationRepository(table),
+    flowSessions: createFlowRepository(table),
   };
 }

@@ -172,6 +172,7 @@ export function ticketItem(ticket: Ticket) {
     last_activity_on: ticket.last_activity_on,
     closed_on: ticket.closed_on,
     replied_on: ticket.replied_on,
+    last_message: ticket.last_message,
     version: ticket.version,
   };
 }
@@ -190,6 +191,8 @@ export function toTicket(item: Item): Ticket {
     last_activity_on: str(item, 'last_activity_on'),
     closed_on: strOrNull(item, 'closed_on'),
     replied_on: strOrNull(item, 'replied_on'),
+    // Tickets stored before last messages existed read as null.
+    last_message: (item.last_message as Ticket['last_message'] | undefined) ?? null,
     version: Number(item.version),
   };
 }

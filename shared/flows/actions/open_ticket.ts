@@ -57,6 +57,7 @@ export const openTicket: ActionType<OpenTicketAction> = {
         topic: { uuid: topic.uuid, name: topic.name },
         assignee,
         note,
+        ...(ctx.session.input ? { input: { text: ctx.session.input.text, created_on: ctx.session.input.created_on } } : {}),
       });
     } catch (e) {
       ctx.error(`Unable to open ticket: ${e instanceof Error ? e.message : String(e)}`);

@@ -2,7 +2,7 @@
 // (docs/triggers.md). Editors and administrators manage them, as flows.
 import { defineRoute } from '../route-spec';
 import { errorSchema } from '../schemas';
-import { triggerInputSchema, triggerListSchema, triggerParams, triggerSchema } from '../trigger-schemas';
+import { groupListSchema, triggerInputSchema, triggerListSchema, triggerParams, triggerSchema } from '../trigger-schemas';
 
 const tags = ['triggers'];
 const badRequest = { description: 'Invalid request; `error.field` names the field (an unknown flow is `flow.uuid`)', schema: errorSchema };
@@ -10,6 +10,15 @@ const notFound = { description: 'No such trigger', schema: errorSchema };
 const twin = { description: '`trigger_exists`: another trigger has the same groups', schema: errorSchema };
 
 export const triggerRoutes = {
+  listGroups: defineRoute({
+    method: 'get',
+    path: '/groups',
+    permission: 'tickets.read',
+    summary: 'The workspace\'s contact groups, by name',
+    description: 'The groups of the imported flow exports (merged by uuid): what closed-ticket triggers and the contact details name.',
+    tags,
+    responses: { 200: { description: 'Groups', schema: groupListSchema } },
+  }),
   listTriggers: defineRoute({
     method: 'get',
     path: '/triggers',

@@ -75,6 +75,7 @@ export function ticket(overrides: Partial<Ticket> & Pick<Ticket, 'workspace'>): 
     last_activity_on: now,
     closed_on: null,
     replied_on: null,
+    last_message: null,
     version: 1,
     ...overrides,
   };

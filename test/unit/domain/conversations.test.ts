@@ -86,25 +86,35 @@ describe('a reply on the ticket', () => {
     last_activity_on: '2026-11-24T10:00:00.000000Z',
     closed_on: null,
     replied_on: null,
+    last_message: null,
     version: 3,
   };
 
   it('assigns an unassigned ticket to the sender, sets replied_on once and moves last_activity_on', () => {
-    const first = recordReply(ticket, { user: 'ann', now: '2026-11-24T10:05:00.000000Z' });
+    const first = recordReply(ticket, { user: 'ann', now: '2026-11-24T10:05:00.000000Z' }, 'First answer');
     expect(first.ticket).toMatchObject({ assignee: 'ann', replied_on: '2026-11-24T10:05:00.000000Z', last_activity_on: '2026-11-24T10:05:00.000000Z', modified_on: '2026-11-24T10:05:00.000000Z', version: 4 });
     expect(first.events).toMatchObject([{ type: 'ticket_assignee_changed', assignee: 'ann', previous_assignee: null, created_by: 'ann' }]);
-    const second = recordReply(first.ticket, { user: 'bob', now: '2026-11-24T10:06:00.000000Z' });
+    const second = recordReply(first.ticket, { user: 'bob', now: '2026-11-24T10:06:00.000000Z' }, 'Second answer');
     expect(second.ticket).toMatchObject({ assignee: 'ann', replied_on: '2026-11-24T10:05:00.000000Z', last_activity_on: '2026-11-24T10:06:00.000000Z', modified_on: '2026-11-24T10:05:00.000000Z', version: 5 });
     expect(second.events).toEqual([]);
+    expect(first.ticket.last_message).toEqual({ text: 'First answer', direction: 'out', created_on: '2026-11-24T10:05:00.000000Z' });
+    expect(second.ticket.last_message).toEqual({ text: 'Second answer', direction: 'out', created_on: '2026-11-24T10:06:00.000000Z' });
   });
 
   it('is refused on a closed ticket', () => {
-    expect(() => recordReply({ ...ticket, status: 'closed' }, { user: 'ann', now: 'x' })).toThrow(expect.objectContaining({ code: 'ticket_closed' }));
+    expect(() => recordReply({ ...ticket, status: 'closed' }, { user: 'ann', now: 'x' }, 'Hi')).toThrow(expect.objectContaining({ code: 'ticket_closed' }));
   });
 
   it('a contact\'s message never moves last_activity_on backwards', () => {
-    expect(recordContactMessage(ticket, '2026-11-24T09:00:00.000000Z')).toMatchObject({ last_activity_on: ticket.last_activity_on, version: 4 });
-    expect(recordContactMessage(ticket, '2026-11-24T11:00:00.000000Z').last_activity_on).toBe('2026-11-24T11:00:00.000000Z');
+    expect(recordContactMessage(ticket, '2026-11-24T09:00:00.000000Z', 'Hello')).toMatchObject({ last_activity_on: ticket.last_activity_on, version: 4 });
+    expect(recordContactMessage(ticket, '2026-11-24T11:00:00.000000Z', 'Hello').last_activity_on).toBe('2026-11-24T11:00:00.000000Z');
+  });
+
+  it('a contact\'s message becomes the last message, its text cut to 160 characters, unless a newer one is stored', () => {
+    const long = `${'a'.repeat(159)}éxyz`;
+    const joined = recordContactMessage(ticket, '2026-11-24T11:00:00.000000Z', long);
+    expect(joined.last_message).toEqual({ text: `${'a'.repeat(159)}é`, direction: 'in', created_on: '2026-11-24T11:00:00.000000Z' });
+    expect(recordContactMessage(joined, '2026-11-24T10:30:00.000000Z', 'late').last_message).toEqual(joined.last_message);
   });
 });
 

@@ -3438,6 +3438,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's contact groups, by name
+         * @description The groups of the imported flow exports (merged by uuid): what closed-ticket triggers and the contact details name.
+         *
+         *     Roles: administrator, editor, agent, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Groups */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupList"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, revoked or expired token; the body is API Gateway's `{"message": "Unauthorized"}` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `permission_denied`: only administrator, editor, agent, viewer may call this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The workspace's API rate limit is reached (`Retry-After` says when to retry) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/triggers": {
         parameters: {
             query?: never;
@@ -4907,6 +4973,7 @@ export interface components {
              * @example 2026-11-24T10:00:00.123000Z
              */
             replied_on: string | null;
+            last_message: components["schemas"]["LastMessage"];
         };
         TopicRef: {
             /** Format: uuid */
@@ -4918,6 +4985,18 @@ export interface components {
             uuid: string;
             email: string;
             name: string;
+        } | null;
+        /** @description The latest message that joined the ticket: the contact's (`in`) or an agent's reply (`out`); null until one has */
+        LastMessage: {
+            /** @description The first 160 characters */
+            text: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            /**
+             * @description ISO-8601 UTC, 6 fractional digits
+             * @example 2026-11-24T10:00:00.123000Z
+             */
+            created_on: string;
         } | null;
         OpenedTicket: {
             ticket: components["schemas"]["Ticket"];
@@ -4979,9 +5058,9 @@ export interface components {
         TicketDetail: {
             ticket: components["schemas"]["Ticket"];
             history: components["schemas"]["TicketEvent"][];
-            contact: components["schemas"]["Contact"];
+            contact: components["schemas"]["ContactDetails"];
         };
-        Contact: {
+        ContactDetails: {
             /** Format: uuid */
             uuid: string;
             name: string | null;
@@ -5012,6 +5091,11 @@ export interface components {
              * @example 2026-11-24T10:00:00.123000Z
              */
             modified_on: string;
+            /** @description The contact's groups as its last flow session holds them (no session: none) */
+            groups: {
+                uuid: string;
+                name: string;
+            }[];
         };
         CommandResult: {
             /** @description false when the ticket already was in the asked state (not an error) */
@@ -5195,6 +5279,38 @@ export interface components {
         };
         TopicNameRequest: {
             name: string;
+        };
+        Contact: {
+            /** Format: uuid */
+            uuid: string;
+            name: string | null;
+            language: string | null;
+            urns: string[];
+            fields: {
+                [key: string]: string | null;
+            };
+            /** Format: uuid */
+            open_ticket: string | null;
+            /**
+             * @description `stopped`: the gateway reported the contact stopped (it writes in again: active); nothing is sent to a stopped or blocked contact
+             * @enum {string}
+             */
+            status: "active" | "stopped" | "blocked";
+            /** @description The channel the contact last wrote in: replies go out through it */
+            last_channel: {
+                uuid: string;
+                name: string;
+            } | null;
+            /**
+             * @description ISO-8601 UTC, 6 fractional digits
+             * @example 2026-11-24T10:00:00.123000Z
+             */
+            created_on: string;
+            /**
+             * @description ISO-8601 UTC, 6 fractional digits
+             * @example 2026-11-24T10:00:00.123000Z
+             */
+            modified_on: string;
         };
         ContactInput: {
             name?: string | null;
@@ -5718,6 +5834,9 @@ export interface components {
             /** @description Always null: paging is forward-only */
             previous: null;
             results: components["schemas"]["V2Message"][];
+        };
+        GroupList: {
+            results: components["schemas"]["GroupRef"][];
         };
         ClosedTicketTriggerList: {
             results: components["schemas"]["ClosedTicketTrigger"][];

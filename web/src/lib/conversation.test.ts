@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../i18n';
 import { parseEmails } from '../screens/ManageLogins';
-import { historyLine, inTimeOrder, type ConversationEntry, type TicketEvent } from './conversation';
+import { closedTriggerFor } from '../screens/Triggers';
+import { historyLine, inTimeOrder, lastMessageLine, type ConversationEntry, type TicketEvent } from './conversation';
 
 const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
 const bruno = { uuid: 'u2', email: 'bruno@example.com', name: 'Bruno' };
@@ -32,5 +33,33 @@ describe('the conversation', () => {
   it('reads email addresses typed one per line or separated by commas', () => {
     expect(parseEmails('ana@example.com, ben@example.com\n\nana@example.com;cy@example.com ')).toEqual(['ana@example.com', 'ben@example.com', 'cy@example.com']);
     expect(parseEmails('  ')).toEqual([]);
+  });
+});
+
+describe('the ticket list\'s last message', () => {
+  const at = '2026-11-24T10:00:00.000000Z';
+  it('shows the contact\'s text on one line, a reply marked, an attachment named, and nothing without a message', () => {
+    expect(lastMessageLine({ text: 'My order\nnever came', direction: 'in', created_on: at }, t)).toBe('My order never came');
+    expect(lastMessageLine({ text: 'On it!', direction: 'out', created_on: at }, t)).toBe('Reply: On it!');
+    expect(lastMessageLine({ text: ' ', direction: 'in', created_on: at }, t)).toBe('Attachment');
+    expect(lastMessageLine(null, t)).toBeNull();
+    expect(lastMessageLine({ text: 'Feito', direction: 'out', created_on: at }, (key, params) => translate('pt-BR', key, params))).toBe('Resposta: Feito');
+  });
+});
+
+describe('the closed-ticket trigger a save changes', () => {
+  const flow = { uuid: 'f', name: 'Survey' };
+  const base = { type: 'closed_ticket' as const, flow, exclude_groups: [], created_on: '2026-11-24T10:00:00.000000Z', modified_on: '2026-11-24T10:00:00.000000Z' };
+  const vip = { uuid: 'g1', name: 'VIP' };
+  const gold = { uuid: 'g2', name: 'Gold' };
+  const everyone = { ...base, uuid: 't1', groups: [] };
+  const vipGold = { ...base, uuid: 't2', groups: [vip, gold] };
+  const excluding = { ...base, uuid: 't3', groups: [vip], exclude_groups: [gold] };
+  const closed = [everyone, vipGold, excluding] as unknown as Parameters<typeof closedTriggerFor>[0];
+  it('is the one for exactly the chosen groups, in any order; none chosen: the one for every contact; else none (a new one)', () => {
+    expect(closedTriggerFor(closed, [])?.uuid).toBe('t1');
+    expect(closedTriggerFor(closed, ['g2', 'g1'])?.uuid).toBe('t2');
+    expect(closedTriggerFor(closed, ['g1'])).toBeUndefined();
+    expect(closedTriggerFor([], [])).toBeUndefined();
   });
 });

@@ -37,3 +37,10 @@ export function historyLine(event: TicketEvent, t: Translate): string {
       return t('history.ticket_reopened', { user });
   }
 }
+
+/** The ticket list's line for the ticket's last message: a reply marked as such, an attachment-only message named; none: null. */
+export function lastMessageLine(message: Schemas['LastMessage'] | null, t: Translate): string | null {
+  if (!message) return null;
+  const text = message.text.trim() === '' ? t('list.attachment') : message.text.replace(/\s+/g, ' ').trim();
+  return message.direction === 'out' ? t('list.replied', { text }) : text;
+}

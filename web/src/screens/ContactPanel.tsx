@@ -1,7 +1,7 @@
 import type { Schemas } from '../api/client';
 import { useI18n } from '../i18n';
 
-type Contact = Schemas['Contact'] & { groups?: { uuid: string; name: string }[] };
+type Contact = Schemas['ContactDetails'];
 
 /** Name, URNs, language, groups and every custom field with the value the flow filled. */
 export function ContactPanel({ contact }: { contact: Contact }) {
@@ -27,12 +27,18 @@ export function ContactPanel({ contact }: { contact: Contact }) {
         </dd>
         <dt>{t('contact.language')}</dt>
         <dd>{contact.language || t('contact.none')}</dd>
-        {contact.groups && (
-          <>
-            <dt>{t('contact.groups')}</dt>
-            <dd>{contact.groups.map((group) => group.name).join(', ') || t('contact.none')}</dd>
-          </>
-        )}
+        <dt>{t('contact.groups')}</dt>
+        <dd>
+          {contact.groups.length ? (
+            <ul>
+              {contact.groups.map((group) => (
+                <li key={group.uuid}>{group.name}</li>
+              ))}
+            </ul>
+          ) : (
+            t('contact.none')
+          )}
+        </dd>
       </dl>
       <h3>{t('contact.fields')}</h3>
       {fields.length ? (

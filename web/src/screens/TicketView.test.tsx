@@ -26,7 +26,7 @@ function detail(status: 'open' | 'closed') {
       { uuid: 'e2', type: 'ticket_note_added', created_on: '2026-11-24T10:00:03.000000Z', created_by: ana, note: 'Charged twice' },
       { uuid: 'e3', type: 'ticket_assignee_changed', created_on: '2026-11-24T10:00:04.000000Z', created_by: ana, assignee: ana, previous_assignee: null },
     ],
-    contact: { uuid: C, name: 'Carla', language: 'por', urns: ['tel:+5511900000000'], fields: { city: 'Recife', reference: null }, open_ticket: status === 'open' ? T : null, created_on: '2026-11-24T10:00:00.000000Z', modified_on: '2026-11-24T10:00:00.000000Z' },
+    contact: { uuid: C, name: 'Carla', language: 'por', urns: ['tel:+5511900000000'], fields: { city: 'Recife', reference: null }, groups: [{ uuid: 'g1', name: 'VIP customers' }], open_ticket: status === 'open' ? T : null, created_on: '2026-11-24T10:00:00.000000Z', modified_on: '2026-11-24T10:00:00.000000Z' },
   };
 }
 const item = (fields: Record<string, unknown>) => ({
@@ -81,6 +81,7 @@ describe('the ticket view', () => {
     const details = screen.getByRole('complementary', { name: 'Contact details' });
     expect(details.textContent).toContain('Recife');
     expect(details.textContent).toContain('tel:+5511900000000');
+    expect(within(details).getAllByRole('listitem').map((item) => item.textContent)).toContain('VIP customers');
     expect(list.textContent).toContain('delivered');
     expect(screen.getByRole('button', { name: 'Close ticket' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Reopen' })).toBeNull();

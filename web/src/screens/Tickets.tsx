@@ -7,13 +7,14 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { POLL_INTERVAL_MS } from '../App';
 import { useI18n } from '../i18n';
+import { lastMessageLine } from '../lib/conversation';
 import { neighbour, SHORTCUTS, shortcutFor } from '../lib/keyboard';
 import { navigate, onLinkClick, ticketsPath, type FolderKey, type TicketsRoute } from '../router';
 import { TicketView, type TicketViewHandle } from './TicketView';
 import { Field } from '../lib/Field';
 
 const PAGE_SIZE = 50;
-const ROW_HEIGHT = 72;
+const ROW_HEIGHT = 92;
 
 export function Tickets({ route, me }: { route: TicketsRoute; me: Schemas['Me'] }) {
   const { t } = useI18n();
@@ -155,7 +156,8 @@ function TicketList({ route, query }: { route: TicketsRoute; query: ReturnType<t
           const name = ticket.contact.name || t('list.noName');
           const assignee = ticket.assignee?.name || ticket.assignee?.email || t('list.unassigned');
           const time = formatTime(ticket.last_activity_on);
-          const summary = `${name}, ${ticket.topic.name}, ${assignee}, ${time}`;
+          const message = lastMessageLine(ticket.last_message, t);
+          const summary = [name, message, ticket.topic.name, assignee, time].filter(Boolean).join(', ');
           return (
             <li key={ticket.uuid} aria-label={summary} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
               <a
@@ -168,6 +170,7 @@ function TicketList({ route, query }: { route: TicketsRoute; query: ReturnType<t
                   <strong>{name}</strong>
                   <time dateTime={ticket.last_activity_on}>{time}</time>
                 </span>
+                {message && <span className="row-message">{message}</span>}
                 <span className="row-bottom">
                   <span className="chip">{ticket.topic.name}</span>
                   <span>{assignee}</span>

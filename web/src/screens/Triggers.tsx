@@ -14,26 +14,36 @@ export function parseKeywords(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).map((word) => word.trim().toLowerCase()).filter(Boolean))];
 }
 
+/** The closed-ticket trigger for exactly these groups (none: the one for every contact), which saving changes; undefined: saving creates one. */
+export function closedTriggerFor(closed: readonly Trigger[], groups: readonly string[]): Trigger | undefined {
+  const wanted = [...new Set(groups)].sort().join(',');
+  return closed.find((trigger) => !trigger.exclude_groups.length && trigger.groups.map((group) => group.uuid).sort().join(',') === wanted);
+}
+
 export function Triggers() {
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const flows = useQuery({ queryKey: ['flows'], queryFn: async () => unwrap(await api.GET('/flows')) });
   const triggers = useQuery({ queryKey: ['triggers'], queryFn: async () => unwrap(await api.GET('/triggers')) });
+  const groups = useQuery({ queryKey: ['groups'], queryFn: async () => unwrap(await api.GET('/groups')) });
   const [flow, setFlow] = useState('');
+  const [chosenGroups, setChosenGroups] = useState<string[]>([]);
   const [keywords, setKeywords] = useState('');
   const [keywordFlow, setKeywordFlow] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const all = triggers.data?.results ?? [];
   const closed = all.filter((trigger) => trigger.type === 'closed_ticket');
   const keywordTriggers = all.filter((trigger) => trigger.type !== 'closed_ticket');
-  const everyone = closed.find((trigger) => !trigger.groups.length && !trigger.exclude_groups.length);
+  const groupList = groups.data?.results ?? [];
+  const target = closedTriggerFor(closed, chosenGroups);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['triggers'] });
   const save = useMutation({
     mutationFn: async (uuid: string) => {
-      const body = { type: 'closed_ticket' as const, flow: { uuid } };
-      // The trigger for every contact is one: saving again changes its flow.
-      return everyone
-        ? unwrap(await api.PUT('/triggers/{trigger}', { params: { path: { trigger: everyone.uuid } }, body }))
+      const chosen = groupList.filter((group) => chosenGroups.includes(group.uuid));
+      const body = { type: 'closed_ticket' as const, flow: { uuid }, groups: chosen };
+      // One trigger per set of groups (none: every contact): saving again changes its flow.
+      return target
+        ? unwrap(await api.PUT('/triggers/{trigger}', { params: { path: { trigger: target.uuid } }, body }))
         : unwrap(await api.POST('/triggers', { body }));
     },
     onSuccess: (trigger) => setMessage(t('triggers.saved', { flow: trigger.flow.name })),
@@ -104,12 +114,30 @@ export function Triggers() {
         <form onSubmit={submit}>
           <Field label={t('triggers.flow')}>
             {(id) => (
-              <select id={id} value={flow || everyone?.flow.uuid || ''} onChange={(event) => setFlow(event.target.value)}>
+              <select id={id} value={flow || target?.flow.uuid || ''} onChange={(event) => setFlow(event.target.value)}>
                 <option value="">{t('triggers.chooseFlow')}</option>
                 {flowOptions}
               </select>
             )}
           </Field>
+          <Field label={t('triggers.groups')}>
+            {(id) => (
+              <select
+                id={id}
+                multiple
+                value={chosenGroups}
+                onChange={(event) => setChosenGroups([...event.target.selectedOptions].map((option) => option.value))}
+                aria-describedby="groups-hint"
+              >
+                {groupList.map((group) => (
+                  <option key={group.uuid} value={group.uuid}>
+                    {group.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <p id="groups-hint" className="hint">{groupList.length ? t('triggers.groupsHint') : t('triggers.noGroups')}</p>
           <button type="submit" className="primary" disabled={!flow || save.isPending}>
             {t('triggers.save')}
           </button>
