@@ -21,6 +21,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { upsertContact, type ContactInput } from '#domain/contact';
 import * as tickets from '#domain/ticket';
 import { API_RATE_WINDOW_SECONDS, DEFAULT_API_REQUESTS_PER_HOUR, fixedWindow } from '#domain/rate-limit';
+import { hashTokenSecret } from '#domain/workspace';
 import { nowTimestamp } from '#domain/time';
 import { contactItem, toContact, toMember, toTicket, toTopic, toWorkspace, ticketEventItem, ticketItem } from '#adapters/dynamodb/items';
 import {
@@ -30,6 +31,7 @@ import {
   rateLimitKeys,
   ticketIndexPartitions,
   ticketKeys,
+  tokenKeys,
   workspaceKeys,
   type TableKey,
 } from '#adapters/dynamodb/keys';
@@ -56,11 +58,13 @@ export interface FloorOptions {
   workspace: string;
   /** The acting user of the agent commands (the demo administrator). */
   user: string;
+  /** The API token the stack's requests carry: the authorizer resolves it on every request. */
+  token: string;
 }
 
 export type Floor = ReturnType<typeof createFloor>;
 
-export function createFloor({ client, tableName: TableName, workspace, user }: FloorOptions) {
+export function createFloor({ client, tableName: TableName, workspace, user, token }: FloorOptions) {
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const TOTAL = { ReturnConsumedCapacity: 'TOTAL' } as const;
 
@@ -85,8 +89,14 @@ export function createFloor({ client, tableName: TableName, workspace, user }: F
 
   const putIfAbsent = (Item: Item): TransactItem => ({ Put: { TableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
 
-  /** The HTTP API's rate limit, before every route: one conditional increment of the workspace's counter for this hour. */
+  /**
+   * What every HTTP request pays before its route: the authorizer resolves the token (GetItem
+   * `TOKEN#<sha256>`, then member ∥ workspace; it has no cache since the inbox's cookie sessions),
+   * then the API's rate limit takes one conditional increment of the workspace's counter for this hour.
+   */
   async function admitApiRequest(): Promise<void> {
+    await getItem(tokenKeys.token(hashTokenSecret(token)), false);
+    await Promise.all([getItem(workspaceKeys.member(workspace, user), false), getItem(workspaceKeys.workspace(workspace), false)]);
     const window = fixedWindow(new Date(), API_RATE_WINDOW_SECONDS);
     await db.send(
       new UpdateCommand({

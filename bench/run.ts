@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   // The floor goes through the proxy too: the extra hop is then on both sides of every ratio.
   const floorClient = new DynamoDBClient({ endpoint: proxy.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   stoppers.push(async () => floorClient.destroy());
-  const floor = createFloor({ client: floorClient, tableName: stack.tableName, workspace, user: administrator });
+  const floor = createFloor({ client: floorClient, tableName: stack.tableName, workspace, user: administrator, token: stack.token! });
 
   const openInput = (side: 'stack' | 'floor', index: number): OpenTicketInput => ({
     idempotency_key: `bench-${newId()}`,
