@@ -151,6 +151,38 @@ function refuseUnlessActive(contact: Contact): void {
   if (status === 'blocked') throw new ConflictError('contact_blocked', 'The contact is blocked: nothing can be sent to it.');
 }
 
+/**
+ * A message to the contact, queued for delivery through the channel it last wrote in: refused for a
+ * stopped or blocked contact (409) and one without a URN to send to (409).
+ */
+function outgoingMessage(
+  contact: Contact,
+  content: { text: string; attachments: string[]; quick_replies: string[] },
+  from: { origin: 'ticket' | 'api'; user: string | null; ticket: string | null; at: string },
+): MessageRecord {
+  refuseUnlessActive(contact);
+  const urn = contact.urns[0];
+  if (!urn) throw new ConflictError('contact_has_no_urn', 'The contact has no URN to send to.');
+  return {
+    uuid: newId(),
+    contact: contact.uuid,
+    direction: 'out',
+    type: 'text',
+    status: 'queued',
+    text: content.text,
+    attachments: content.attachments,
+    urn,
+    flow: null,
+    created_on: from.at,
+    modified_on: from.at,
+    origin: from.origin,
+    channel: contact.last_channel ?? null,
+    ticket_uuid: from.ticket,
+    user_uuid: from.user,
+    quick_replies: content.quick_replies,
+  };
+}
+
 function ticketNotFound(): NotFoundError {
   return new NotFoundError('ticket_not_found', 'No such ticket.');
 }
@@ -216,27 +248,7 @@ export function createConversationUseCases(context: UseCaseContext) {
       const decided = tickets.recordReply(ticket, { user, now: at }, content.text);
       const contact = await repos.contacts.get(actor.workspace, ticket.contact, { consistent: true });
       if (!contact) throw new NotFoundError('contact_not_found', 'The ticket’s contact is missing.');
-      refuseUnlessActive(contact);
-      const urn = contact.urns[0];
-      if (!urn) throw new ConflictError('contact_has_no_urn', 'The contact has no URN to send to.');
-      const message: MessageRecord = {
-        uuid: newId(),
-        contact: contact.uuid,
-        direction: 'out',
-        type: 'text',
-        status: 'queued',
-        text: content.text,
-        attachments: content.attachments,
-        urn,
-        flow: null,
-        created_on: at,
-        modified_on: at,
-        origin,
-        channel: contact.last_channel ?? null,
-        ticket_uuid: ticket.uuid,
-        user_uuid: user,
-        quick_replies: content.quick_replies,
-      };
+      const message = outgoingMessage(contact, content, { origin, user, ticket: ticket.uuid, at });
       await repos.conversations.saveReply({ message, ticket: decided.ticket, events: decided.events });
       return { message, directory };
     });
@@ -332,28 +344,7 @@ export function createConversationUseCases(context: UseCaseContext) {
           if (!(error instanceof ConflictError && error.code === 'ticket_closed')) throw error;
         }
       }
-      refuseUnlessActive(contact);
-      const urn = contact.urns[0];
-      if (!urn) throw new ConflictError('contact_has_no_urn', 'The contact has no URN to send to.');
-      const at = context.now();
-      const message: MessageRecord = {
-        uuid: newId(),
-        contact: contact.uuid,
-        direction: 'out',
-        type: 'text',
-        status: 'queued',
-        text: content.text,
-        attachments: content.attachments,
-        urn,
-        flow: null,
-        created_on: at,
-        modified_on: at,
-        origin: 'api',
-        channel: contact.last_channel ?? null,
-        ticket_uuid: null,
-        user_uuid: actor.user,
-        quick_replies: content.quick_replies,
-      };
+      const message = outgoingMessage(contact, content, { origin: 'api', user: actor.user, ticket: null, at: context.now() });
       await repos.conversations.saveOutgoing(actor.workspace, message);
       return withContact(message);
     },

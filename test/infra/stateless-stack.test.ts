@@ -117,7 +117,7 @@ const ROUTES: Record<string, string[]> = {
     'GET /api/v2/messages.json',
     'POST /api/v2/messages.json',
   ],
-  HttpTriggers: ['GET /triggers', 'POST /triggers', 'PUT /triggers/{trigger}', 'DELETE /triggers/{trigger}'],
+  HttpTriggers: ['GET /triggers', 'POST /triggers', 'PUT /triggers/{trigger}', 'DELETE /triggers/{trigger}', 'GET /groups'],
   HttpChannels: [
     'GET /channels',
     'POST /channels',
