@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { translate } from '../i18n';
 import { parseEmails } from '../screens/ManageLogins';
 import { closedTriggerFor } from '../screens/Triggers';
-import { historyLine, inTimeOrder, lastMessageLine, type ConversationEntry, type TicketEvent } from './conversation';
+import { attachmentLink, historyLine, inTimeOrder, lastMessageLine, type ConversationEntry, type TicketEvent } from './conversation';
 
 const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
 const bruno = { uuid: 'u2', email: 'bruno@example.com', name: 'Bruno' };
 const event = (fields: Partial<TicketEvent>): TicketEvent => ({ uuid: 'e', type: 'ticket_opened', created_on: '2026-11-24T10:00:00.000000Z', created_by: null, ...fields });
 
 describe('the conversation', () => {
+  it('names an attachment by its file, not by its signed link, and opens the link', () => {
+    const signed = 'http://127.0.0.1:8006/bucket/ws/01a2/refund%20receipt.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc';
+    expect(attachmentLink(signed)).toEqual({ url: signed, label: 'refund receipt.txt' });
+    expect(attachmentLink(`image/jpeg:${signed}`)).toEqual({ url: signed, label: 'refund receipt.txt' });
+    expect(attachmentLink('geo:-1.95,30.06')).toEqual({ url: 'geo:-1.95,30.06', label: 'geo:-1.95,30.06' });
+  });
+
   it('says who did what, as history lines', () => {
     expect(historyLine(event({ type: 'ticket_assignee_changed', created_by: bruno, assignee: { uuid: 'u1', email: 'ana@example.com', name: 'Ana' } }), t)).toBe(
       'Assigned to Ana by Bruno',

@@ -19,6 +19,23 @@ export function inTimeOrder(entries: readonly ConversationEntry[]): Conversation
     .map(({ entry }) => entry);
 }
 
+/**
+ * Where an attachment opens and what its link says: RapidPro's `content-type:url` form loses its type,
+ * and the label is the file's name — never the signed link's query string.
+ */
+export function attachmentLink(attachment: string): { url: string; label: string } {
+  const url = /^[\w.+-]+\/[\w.+-]+:https?:/.test(attachment) ? attachment.slice(attachment.indexOf(':') + 1) : attachment;
+  // Other kinds (geo:…, telegram-file:…) are shown as they are.
+  if (!/^https?:\/\//.test(url)) return { url, label: url };
+  try {
+    const parsed = new URL(url);
+    const name = parsed.pathname.split('/').filter(Boolean).pop();
+    return { url, label: name ? decodeURIComponent(name) : parsed.host };
+  } catch {
+    return { url, label: url };
+  }
+}
+
 /** The history line of an event, e.g. "Assigned to Ana by Bruno"; notes are drawn apart (their text is the note). */
 export function historyLine(event: TicketEvent, t: Translate): string {
   const user = event.created_by?.name || event.created_by?.email || t('history.system');

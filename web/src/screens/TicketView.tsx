@@ -6,7 +6,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, t
 import { api, unwrap, type Schemas } from '../api/client';
 import { POLL_INTERVAL_MS } from '../App';
 import { useI18n } from '../i18n';
-import { historyLine, inTimeOrder, type ConversationEntry } from '../lib/conversation';
+import { attachmentLink, historyLine, inTimeOrder, type ConversationEntry } from '../lib/conversation';
 import type { ShortcutAction } from '../lib/keyboard';
 import { AssignDialog } from './AssignDialog';
 import { ContactPanel } from './ContactPanel';
@@ -201,10 +201,10 @@ function Conversation({ entries, contactName, onEarlier }: { entries: Conversati
               <span className="who">{entry.direction === 'in' ? t('msg.in', { name: who }) : who}</span>
               <p className="text">{entry.text}</p>
               {entry.attachments.map((attachment) => {
-                const url = attachment.includes(':http') ? attachment.slice(attachment.indexOf(':') + 1) : attachment;
+                const { url, label } = attachmentLink(attachment);
                 return (
                   <a key={attachment} href={url} target="_blank" rel="noreferrer" className="attachment">
-                    {url.split('/').pop()}
+                    {label}
                   </a>
                 );
               })}
