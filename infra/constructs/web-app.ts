@@ -161,6 +161,9 @@ export function webAppSource() {
           const root = path.resolve(WEB_SOURCE_DIR, '..');
           execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn', '--outDir', outputDir], {
             cwd: root,
+            // The config imports the route table (extensionless TypeScript imports): Vite's bundling
+            // config loader handles them; its notice about a future native loader is noise here.
+            env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
             stdio: ['ignore', process.stderr, 'inherit'],
           });
           return true;
