@@ -127,10 +127,12 @@ export const TICKET_EVENTS_BATCH_SIZE = 10;
 /** Closes per invocation: each may wait for a flow's first sprint, so batches stay small. */
 export const CLOSED_TICKETS_BATCH_SIZE = 5;
 /**
- * Messages per delivery invocation: each may wait on its gateway (at most 10 s a part), and the
- * function's 30 s must cover the batch; a message left unsent by a timeout is simply received again.
+ * One message per delivery invocation: a batch would hand a contact's second message out with the
+ * first, and each time the first is retried the second's receive count would climb with it (it is
+ * reported failed, held back) until the redrive policy parked it unsent. One at a time, a FIFO group
+ * hands out the next message only once the one before it is done, and the function's 30 s cover it.
  */
-export const DELIVERIES_BATCH_SIZE = 2;
+export const DELIVERIES_BATCH_SIZE = 1;
 
 export class StatelessStack extends Stack {
   readonly api: HttpApi;

@@ -1,6 +1,6 @@
 // One outbound HTTP call to a gateway, with a deadline, classified the way
 // delivery retries: 2xx sent; timeouts, network errors, 429 and 5xx retried;
-// other answers failed.
+// other answers (redirects included) failed.
 import type { SendOutcome } from '#use-cases/channel-ports';
 
 export const GATEWAY_TIMEOUT_MS = 10_000;
@@ -23,7 +23,9 @@ export async function callGateway(request: GatewayRequest, timeoutMs = GATEWAY_T
       headers: request.headers,
       ...(request.body !== undefined ? { body: request.body } : {}),
       signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'follow',
+      // A redirect is an answer, not a new destination: following it could lead the channel's
+      // headers (its Authorization among them) anywhere. It fails the send like any other 3xx.
+      redirect: 'manual',
     });
     body = await response.text();
   } catch (error) {

@@ -130,5 +130,6 @@ export function parseTelegramUpdate(body: string): TelegramInbound {
   if (Array.from(text).length > MAX_INBOUND_TEXT_LENGTH)
     throw new ValidationError('message.text', `text is longer than ${MAX_INBOUND_TEXT_LENGTH} characters.`, 'text_too_long');
   if (text === '' && attachments.length === 0) return { kind: 'ignored', reason: 'Ignoring request, no text or attachment' };
-  return { kind: 'message', urn, name, text, attachments, external_id: String(message.message_id), received_on };
+  // message_id is unique only within its chat: the sender's id keeps two contacts' messages apart.
+  return { kind: 'message', urn, name, text, attachments, external_id: `${message.from.id}:${message.message_id}`, received_on };
 }

@@ -141,8 +141,11 @@ export function validateSendUrl(url: string): void {
     throw new ValidationError('config.send_url', 'send_url must be an absolute http(s) URL.');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ValidationError('config.send_url', 'send_url must be an absolute http(s) URL.');
+  // Message values may fill the path and query, never the host: a message's text must not choose where it is sent.
+  const authority = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  if (authority.includes('{{')) throw new ValidationError('config.send_url', 'send_url may use {{…}} variables in its path and query only, not in its host.');
   // The instance metadata and link-local addresses are never a gateway.
-  if (/^169\.254\./.test(parsed.hostname) || /^\[?fe80:/i.test(parsed.hostname) || /^\[?fd00:ec2::254\]?$/i.test(parsed.hostname))
+  if (/^169\.254\./.test(parsed.hostname) || /^\[?fe80:/i.test(parsed.hostname) || /^\[?fd00:ec2::254\]?$/i.test(parsed.hostname) || /^\[::ffff:(a9fe:|169\.254\.)/i.test(parsed.hostname))
     throw new ValidationError('config.send_url', 'send_url may not point at a link-local address.');
 }
 

@@ -28,6 +28,8 @@ export interface MessageLocation {
   contact: string;
   created_on: string;
   uuid: string;
+  /** The uuid of the channel it was handed to (status callbacks of other channels are ignored). */
+  sent_through?: string;
 }
 
 export interface StoredOutgoingMessage extends MessageRecord {
@@ -39,6 +41,8 @@ export interface MessageStatusChange {
   status: MessageRecord['status'];
   /** The statuses the message may be in for the change to apply. */
   from: MessageRecord['status'][];
+  /** When `from` has `failed`: only a message failed for this reason (a redrive of exhausted retries), never one a gateway failed. */
+  failedOnlyFor?: string;
   modified_on: string;
   external_id?: string | null;
   failed_reason?: string | null;

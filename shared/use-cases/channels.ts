@@ -370,7 +370,8 @@ export function createChannelUseCases(deps: ChannelUseCaseDeps) {
       await takeRate(channel);
       const msg = parseExStatus(request);
       const location = await deps.channels.findMessageLocation(channel.workspace, msg);
-      if (!location) return { kind: 'ignored', channel, reason: `no message ${msg} was sent through this channel` };
+      if (!location || (location.sent_through !== undefined && location.sent_through !== channel.uuid))
+        return { kind: 'ignored', channel, reason: `no message ${msg} was sent through this channel` };
       const applied = await deps.channels.updateMessageStatus(location, {
         status,
         from: STATUS_FROM[status],

@@ -81,13 +81,13 @@ export function createDelivery(deps: DeliveryDeps) {
 
       const channel = await pickChannel(message);
       if (!channel || !message.urn) {
-        await deps.channels.updateMessageStatus(location, { status: 'failed', from: SENDABLE, modified_on: now(), failed_reason: 'no_channel', countAttempt: true });
+        await deps.channels.updateMessageStatus(location, { status: 'failed', from: SENDABLE, failedOnlyFor: RETRIES_EXHAUSTED, modified_on: now(), failed_reason: 'no_channel', countAttempt: true });
         return { kind: 'failed', reason: 'no_channel' };
       }
       const channelRef = { uuid: channel.uuid, name: channel.name };
 
       // Findable by status callbacks before the gateway could possibly call back.
-      await deps.channels.putMessageLocation(location);
+      await deps.channels.putMessageLocation({ ...location, sent_through: channel.uuid });
       const secrets = JSON.parse(await deps.secrets.open(channel.sealed_secrets, channel.uuid)) as ChannelSecrets;
       // Signed at every try: a retry hands the gateway a fresh link.
       const attachments = await links.readableAll(message.workspace, message.attachments, DELIVERY_LINK_SECONDS);
@@ -102,7 +102,7 @@ export function createDelivery(deps: DeliveryDeps) {
       if (outcome.kind === 'sent') {
         await deps.channels.updateMessageStatus(location, {
           status: 'wired',
-          from: SENDABLE,
+          from: SENDABLE, failedOnlyFor: RETRIES_EXHAUSTED,
           modified_on: now(),
           external_id: outcome.externalId,
           failed_reason: null,
@@ -112,13 +112,13 @@ export function createDelivery(deps: DeliveryDeps) {
         return { kind: 'wired', channel: channelRef, externalId: outcome.externalId };
       }
       if (outcome.kind === 'fail') {
-        await deps.channels.updateMessageStatus(location, { status: 'failed', from: SENDABLE, modified_on: now(), failed_reason: outcome.reason, channel: channelRef, countAttempt: true });
+        await deps.channels.updateMessageStatus(location, { status: 'failed', from: SENDABLE, failedOnlyFor: RETRIES_EXHAUSTED, modified_on: now(), failed_reason: outcome.reason, channel: channelRef, countAttempt: true });
         return { kind: 'failed', reason: outcome.reason };
       }
       const final = receiveCount >= maxAttempts;
       await deps.channels.updateMessageStatus(location, {
         status: final ? 'failed' : 'errored',
-        from: SENDABLE,
+        from: SENDABLE, failedOnlyFor: RETRIES_EXHAUSTED,
         modified_on: now(),
         failed_reason: final ? RETRIES_EXHAUSTED : outcome.reason,
         channel: channelRef,

@@ -153,32 +153,60 @@ export function createChannelRepository(table: TableClient): ChannelRepository {
         values[':zero'] = 0;
         values[':one'] = 1;
       }
+      const others = change.from.filter((status) => !(change.failedOnlyFor && status === 'failed'));
+      const allowed = others.length ? [`#status IN (${others.map((status) => `:from${change.from.indexOf(status)}`).join(', ')})`] : [];
+      if (change.failedOnlyFor && change.from.includes('failed')) {
+        names['#failed_reason'] = 'failed_reason';
+        values[':failed_only_for'] = change.failedOnlyFor;
+        allowed.push(`(#status = :from${change.from.indexOf('failed')} AND #failed_reason = :failed_only_for)`);
+      }
       return table.updateIfAllowed('msg.status', {
         Key: messageKey(location),
         UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: `attribute_exists(pk) AND #status IN (${change.from.map((_, index) => `:from${index}`).join(', ')})`,
+        ConditionExpression: `attribute_exists(pk) AND (${allowed.join(' OR ')})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       });
     },
 
     async putMessageLocation(location) {
-      // Idempotent: the same location again is refused by the condition and changes nothing.
-      await table.putIfAbsent('msg_ref.put', {
-        ...messageRefKeys.ref(location.workspace, location.uuid),
-        type: ITEM_TYPE.messageRef,
-        workspace: location.workspace,
-        contact: location.contact,
-        created_on: location.created_on,
-        uuid: location.uuid,
-        [TTL_ATTRIBUTE]: Math.floor(Date.parse(location.created_on) / 1000) + MESSAGE_REF_TTL_SECONDS,
+      // Written at every try: the same values again, or the channel a retry picked instead.
+      await table.updateIfAllowed('msg_ref.put', {
+        Key: messageRefKeys.ref(location.workspace, location.uuid),
+        UpdateExpression:
+          'SET #type = :type, #workspace = :workspace, #contact = :contact, #created_on = :created_on, #uuid = :uuid, #ttl = :ttl' +
+          (location.sent_through ? ', #sent_through = :sent_through' : ''),
+        ExpressionAttributeNames: {
+          '#type': 'type',
+          '#workspace': 'workspace',
+          '#contact': 'contact',
+          '#created_on': 'created_on',
+          '#uuid': 'uuid',
+          '#ttl': TTL_ATTRIBUTE,
+          ...(location.sent_through ? { '#sent_through': 'sent_through' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':type': ITEM_TYPE.messageRef,
+          ':workspace': location.workspace,
+          ':contact': location.contact,
+          ':created_on': location.created_on,
+          ':uuid': location.uuid,
+          ':ttl': Math.floor(Date.parse(location.created_on) / 1000) + MESSAGE_REF_TTL_SECONDS,
+          ...(location.sent_through ? { ':sent_through': location.sent_through } : {}),
+        },
       });
     },
 
     async findMessageLocation(workspace, msg) {
       const item = await table.get('msg_ref.get', messageRefKeys.ref(workspace, msg));
       if (!item) return null;
-      return { workspace, contact: String(item.contact), created_on: String(item.created_on), uuid: String(item.uuid) };
+      return {
+        workspace,
+        contact: String(item.contact),
+        created_on: String(item.created_on),
+        uuid: String(item.uuid),
+        ...(typeof item.sent_through === 'string' ? { sent_through: item.sent_through } : {}),
+      };
     },
   };
 }

@@ -20,7 +20,7 @@ import { createTableClient } from '#adapters/dynamodb/table-client';
 import { createSecretBox, staticKeyProvider } from '#adapters/secrets/secret-box';
 import { createExternalSender } from '#channels/external-sender';
 import { createTelegramSender } from '#channels/telegram-api';
-import { createDelivery, DELIVERY_MAX_ATTEMPTS, type Delivery } from '#use-cases/delivery';
+import { createDelivery, DELIVERY_MAX_ATTEMPTS, RETRIES_EXHAUSTED, type Delivery } from '#use-cases/delivery';
 import type { MessageRecord } from '#use-cases/flow-ports';
 import { createChannelWorld, insertRecord, putOutgoingMessage, SECRETS_KEY, startStandIn, type ChannelWorld, type StandIn } from './support';
 
@@ -333,6 +333,22 @@ describe('channel choice', () => {
     const failed = await putOutgoingMessage(world.table, workspace, { channel: ref, status: 'failed', failed_reason: 'gateway_status_400' });
     expect((await world.delivery.deliver({ location: failed, receiveCount: 1 })).kind).toBe('skipped');
     expect(gateway.requests).toHaveLength(0);
+    await gateway.close();
+  });
+});
+
+describe('status changes never go back', () => {
+  it('a message its gateway reported failed stays failed when the send answers later; only exhausted retries may be sent again', async () => {
+    const gateway = await startStandIn();
+    const { workspace, ref } = await exChannel(gateway);
+    const repository = createChannelRepository(createTableClient({ client: world.table.client, tableName: world.table.tableName }));
+    const sendable = { from: ['queued', 'errored', 'failed'] as MessageRecord['status'][], failedOnlyFor: RETRIES_EXHAUSTED };
+    const reported = await putOutgoingMessage(world.table, workspace, { channel: ref, status: 'failed', failed_reason: 'gateway_reported_failure' });
+    expect(await repository.updateMessageStatus(reported, { status: 'wired', modified_on: new Date().toISOString(), ...sendable })).toBe(false);
+    expect(await stored(reported)).toMatchObject({ status: 'failed', failed_reason: 'gateway_reported_failure' });
+    const exhausted = await putOutgoingMessage(world.table, workspace, { channel: ref, status: 'failed', failed_reason: RETRIES_EXHAUSTED });
+    expect(await repository.updateMessageStatus(exhausted, { status: 'wired', modified_on: new Date().toISOString(), ...sendable })).toBe(true);
+    expect(await stored(exhausted)).toMatchObject({ status: 'wired' });
     await gateway.close();
   });
 });

@@ -192,8 +192,14 @@ describe('EX receive, statuses and stop', () => {
     const { createChannelRepository } = await import('#adapters/dynamodb/channel-repository');
     const { createTableClient } = await import('#adapters/dynamodb/table-client');
     const repository = createChannelRepository(createTableClient({ client: world.table.client, tableName: world.table.tableName }));
-    await repository.putMessageLocation({ workspace: world.workspace, contact: message.contact, created_on: message.created_on, uuid: message.uuid });
+    await repository.putMessageLocation({ workspace: world.workspace, contact: message.contact, created_on: message.created_on, uuid: message.uuid, sent_through: uuid });
     const status = async () => (await world.table.client.send(new GetCommand({ TableName: world.table.tableName, Key: { pk: message.item.pk, sk: message.item.sk } }))).Item?.status;
+
+    // Another channel of the workspace cannot report on a message it did not send.
+    const { uuid: otherChannel } = await createEx();
+    const foreign = await request({ route: 'POST /c/ex/{channel}/delivered', params: { channel: otherChannel }, body: { id: message.uuid } });
+    expect(foreign.body.message).toBe('Ignored');
+    expect(await status()).toBe('wired');
 
     const sent = await request({ route: 'POST /c/ex/{channel}/sent', params: { channel: uuid }, body: { id: message.uuid } });
     expect(sent.body).toEqual({ message: 'Status Update Accepted', data: [{ type: 'status', channel_uuid: uuid, status: 'S', msg_uuid: message.uuid }] });
@@ -299,7 +305,7 @@ describe('Telegram updates', () => {
 
     const before = world.inbox.received.length;
     const text = await post(update({ text: 'help' }));
-    expect(text.body).toMatchObject({ message: 'Message Accepted', data: [{ type: 'msg', text: 'help', urn: 'telegram:4242', external_id: '55' }] });
+    expect(text.body).toMatchObject({ message: 'Message Accepted', data: [{ type: 'msg', text: 'help', urn: 'telegram:4242', external_id: '4242:55' }] });
     await post(update({ photo: [{ file_id: 'p1', file_size: 5 }], caption: 'pic' }));
     await post(update({ document: { file_id: 'd1', mime_type: 'application/pdf' } }));
     await post(update({ voice: { file_id: 'v1', mime_type: 'audio/ogg' } }));

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildExRequests, parseExReceive, parseExStatus, quickRepliesValue, readParameters } from '#channels/external';
 import { buildTelegramCalls, parseTelegramUpdate } from '#channels/telegram';
 import { fillTemplate, jsonQuote, queryEscape, splitText, wellFormed, xmlEscape } from '#channels/text';
-import { DEFAULT_EX_BODY, type ExConfig } from '#domain/channel';
+import { DEFAULT_EX_BODY, validateSendUrl, type ExConfig } from '#domain/channel';
 import { ValidationError } from '#domain/errors';
 
 const exConfig = (overrides: Partial<ExConfig> = {}): ExConfig => ({
@@ -174,7 +174,7 @@ describe('Telegram', () => {
 
   it('reads each kind of update', () => {
     expect(parseTelegramUpdate(update({ text: '/start' }))).toMatchObject({ kind: 'start', urn: 'telegram:12345678', name: 'Ann Ochieng' });
-    expect(parseTelegramUpdate(update({ text: 'help' }))).toMatchObject({ kind: 'message', text: 'help', attachments: [], external_id: '7' });
+    expect(parseTelegramUpdate(update({ text: 'help' }))).toMatchObject({ kind: 'message', text: 'help', attachments: [], external_id: '12345678:7' });
     expect(parseTelegramUpdate(update({ caption: 'look', photo: [{ file_id: 'small', file_size: 10 }, { file_id: 'big', file_size: 900 }] }))).toMatchObject({
       text: 'look',
       attachments: ['image/jpeg:telegram-file:big'],
@@ -184,6 +184,13 @@ describe('Telegram', () => {
     expect(parseTelegramUpdate(update({ location: { latitude: -1.2921, longitude: 36.8219 } }))).toMatchObject({ text: '', attachments: ['geo:-1.292100,36.821900'] });
     expect(parseTelegramUpdate(update({ contact: { phone_number: '+254700000001', first_name: 'Bo' } }))).toMatchObject({ text: 'Bo (+254700000001)' });
     expect(parseTelegramUpdate(JSON.stringify({ update_id: 2, edited_message: {} }))).toEqual({ kind: 'ignored', reason: 'Ignoring request, no message' });
+  });
+
+  it('keeps two contacts\' messages apart though Telegram numbers messages per chat', () => {
+    const other = JSON.stringify({ update_id: 2, message: { message_id: 7, date: 1_795_000_000, from: { id: 87654321, first_name: 'Bo' }, chat: { id: 87654321 }, text: 'help' } });
+    const first = parseTelegramUpdate(update({ text: 'help' }));
+    const second = parseTelegramUpdate(other);
+    expect(first.kind === 'message' && second.kind === 'message' && first.external_id !== second.external_id).toBe(true);
   });
 
   it('refuses malformed updates with a 400, never anything else', () => {
@@ -210,5 +217,15 @@ describe('Telegram', () => {
     expect(media).toEqual([{ method: 'sendPhoto', payload: { chat_id: '123', photo: 'https://x/a.png', caption: 'see', reply_markup: { remove_keyboard: true } } }]);
     const two = buildTelegramCalls('123', { text: 'files', attachments: ['image/png:https://x/a.png', 'application/pdf:https://x/b.pdf'], quick_replies: [] });
     expect(two.map((call) => call.method)).toEqual(['sendMessage', 'sendPhoto', 'sendDocument']);
+  });
+});
+
+describe('a channel\'s send_url', () => {
+  it('takes message values in its path and query, never in its host, and never a link-local address', () => {
+    expect(() => validateSendUrl('https://gateway.example.com/send?to={{to}}&text={{text}}')).not.toThrow();
+    expect(() => validateSendUrl('http://{{text}}/send')).toThrow('not in its host');
+    expect(() => validateSendUrl('http://gw{{channel}}.example.com/send')).toThrow('not in its host');
+    expect(() => validateSendUrl('http://169.254.169.254/latest/meta-data')).toThrow('link-local');
+    expect(() => validateSendUrl('http://[::ffff:169.254.169.254]/')).toThrow('link-local');
   });
 });
