@@ -6,10 +6,10 @@ import type { MessageRecord } from './flow-ports';
 
 // --- the inbox (implemented by the conversations part, shared/use-cases/conversations.ts) ---
 
-export type { ChannelRef } from '#domain/contact';
-export type { ChannelMessageIn, ChannelMessageReceived } from './conversations';
 import type { ChannelRef } from '#domain/contact';
 import type { ChannelMessageIn, ChannelMessageReceived } from './conversations';
+
+export type { ChannelMessageIn, ChannelMessageReceived, ChannelRef };
 
 /** What the receive endpoints hand messages and contact events to (the conversations part's use cases). */
 export interface ChannelInbox {

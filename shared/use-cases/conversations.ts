@@ -42,19 +42,12 @@ export interface ChannelMessageReceived {
   duplicate: boolean;
 }
 
+/** A channel message once stored: its contact and uuid beside what the channel received. */
+export type RoutedChannelMessage = Omit<ChannelMessageIn, 'contact_name'> & { contact: string; msg_uuid: string };
+
 /** What routes a stored contact's channel message (the flow use cases' routeChannelMessage). */
 export interface InboundRouter {
-  routeChannelMessage(input: {
-    workspace: string;
-    contact: string;
-    channel: ChannelRef;
-    urn: string;
-    text: string;
-    attachments: string[];
-    external_id: string | null;
-    received_on: string;
-    msg_uuid: string;
-  }): Promise<{ ticket_uuid: string | null }>;
+  routeChannelMessage(input: RoutedChannelMessage): Promise<{ ticket_uuid: string | null }>;
 }
 
 /** Presigned uploads of attachments, and reads of them (shared/adapters/s3/attachment-store.ts). */

@@ -22,6 +22,7 @@ import type { TriggerJSON } from '#flows/triggers';
 import { findMessageTrigger, readExportTriggers, sessionContactGroups, type TriggerStore, type TriggerUseCases, type TriggerView } from './closed-ticket-triggers';
 import { saveContactInput } from './contacts';
 import { createUseCaseContext, type Actor } from './context';
+import type { RoutedChannelMessage } from './conversations';
 import {
   SessionMovedError,
   SprintAlreadyRecordedError,
@@ -517,17 +518,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
      * message is stored alone. A blocked contact's message is stored and not routed.
      * Outgoing messages of the sprint go out through the same channel.
      */
-    async routeChannelMessage(input: {
-      workspace: string;
-      contact: string;
-      channel: FlowRef;
-      urn: string;
-      text: string;
-      attachments: string[];
-      external_id: string | null;
-      received_on: string;
-      msg_uuid: string;
-    }): Promise<{ ticket_uuid: string | null; outcome: SprintOutcome | null }> {
+    async routeChannelMessage(input: RoutedChannelMessage): Promise<{ ticket_uuid: string | null; outcome: SprintOutcome | null }> {
       const { workspace, contact, channel } = input;
       validateInboundText(input.text, input.attachments);
       const dir = await directory(workspace);

@@ -5,22 +5,16 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
-import { PROJECT_ROOT, startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { expect } from 'vitest';
+import { PROJECT_ROOT, type LocalStack } from '../../infra/local/stack';
+import { startTestStack } from '../e2e/support';
 
 export const CHROMIUM = process.env.TICKETER_CHROMIUM ?? '/usr/bin/chromium';
 /** Kept by CI as artifacts; ignored by git. */
 export const SCREENSHOTS = path.join(PROJECT_ROOT, '.artifacts', 'screenshots');
 
 export async function startInboxStack(): Promise<LocalStack> {
-  return startLocalStack({
-    cloudAssemblyDir: inject('cloudAssemblyDir'),
-    synth: false,
-    ports: 0,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    sqsEndpoint: inject('sqsEndpoint'),
-    demoData: true,
-  });
+  return startTestStack({ demoData: true });
 }
 
 export function launchChromium(): Promise<Browser> {

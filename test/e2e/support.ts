@@ -5,18 +5,20 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import { createUseCases } from '#use-cases/index';
 import type { Role } from '#domain/workspace';
 
-export async function startTestStack(): Promise<LocalStack> {
+/** The local stack on the test run's emulators and its synthesized cloud assembly, on free ports; `options` add to that. */
+export async function startTestStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   return startLocalStack({
     cloudAssemblyDir: inject('cloudAssemblyDir'),
     synth: false,
     ports: 0,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     sqsEndpoint: inject('sqsEndpoint'),
+    ...options,
   });
 }
 

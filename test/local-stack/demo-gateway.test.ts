@@ -7,12 +7,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepDemoChannel } from '../../infra/local/demo-data';
 import { startDemoGateway, type DemoGateway, type GatewayOutboxLine } from '../../infra/local/demo-gateway';
 import { LocalStackSetupError } from '../../infra/local/emulators';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
-import { apiClient, directory, eventually } from '../e2e/support';
+import { apiClient, directory, eventually, startTestStack } from '../e2e/support';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ticketer-demo-gateway-'));
 let stack: LocalStack;
@@ -20,12 +20,7 @@ let admin: ReturnType<typeof apiClient>;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    cloudAssemblyDir: inject('cloudAssemblyDir'),
-    synth: false,
-    ports: 0,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    sqsEndpoint: inject('sqsEndpoint'),
+  stack = await startTestStack({
     dataDir,
     demoData: true,
     log: (line) => logLines.push(line),

@@ -11,18 +11,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { startTestStack } from '../e2e/support';
 
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    // Synthesized once per run by the global setup (test/setup/cloud-assembly.ts).
-    cloudAssemblyDir: inject('cloudAssemblyDir'),
-    synth: false,
-    ports: 0,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    sqsEndpoint: inject('sqsEndpoint'),
-  });
+  // The cloud assembly is synthesized once per run by the global setup (test/setup/cloud-assembly.ts).
+  stack = await startTestStack();
 });
 
 afterAll(async () => {
