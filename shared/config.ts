@@ -28,6 +28,12 @@ const environment = z.object({
   FAN_OUT_TOPIC_ARN: z.string().min(1, 'FAN_OUT_TOPIC_ARN is empty.').optional(),
   /** The Secrets Manager secret whose value keys the channel secrets' encryption (HttpChannels, DeliveryConsumer require it). */
   CHANNEL_SECRETS_KEY_SECRET_ARN: z.string().min(1, 'CHANNEL_SECRETS_KEY_SECRET_ARN is empty.').optional(),
+  /**
+   * The WebSocket API of live updates (docs/live-updates.md): its endpoint (`wss://<api>.execute-api.<region>.amazonaws.com`)
+   * and stage; @connections is called at `https://…/<stage>`. LiveConnections and LiveUpdatesConsumer require them.
+   */
+  LIVE_API_ENDPOINT: z.string().regex(/^wss?:\/\//, 'LIVE_API_ENDPOINT must be a ws:// or wss:// URL.').optional(),
+  LIVE_STAGE: z.string().min(1, 'LIVE_STAGE is empty.').optional(),
   /** Telegram's Bot API (tests and the local stack point it at a stand-in). */
   TELEGRAM_API_URL: z.url({ error: 'TELEGRAM_API_URL must be an absolute URL.' }).default('https://api.telegram.org'),
   /** Seconds before a failed delivery's second try; each later one waits twice as long. */

@@ -13,8 +13,11 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventPattern } from '../local/event-pattern';
 
-/** What the pipe passes on: records whose new image is a ticket or a message (everything a consumer subscribes to). */
-export const FAN_OUT_RECORD_FILTER = { dynamodb: { NewImage: { type: { S: ['ticket', 'msg'] } } } } satisfies EventPattern;
+/**
+ * What the pipe passes on: records whose new image is a ticket, a message or a folder counter
+ * (everything a consumer subscribes to; counters for live updates' counts_changed).
+ */
+export const FAN_OUT_RECORD_FILTER = { dynamodb: { NewImage: { type: { S: ['ticket', 'msg', 'count'] } } } } satisfies EventPattern;
 
 /** TicketEventsQueue (folder counts): every record whose new image is a ticket. */
 export const TICKET_RECORD_FILTER = { dynamodb: { NewImage: { type: { S: ['ticket'] } } } } satisfies EventPattern;
@@ -37,6 +40,13 @@ export const OUTGOING_MESSAGE_FILTER = {
   eventName: ['INSERT'],
   dynamodb: { NewImage: { type: { S: ['msg'] }, direction: { S: ['out'] } } },
 } satisfies EventPattern;
+
+/**
+ * LiveUpdatesQueue (live updates, docs/live-updates.md): tickets (ticket_changed), messages (msg_created,
+ * msg_status_changed) and folder counters (counts_changed: sent after the TicketEventsConsumer wrote
+ * them, so a client reading them sees the new counts).
+ */
+export const LIVE_UPDATE_FILTER = { dynamodb: { NewImage: { type: { S: ['ticket', 'msg', 'count'] } } } } satisfies EventPattern;
 
 export const PIPE_SOURCE_SETTINGS = {
   startingPosition: 'LATEST',

@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { DockerImage, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IHttpApi, IWebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
   CachePolicy,
@@ -77,7 +77,12 @@ export interface WebAppProps {
   api: IHttpApi;
   /** Every path of the HTTP API's routes (`/tickets/{ticket}`, …). */
   apiRoutePaths: readonly string[];
+  /** Live updates' WebSocket API: its stage `live` is served at `/live` (docs/live-updates.md). */
+  liveApi?: IWebSocketApi;
 }
+
+/** The inbox's WebSocket path: the stage name of the live API, so CloudFront passes the path on unchanged. */
+export const LIVE_PATH = '/live';
 
 export class WebApp extends Construct {
   readonly bucket: Bucket;
@@ -127,7 +132,10 @@ export class WebApp extends Construct {
         responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
         functionAssociations: [{ function: spaFallback, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: Object.fromEntries(apiPathPatterns(props.apiRoutePaths).map((pattern) => [pattern, apiBehavior])),
+      additionalBehaviors: {
+        ...Object.fromEntries(apiPathPatterns(props.apiRoutePaths).map((pattern) => [pattern, apiBehavior])),
+        ...(props.liveApi ? { [LIVE_PATH]: liveBehavior(props.liveApi) } : {}),
+      },
     });
 
     new BucketDeployment(this, 'Deployment', {
@@ -144,6 +152,24 @@ export class WebApp extends Construct {
   get url(): string {
     return `https://${this.distribution.distributionDomainName}`;
   }
+}
+
+/**
+ * CloudFront passes WebSocket upgrades through to a custom origin; the handshake's
+ * Sec-WebSocket-* headers, the session cookie and `?token=` must reach API
+ * Gateway, its Host must not (API Gateway needs its own): the same origin request
+ * policy as the HTTP API's behaviours.
+ */
+function liveBehavior(liveApi: IWebSocketApi): BehaviorOptions {
+  // `wss://<id>.execute-api.<region>.amazonaws.com` → its host.
+  const domain = Fn.select(2, Fn.split('/', liveApi.apiEndpoint));
+  return {
+    origin: new HttpOrigin(domain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+    viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+    allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+    cachePolicy: CachePolicy.CACHING_DISABLED,
+    originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+  };
 }
 
 /**

@@ -39,7 +39,9 @@ export function readHttpApis(assembly: CloudAssembly, resolver: IntrinsicResolve
     if (!fn) throw new Error(`API integration refers to ${uri}, which is not a function of the templates`);
     return fn;
   };
-  return resourcesOfType(assembly, 'AWS::ApiGatewayV2::Api').map(({ stack, logicalId: apiLogicalId }) => {
+  // WebSocket APIs are served by websocket-api.ts.
+  const httpApis = resourcesOfType(assembly, 'AWS::ApiGatewayV2::Api').filter(({ resource }) => resource.Properties?.ProtocolType !== 'WEBSOCKET');
+  return httpApis.map(({ stack, logicalId: apiLogicalId }) => {
     const belongsToApi = (properties: Record<string, unknown>) => (properties.ApiId as { Ref?: string })?.Ref === apiLogicalId;
     const authorizers = new Map<string, Authorizer>();
     for (const [logicalId, resource] of Object.entries(stack.resources)) {

@@ -46,6 +46,7 @@ import { startDemoGateway } from './demo-gateway';
 import { receiveUrl } from '#use-cases/channels';
 import { DEFAULT_APP_PORT, readDistribution, startWebAppServer } from './web-app';
 import { readSqsEventSourceMappings, startSqsEventSource, type RunningEventSource } from './sqs-event-source';
+import { declaredWebSocketApis, readWebSocketApi, registerWebSocketApi, startWebSocketServer } from './websocket-api';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -67,11 +68,13 @@ export interface LocalStackPorts {
   app: number;
   /** The demo gateway: an External API gateway stand-in that the demo channel sends through (infra/local/demo-gateway.ts). */
   gateway: number;
+  /** Live updates' WebSocket API and its @connections management API (infra/local/websocket-api.ts). */
+  live: number;
 }
 
 /**
  * Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT (also SNS),
- * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT, TICKETER_APP_PORT, TICKETER_GATEWAY_PORT.
+ * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT, TICKETER_APP_PORT, TICKETER_GATEWAY_PORT, TICKETER_LIVE_PORT.
  */
 export const DEFAULT_PORTS: LocalStackPorts = {
   api: 8000,
@@ -83,6 +86,7 @@ export const DEFAULT_PORTS: LocalStackPorts = {
   s3: 8006,
   app: DEFAULT_APP_PORT,
   gateway: 8008,
+  live: 8009,
 };
 
 export interface LocalStackOptions {
@@ -118,6 +122,11 @@ export interface LocalStack {
   apiUrl: string;
   /** The agent inbox (and the API on the same origin); '' when the templates have no distribution. */
   appUrl: string;
+  /**
+   * Live updates' WebSocket API, direct (`ws://127.0.0.1:8009/live`; the inbox uses `/live` on its own origin);
+   * '' when the templates have none. Connect with `?token=<API token>` or the session cookie.
+   */
+  websocketUrl: string;
   /** The demo administrator's password (sign-in on the inbox), when seeded. */
   email: string | undefined;
   password: string | undefined;
@@ -185,6 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (ports.s3) await assertPortFree(ports.s3, 'S3 endpoint', 'TICKETER_S3_PORT');
     if (ports.app) await assertPortFree(ports.app, 'inbox', 'TICKETER_APP_PORT');
     if (ports.gateway) await assertPortFree(ports.gateway, 'demo gateway', 'TICKETER_GATEWAY_PORT');
+    if (ports.live) await assertPortFree(ports.live, 'WebSocket API', 'TICKETER_LIVE_PORT');
     const synthesis = new AbortController();
     stoppers.push(async () => synthesis.abort());
     const synthesized = options.synth === false ? Promise.resolve() : synthesize(cloudAssemblyDir, log, synthesis.signal);
@@ -245,6 +255,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(ses.stop);
     log(`mail sent through SES goes to ${outboxDir}`);
 
+    // Live updates: the WebSocket API listens before the functions start, whose environment names its endpoint.
+    const [webSocketApi, ...otherWebSocketApis] = declaredWebSocketApis(assembly);
+    if (otherWebSocketApis.length) log(`only the first WebSocket API is served locally; ${otherWebSocketApis.length} more ignored`);
+    const webSocketServer = webSocketApi ? await startWebSocketServer(ports.live, { region, log }) : undefined;
+    if (webSocketServer) stoppers.push(webSocketServer.stop);
+    const webSocketIds = webSocketApi && webSocketServer && registerWebSocketApi(resolver, webSocketApi.stack, webSocketApi.logicalId, webSocketServer.endpoint);
+
     let functions: FunctionHost | undefined;
     const lambdaServer = await startLambdaApiServer(() => functions, ports.lambda, log);
     stoppers.push(() => closeServer(lambdaServer));
@@ -275,6 +292,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stoppers.push(() => closeServer(apiServer));
       apiUrl = serverUrl(apiServer);
     }
+    let websocketUrl = '';
+    if (webSocketApi && webSocketServer && webSocketIds) {
+      webSocketServer.attach(readWebSocketApi(webSocketApi.stack, webSocketApi.logicalId, webSocketIds, resolver, functions));
+      websocketUrl = `${webSocketServer.endpoint}/${webSocketIds.stageName}`;
+      log(`live updates: WebSocket API at ${websocketUrl}`);
+    }
     // After the API (its delivery reports go there), so stopped before it.
     const gatewayDir = dataDir ? path.join(dataDir, 'gateway') : mkdtempSync(path.join(os.tmpdir(), 'ticketer-gateway-'));
     if (!dataDir) stoppers.push(async () => rmSync(gatewayDir, { recursive: true, force: true }));
@@ -286,7 +309,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const distribution = readDistribution(assembly);
     let appUrl = '';
     if (distribution && apiUrl) {
-      const appServer = await startWebAppServer(distribution, { port: ports.app, apiUrl, log });
+      const appServer = await startWebAppServer(distribution, { port: ports.app, apiUrl, ...(webSocketServer ? { liveEndpoint: webSocketServer.endpoint } : {}), log });
       stoppers.push(() => closeServer(appServer));
       appUrl = serverUrl(appServer);
     }
@@ -323,6 +346,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const stack: LocalStack = {
       apiUrl,
       appUrl,
+      websocketUrl,
       email: demo?.administrator.email,
       password: demo?.password,
       lambdaEndpoint,
@@ -360,7 +384,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
-  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0, app: 0, gateway: 0 };
+  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0, app: 0, gateway: 0, live: 0 };
   const fromEnvironment = (name: string, fallback: number) => {
     const value = process.env[name];
     if (value === undefined || value === '') return fallback;
@@ -378,6 +402,7 @@ function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
     s3: ports?.s3 ?? fromEnvironment('TICKETER_S3_PORT', DEFAULT_PORTS.s3),
     app: ports?.app ?? fromEnvironment('TICKETER_APP_PORT', DEFAULT_PORTS.app),
     gateway: ports?.gateway ?? fromEnvironment('TICKETER_GATEWAY_PORT', DEFAULT_PORTS.gateway),
+    live: ports?.live ?? fromEnvironment('TICKETER_LIVE_PORT', DEFAULT_PORTS.live),
   };
 }
 

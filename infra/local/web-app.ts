@@ -5,9 +5,12 @@
 // code, in a VM context), then reaches its origin — the S3 bucket, whose
 // files are the BucketDeployment's source asset in the cloud assembly, or the
 // HTTP API, proxied to the local API server with every viewer header but Host
-// (the managed AllViewerExceptHostHeader policy).
+// (the managed AllViewerExceptHostHeader policy). A WebSocket upgrade on the
+// live-updates behaviour (`/live`) is passed to the local WebSocket API the
+// same way, as CloudFront passes WebSocket connections to its origin.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import vm from 'node:vm';
 import { resourcesOfType, type CloudAssembly, type SynthesizedStack } from './cloud-assembly';
@@ -18,7 +21,7 @@ export const DEFAULT_APP_PORT = 8007;
 
 interface Behavior {
   pathPattern: string | null; // null: the default behaviour
-  origin: { kind: 's3'; directory: string; cacheControl: string | undefined } | { kind: 'api' };
+  origin: { kind: 's3'; directory: string; cacheControl: string | undefined } | { kind: 'api' } | { kind: 'websocket' };
   viewerRequest: string | undefined; // CloudFront Function code
 }
 
@@ -69,7 +72,8 @@ function readOrigin(assembly: CloudAssembly, stack: SynthesizedStack, origin: Js
     const metadata = deployment?.Properties?.SystemMetadata as Json | undefined;
     return { kind: 's3', directory, cacheControl: typeof metadata?.['cache-control'] === 'string' ? metadata['cache-control'] : undefined };
   }
-  // The only custom origin the templates have is the HTTP API (its endpoint, through an export).
+  // Custom origins: live updates' WebSocket API and the HTTP API (their endpoints, through exports).
+  if (/WebSocketApi/.test(JSON.stringify(origin.DomainName))) return { kind: 'websocket' };
   if (!/ApiEndpoint|HttpApi/.test(JSON.stringify(origin.DomainName))) throw new Error(`origin ${String(origin.Id)} cannot run locally`);
   return { kind: 'api' };
 }
@@ -117,8 +121,11 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export function startWebAppServer(distribution: LocalDistribution, options: { port: number; apiUrl: string; log: (line: string) => void }): Promise<Server> {
-  return listen(
+export async function startWebAppServer(
+  distribution: LocalDistribution,
+  options: { port: number; apiUrl: string; liveEndpoint?: string; log: (line: string) => void },
+): Promise<Server> {
+  const server = await listen(
     (request, response) => {
       serve(distribution, options.apiUrl, request, response).catch((error: Error) => {
         options.log(`inbox server: ${error.stack ?? error.message}`);
@@ -129,6 +136,51 @@ export function startWebAppServer(distribution: LocalDistribution, options: { po
     options.port,
     'inbox (TICKETER_APP_PORT)',
   );
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const uri = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (behaviorFor(distribution, uri).origin.kind !== 'websocket' || !options.liveEndpoint) {
+      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    proxyUpgrade(options.liveEndpoint, request, socket, head, options.log);
+  });
+  return server;
+}
+
+/** Passes a WebSocket handshake (every viewer header but Host) and then the connection's bytes both ways. */
+function proxyUpgrade(endpoint: string, incoming: IncomingMessage, socket: Duplex, head: Buffer, log: (line: string) => void): void {
+  const target = new URL(endpoint.replace(/^ws/, 'http'));
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(incoming.headers)) if (name !== 'host' && value !== undefined) headers[name] = value;
+  headers.host = target.host;
+  const outgoing = http.request({ host: target.hostname, port: target.port, method: 'GET', path: incoming.url, headers });
+  outgoing.on('upgrade', (answer, upstream, upstreamHead) => {
+    const lines = [`HTTP/1.1 ${answer.statusCode ?? 101} ${answer.statusMessage ?? 'Switching Protocols'}`];
+    for (let index = 0; index < answer.rawHeaders.length; index += 2) lines.push(`${answer.rawHeaders[index]}: ${answer.rawHeaders[index + 1]}`);
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (upstreamHead.length) socket.write(upstreamHead);
+    if (head.length) upstream.write(head);
+    upstream.pipe(socket).pipe(upstream);
+    // One side ending or breaking ends the other, so a dropped browser is a dropped connection upstream too.
+    const end = () => {
+      upstream.destroy();
+      socket.destroy();
+    };
+    upstream.on('error', end).on('close', end);
+    socket.on('error', end).on('close', end);
+  });
+  // A refused handshake (401, 403, …) is answered as the origin answered it.
+  outgoing.on('response', (answer) => {
+    const lines = [`HTTP/1.1 ${answer.statusCode ?? 502} ${answer.statusMessage ?? ''}`];
+    for (let index = 0; index < answer.rawHeaders.length; index += 2) lines.push(`${answer.rawHeaders[index]}: ${answer.rawHeaders[index + 1]}`);
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    answer.pipe(socket);
+  });
+  outgoing.on('error', (error) => {
+    log(`inbox server: /live upstream: ${error.message}`);
+    socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  });
+  outgoing.end();
 }
 
 async function serve(distribution: LocalDistribution, apiUrl: string, incoming: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -151,6 +203,8 @@ async function serve(distribution: LocalDistribution, apiUrl: string, incoming: 
     request = result;
   }
   if (behavior.origin.kind === 'api') return proxyToApi(apiUrl, request, url.search, incoming, response);
+  // A plain request (no upgrade) to the WebSocket API: API Gateway answers it 426-like; here a 400.
+  if (behavior.origin.kind === 'websocket') return sendJson(response, 400, { message: 'This path takes WebSocket connections only.' });
   serveFile(behavior.origin.directory, behavior.origin.cacheControl, request.uri === '/' && distribution.defaultRootObject ? `/${distribution.defaultRootObject}` : request.uri, request.method, response);
 }
 

@@ -10,7 +10,7 @@ import { FifoThroughputScope, Topic } from 'aws-cdk-lib/aws-sns';
 import { DeduplicationScope, FifoThroughputLimit, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { EventPattern } from '../local/event-pattern';
-import { CLOSED_TICKET_FILTER, OUTGOING_MESSAGE_FILTER, TICKET_RECORD_FILTER, subscribeQueue } from '../constructs/stream-fan-out';
+import { CLOSED_TICKET_FILTER, LIVE_UPDATE_FILTER, OUTGOING_MESSAGE_FILTER, TICKET_RECORD_FILTER, subscribeQueue } from '../constructs/stream-fan-out';
 
 /** gsi1 … gsi5: folders by status, by assignee, by topic; tickets by modified_on; a contact's tickets (docs/architecture.md). */
 export const GSI_COUNT = 5;
@@ -44,6 +44,11 @@ export const DELIVERIES_VISIBILITY_TIMEOUT = Duration.seconds(6 * DELIVERIES_CON
 /** Receives before a message that keeps failing to reach its gateway is parked in the DLQ (to be redriven). */
 export const DELIVERIES_MAX_RECEIVE_COUNT = 5;
 
+/** Live updates (docs/live-updates.md): the consumer posts a batch's events within its timeout. */
+export const LIVE_UPDATES_VISIBILITY_TIMEOUT = Duration.seconds(6 * 30);
+/** Live events are worth little late: after 3 failed receives a record is parked in the DLQ. */
+export const LIVE_UPDATES_MAX_RECEIVE_COUNT = 3;
+
 /** Incomplete multipart uploads of attachments are cleaned up after this long. */
 export const ATTACHMENT_UPLOAD_ABORT_AFTER = Duration.days(1);
 /** Generated length of the channel-secrets key (letters and digits). */
@@ -68,6 +73,9 @@ export class StatefulStack extends Stack {
   /** New outgoing messages (INSERT of a msg with direction out), one message group per contact: the delivery consumer's. */
   readonly deliveriesQueue: Queue;
   readonly deliveriesDeadLetterQueue: Queue;
+  /** Ticket, message and count records for live updates, one message group per ticket, contact or workspace's counts. */
+  readonly liveUpdatesQueue: Queue;
+  readonly liveUpdatesDeadLetterQueue: Queue;
   /** Message attachments, uploaded by browsers with presigned PUTs. */
   readonly attachmentsBucket: Bucket;
   /** The key that encrypts channel secrets (auth headers, bot tokens) stored in the table. */
@@ -117,6 +125,12 @@ export class StatefulStack extends Stack {
       maxReceiveCount: DELIVERIES_MAX_RECEIVE_COUNT,
       filter: OUTGOING_MESSAGE_FILTER,
     });
+    // Live updates (docs/live-updates.md).
+    [this.liveUpdatesQueue, this.liveUpdatesDeadLetterQueue] = this.consumerQueue('LiveUpdates', {
+      visibilityTimeout: LIVE_UPDATES_VISIBILITY_TIMEOUT,
+      maxReceiveCount: LIVE_UPDATES_MAX_RECEIVE_COUNT,
+      filter: LIVE_UPDATE_FILTER,
+    });
     this.pipeDeadLetterQueue = new Queue(this, 'PipeDeadLetterQueue', {
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
@@ -157,6 +171,8 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'ClosedTicketsDeadLetterQueueUrl', { value: this.closedTicketsDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'DeliveriesQueueUrl', { value: this.deliveriesQueue.queueUrl });
     new CfnOutput(this, 'DeliveriesDeadLetterQueueUrl', { value: this.deliveriesDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'LiveUpdatesQueueUrl', { value: this.liveUpdatesQueue.queueUrl });
+    new CfnOutput(this, 'LiveUpdatesDeadLetterQueueUrl', { value: this.liveUpdatesDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'AttachmentsBucketName', { value: this.attachmentsBucket.bucketName });
     new CfnOutput(this, 'ChannelSecretsKeyArn', { value: this.channelSecretsKey.secretArn });
   }

@@ -13,6 +13,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { LiveApi } from '../constructs/live-api';
 import { StreamFanOutPipe } from '../constructs/stream-fan-out';
 import { TicketerFunction } from '../constructs/ticketer-function';
 import { routeKey, type RouteSpec } from '../../shared/http/route-spec';
@@ -33,6 +34,8 @@ export interface StatelessStackProps extends StackProps {
   readonly attachmentsBucket: IBucket;
   /** The key channel secrets are encrypted with. */
   readonly channelSecretsKey: ISecret;
+  /** Ticket, message and count records for live updates (docs/live-updates.md). */
+  readonly liveUpdatesQueue: IQueue;
 }
 
 type HttpRoute = readonly [HttpMethod, string];
@@ -142,6 +145,7 @@ export class StatelessStack extends Stack {
   readonly closedTicketConsumer: TicketerFunction;
   readonly streamFanOut: TicketerFunction;
   readonly deliveryConsumer: TicketerFunction;
+  readonly live: LiveApi;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -320,6 +324,9 @@ export class StatelessStack extends Stack {
     this.deliveryConsumer.addEventSource(
       new SqsEventSource(props.deliveriesQueue, { batchSize: DELIVERIES_BATCH_SIZE, reportBatchItemFailures: true }),
     );
+
+    // Live updates (docs/live-updates.md): the WebSocket API, its functions and the consumer of the live-updates queue.
+    this.live = new LiveApi(this, 'Live', { table, liveUpdatesQueue: props.liveUpdatesQueue, attachmentsBucket: props.attachmentsBucket });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'TicketCommandFunctionName', { value: this.ticketCommand.functionName });

@@ -32,7 +32,8 @@ export function addTicketerStacks(app: App): TicketerStacks {
     deliveriesDeadLetterQueue: stateful.deliveriesDeadLetterQueue,
     attachmentsBucket: stateful.attachmentsBucket,
     channelSecretsKey: stateful.channelSecretsKey,
+    liveUpdatesQueue: stateful.liveUpdatesQueue,
   });
-  const web = new WebStack(app, WEB_STACK_NAME, { description: 'Ticketer agent inbox: S3 + CloudFront, with the HTTP API on the same origin', api: stateless.api });
+  const web = new WebStack(app, WEB_STACK_NAME, { description: 'Ticketer agent inbox: S3 + CloudFront, with the HTTP API on the same origin', api: stateless.api, liveApi: stateless.live.api });
   return { stateful, stateless, web };
 }

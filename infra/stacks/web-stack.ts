@@ -2,13 +2,15 @@
 // (infra/constructs/web-app.ts). A stack of its own, so the distribution, slow to
 // create and change, is not redeployed with every function change.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IHttpApi, IWebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
 import { allRoutes } from '../../shared/http/routes/index';
 import { WebApp } from '../constructs/web-app';
 
 export interface WebStackProps extends StackProps {
   readonly api: IHttpApi;
+  /** Live updates' WebSocket API, served at `/live` (docs/live-updates.md). */
+  readonly liveApi?: IWebSocketApi;
 }
 
 export class WebStack extends Stack {
@@ -16,7 +18,7 @@ export class WebStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WebStackProps) {
     super(scope, id, props);
-    this.webApp = new WebApp(this, 'WebApp', { api: props.api, apiRoutePaths: allRoutes().map((route) => route.path) });
+    this.webApp = new WebApp(this, 'WebApp', { api: props.api, ...(props.liveApi ? { liveApi: props.liveApi } : {}), apiRoutePaths: allRoutes().map((route) => route.path) });
     new CfnOutput(this, 'InboxUrl', { value: this.webApp.url, description: 'The agent inbox (and the API on the same origin)' });
   }
 }

@@ -4,7 +4,6 @@
 import { upsertContact, validateContactInput, type ContactInput } from '#domain/contact';
 import { DomainError, NotFoundError, ValidationError } from '#domain/errors';
 import { mayBeAssigned } from '#domain/permissions';
-import { countKey } from '#domain/folder-counts';
 import * as tickets from '#domain/ticket';
 import { findTopicByName, newTopic, validateTopicName, type Topic } from '#domain/topic';
 import { normalizeEmail } from '#domain/workspace';
@@ -13,7 +12,7 @@ import type { FolderQuery, IdempotencyRecord, TicketCommandName, WorkspaceDirect
 import { requestFingerprint } from './request-fingerprint';
 import { retryOnStaleWrite } from './retry';
 import { sessionContactGroupRefs } from './closed-ticket-triggers';
-import { contactView, ViewContext, type CommandResult, type ContactDetailsView, type Page, type TicketHistoryEvent, type TicketView } from './views';
+import { contactView, folderCountsView, ViewContext, type CommandResult, type ContactDetailsView, type Page, type TicketHistoryEvent, type TicketView } from './views';
 
 export type TopicChoice = { uuid: string } | { name: string } | null;
 export type AssigneeChoice = { uuid: string } | { email: string } | null;
@@ -423,14 +422,7 @@ export function createTicketUseCases(context: UseCaseContext) {
 
     async folderCounts({ actor }: { actor: Actor }) {
       const [directory, counts] = await Promise.all([context.directory(actor.workspace), repos.counts.readCounts(actor.workspace)]);
-      // A count can lag the tickets briefly (the stream consumer keeps it), never below zero.
-      const count = (key: string) => Math.max(0, counts.get(key) ?? 0);
-      return {
-        all: count(countKey.status('open')),
-        unassigned: count(countKey.assignee(null, 'open')),
-        mine: actor.user === null ? 0 : count(countKey.assignee(actor.user, 'open')),
-        topics: directory.topics.map((topic) => ({ uuid: topic.uuid, name: topic.name, open: count(countKey.topic(topic.uuid, 'open')) })),
-      };
+      return folderCountsView(directory, counts, actor.user);
     },
 
     async listTickets({ actor, uuid, contact, limit, cursor }: { actor: Actor; uuid?: string; contact?: string; limit?: number; cursor?: string }): Promise<Page<TicketView>> {

@@ -2,6 +2,7 @@
 // (docs/api.md shows them on the wire). Stored items hold ids; names are joined
 // here from the workspace directory so a rename never leaves stale copies.
 import type { Contact } from '#domain/contact';
+import { countKey } from '#domain/folder-counts';
 import type { LastMessage, Ticket, TicketEvent } from '#domain/ticket';
 import type { Topic } from '#domain/topic';
 import type { Member, Role } from '#domain/workspace';
@@ -152,4 +153,23 @@ export function contactView(contact: Contact): ContactView {
 
 export function memberView(member: Member): MemberView {
   return { uuid: member.uuid, email: member.email, name: member.name, role: member.role, can_reply_non_own: member.can_reply_non_own !== false, created_on: member.created_on };
+}
+
+/** GET /folders: the open tickets of each folder for `user` (live updates send the same body as counts_changed). */
+export type FolderCountsView = {
+  all: number;
+  unassigned: number;
+  mine: number;
+  topics: { uuid: string; name: string; open: number }[];
+};
+
+export function folderCountsView(directory: WorkspaceDirectory, counts: ReadonlyMap<string, number>, user: string | null): FolderCountsView {
+  // A count can lag the tickets briefly (the stream consumer keeps it), never below zero.
+  const count = (key: string) => Math.max(0, counts.get(key) ?? 0);
+  return {
+    all: count(countKey.status('open')),
+    unassigned: count(countKey.assignee(null, 'open')),
+    mine: user === null ? 0 : count(countKey.assignee(user, 'open')),
+    topics: directory.topics.map((topic) => ({ uuid: topic.uuid, name: topic.name, open: count(countKey.topic(topic.uuid, 'open')) })),
+  };
 }

@@ -45,6 +45,7 @@ export const ITEM_TYPE = {
   messageRef: 'msg_ref',
   contactUrn: 'contact_urn',
   channelMessage: 'channel_msg',
+  liveConnection: 'live_connection',
 } as const;
 
 /** Sort-key prefixes of the items stored in a workspace's own partition. */
@@ -224,4 +225,14 @@ export const channelKeys = {
 /** Where an outgoing message is stored, by its uuid: written when it is handed to a gateway, read by status callbacks. */
 export const messageRefKeys = {
   ref: (workspace: string, msg: string): TableKey => ({ pk: `${workspacePk(workspace)}#MSGREF#${msg}`, sk: 'MSGREF' }),
+};
+
+/**
+ * Live-update connections (WebSocket API, docs/live-updates.md): every open
+ * connection of a workspace in one partition, so the live-updates consumer
+ * finds the audience of an event with one Query (never a Scan).
+ */
+export const liveConnectionKeys = {
+  partition: (workspace: string) => `${workspacePk(workspace)}#LIVE`,
+  connection: (workspace: string, connection: string): TableKey => ({ pk: `${workspacePk(workspace)}#LIVE`, sk: `CONN#${connection}` }),
 };

@@ -5,6 +5,7 @@
 import type { AttributeValue, ConsumedCapacity, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -22,7 +23,7 @@ export type Item = Record<string, unknown>;
 
 export interface ConsumedCapacityReport {
   /** The DynamoDB operation, e.g. `TransactWriteItems`. */
-  command: 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'TransactWriteItems';
+  command: 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'TransactWriteItems';
   /** What the repository was doing, e.g. `ticket.update`. */
   label: string;
   readUnits: number;
@@ -84,7 +85,7 @@ export function createTableClient(options: TableOptions) {
   function report(command: ConsumedCapacityReport['command'], label: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) {
     if (!options.onConsumedCapacity || consumed === undefined) return;
     const units = (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
-    const isWrite = command === 'PutItem' || command === 'UpdateItem' || command === 'TransactWriteItems';
+    const isWrite = command === 'PutItem' || command === 'UpdateItem' || command === 'DeleteItem' || command === 'TransactWriteItems';
     options.onConsumedCapacity({ command, label, readUnits: isWrite ? 0 : units, writeUnits: isWrite ? units : 0 });
   }
 
@@ -147,6 +148,18 @@ export function createTableClient(options: TableOptions) {
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
         throw error;
       }
+    },
+
+    /** A plain Put (no condition): items owned by one writer, such as a live connection. */
+    async put(label: string, item: Item & TableKey): Promise<void> {
+      const out = await client.send(new PutCommand({ TableName, Item: item, ReturnConsumedCapacity: 'TOTAL' }));
+      report('PutItem', label, out.ConsumedCapacity);
+    },
+
+    /** A plain DeleteItem (deleting what is already gone is not an error). */
+    async delete(label: string, key: TableKey): Promise<void> {
+      const out = await client.send(new DeleteCommand({ TableName, Key: key, ReturnConsumedCapacity: 'TOTAL' }));
+      report('DeleteItem', label, out.ConsumedCapacity);
     },
 
     /** A single UpdateItem; returns false when its condition failed. */
