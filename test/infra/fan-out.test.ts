@@ -42,16 +42,17 @@ const statusChange = record('MODIFY', { type: 'msg', direction: 'out', status: '
 const ticketOpened = record('INSERT', { type: 'ticket', status: 'open' });
 const ticketClosed = record('MODIFY', { type: 'ticket', status: 'closed' }, { type: 'ticket', status: 'open' });
 const contact = record('MODIFY', { type: 'contact' }, { type: 'contact' });
+const counter = record('MODIFY', { type: 'count' }, { type: 'count' });
 
 describe('the pipe', () => {
-  it('is the stream’s one reader: ticket and message records, to the StreamFanOut function, invoked synchronously', () => {
+  it('is the stream’s one reader: ticket, message and folder-counter records, to the StreamFanOut function, invoked synchronously', () => {
     expect(pipe().Source).toEqual(importOf('TableCD117FA1StreamArn'));
     expect(pipe().Target).toEqual({ 'Fn::GetAtt': [fanOutFunction().id, 'Arn'] });
     expect(pipe().TargetParameters).toEqual({ LambdaFunctionParameters: { InvocationType: 'REQUEST_RESPONSE' } });
     const filters = pipe().SourceParameters.FilterCriteria.Filters as { Pattern: string }[];
     expect(filters).toHaveLength(1);
     const pattern = JSON.parse(filters[0]!.Pattern);
-    for (const passed of [outgoing, incoming, statusChange, ticketOpened, ticketClosed]) expect(matchesPattern(pattern, passed)).toBe(true);
+    for (const passed of [outgoing, incoming, statusChange, ticketOpened, ticketClosed, counter]) expect(matchesPattern(pattern, passed)).toBe(true);
     expect(matchesPattern(pattern, contact)).toBe(false);
   });
 
@@ -108,10 +109,10 @@ describe('the fan-out topic', () => {
     expect(policy.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
   });
 
-  it('has exactly three subscriptions, SQS with raw delivery and a filter on the message body', () => {
+  it('has exactly four subscriptions, SQS with raw delivery and a filter on the message body', () => {
     const subscriptions = Object.values(synth.stateful.findResources('AWS::SNS::Subscription'));
-    expect(subscriptions).toHaveLength(3);
-    for (const queue of ['TicketEvents', 'ClosedTickets', 'Deliveries']) {
+    expect(subscriptions).toHaveLength(4);
+    for (const queue of ['TicketEvents', 'ClosedTickets', 'Deliveries', 'LiveUpdates']) {
       expect(subscriptionOf(queue)).toMatchObject({
         Protocol: 'sqs',
         TopicArn: { Ref: topic().id },
@@ -126,10 +127,13 @@ describe('the fan-out topic', () => {
     expect([outgoing, incoming, statusChange, ticketOpened, ticketClosed].map((event) => passes('TicketEvents', event))).toEqual([false, false, false, true, true]);
     expect([outgoing, incoming, statusChange, ticketOpened, ticketClosed].map((event) => passes('ClosedTickets', event))).toEqual([false, false, false, false, true]);
     expect([outgoing, incoming, statusChange, ticketOpened, ticketClosed].map((event) => passes('Deliveries', event))).toEqual([true, false, false, false, false]);
+    // Live updates: tickets, every message change, and the folder counters (counts_changed); nothing else.
+    expect([outgoing, incoming, statusChange, ticketOpened, ticketClosed, counter, contact].map((event) => passes('LiveUpdates', event))).toEqual([true, true, true, true, true, true, false]);
+    for (const queue of ['TicketEvents', 'ClosedTickets', 'Deliveries']) expect(passes(queue, counter)).toBe(false);
   });
 
   it('may send to each subscribed queue through its queue policy, only from this topic', () => {
-    for (const queue of ['TicketEvents', 'ClosedTickets', 'Deliveries']) {
+    for (const queue of ['TicketEvents', 'ClosedTickets', 'Deliveries', 'LiveUpdates']) {
       const queueId = subscriptionOf(queue).Endpoint['Fn::GetAtt'][0];
       const policy = onlyResource(synth.stateful, 'AWS::SQS::QueuePolicy', { Queues: [{ Ref: queueId }] }).Properties;
       expect(policy.PolicyDocument.Statement).toContainEqual(
