@@ -96,8 +96,8 @@ describe('the stateful stack', () => {
 
     it('refuses unencrypted transport on every queue', () => {
       const policies = Object.values(synth.stateful.findResources('AWS::SQS::QueuePolicy'));
-      // Three consumer queues, their three dead-letter queues, the pipe's dead-letter queue.
-      expect(policies).toHaveLength(7);
+      // Four consumer queues, their four dead-letter queues, the pipe's dead-letter queue.
+      expect(policies).toHaveLength(9);
       for (const policy of policies) {
         expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
           expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),

@@ -5,7 +5,7 @@ import vm from 'node:vm';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FORWARDED_HOST_FUNCTION, SPA_FALLBACK_FUNCTION, apiPathPatterns } from '../../infra/constructs/web-app';
+import { FORWARDED_HOST_FUNCTION, LIVE_PATH, SPA_FALLBACK_FUNCTION, apiPathPatterns } from '../../infra/constructs/web-app';
 import { addTicketerStacks } from '../../infra/stacks/ticketer';
 import { matchesPathPattern } from '../../infra/local/web-app';
 import { allRoutes } from '../../shared/http/routes/index';
@@ -38,11 +38,23 @@ describe('the inbox distribution', () => {
     }
     const distribution = web.findResources('AWS::CloudFront::Distribution');
     const config = Object.values(distribution)[0]!.Properties.DistributionConfig;
-    expect(config.CacheBehaviors.map((behavior: { PathPattern: string }) => behavior.PathPattern)).toEqual(patterns);
-    for (const behavior of config.CacheBehaviors) {
+    expect(config.CacheBehaviors.map((behavior: { PathPattern: string }) => behavior.PathPattern)).toEqual([...patterns, LIVE_PATH]);
+    for (const behavior of config.CacheBehaviors.filter((candidate: { PathPattern: string }) => candidate.PathPattern !== LIVE_PATH)) {
       expect(behavior.AllowedMethods).toContain('POST');
       expect(behavior.ViewerProtocolPolicy).toBe('https-only');
     }
+  });
+
+  it('passes /live (and only /live) to the live-updates WebSocket API, handshake headers, cookies and ?token= included, Host not', () => {
+    const config = Object.values(web.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+    const behavior = config.CacheBehaviors.find((candidate: { PathPattern: string }) => candidate.PathPattern === LIVE_PATH);
+    const origin = config.Origins.find((candidate: { Id: string }) => candidate.Id === behavior.TargetOriginId);
+    expect(JSON.stringify(origin.DomainName)).toMatch(/LiveWebSocketApi.*ApiEndpoint/);
+    expect(origin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+    expect(behavior).toMatchObject({ ViewerProtocolPolicy: 'https-only', CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac' });
+    for (const appPath of Object.values(APP_PATHS)) expect(matchesPathPattern(LIVE_PATH, appPath)).toBe(false);
+    // The stage is named as the path, so CloudFront passes /live to the stage unchanged.
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: LIVE_PATH.slice(1) });
   });
 
   it('serves the app from a private bucket through origin access control', () => {
