@@ -24,6 +24,7 @@ import { createStackClient } from './stack-client';
 import { benchFlowEngine, flowEngineTable } from './flow-engine';
 import { benchClosedTicketLatency, closedTicketLatencyTable } from './closed-ticket-latency';
 import { benchReplyDelivery, replyDeliveryTable } from './reply-delivery-latency';
+import { benchLiveUpdates, liveUpdateTable } from './live-update-latency';
 
 const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 const PAGE_SIZE = 25;
@@ -71,10 +72,11 @@ function readOptions(): Options {
 /**
  * Asynchronous work no measured request waits for, recognised by the keys it
  * touches (keys.ts): the counts consumer's applied-event guard
- * (`WS#w#APPLIED#<eventID>`) and the closed-ticket consumer's trigger lookup
- * (`WS#w#TRIGGERS`). No benchmarked operation touches either synchronously.
+ * (`WS#w#APPLIED#<eventID>`), the closed-ticket consumer's trigger lookup
+ * (`WS#w#TRIGGERS`) and the live-updates consumer's connection Query
+ * (`WS#w#LIVE`). No benchmarked operation touches them synchronously.
  */
-const BACKGROUND_KEY_MARKERS = ['#APPLIED#', '#TRIGGERS'];
+const BACKGROUND_KEY_MARKERS = ['#APPLIED#', '#TRIGGERS', '#LIVE'];
 
 const progress = (line: string) => console.log(`▸ ${line}`);
 /** The functions' last log lines, printed when the benchmark fails (the cause of a 500 is there). */
@@ -291,6 +293,10 @@ async function main(): Promise<void> {
   await settle(proxy);
   const replyDelivery = await benchReplyDelivery({ stack, proxy, directEndpoint: dynamodb.endpoint, replies: Math.min(options.iterations, 40), log: progress });
 
+  // Command → live event at another agent's WebSocket (bench/live-update-latency.ts).
+  await settle(proxy);
+  const liveUpdates = await benchLiveUpdates({ stack, directEndpoint: dynamodb.endpoint, rounds: Math.min(options.iterations, 40), log: progress });
+
   const info: RunInfo = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}`,
@@ -306,13 +312,15 @@ async function main(): Promise<void> {
   const flowEngineSection = `## Flow engine: cost per sprint\n\nOne resume of a 20-node flow (ten msg waits, expressions in every node); see bench/flow-engine.ts.\n\n${flowEngineTable(flowEngine)}\n`;
   const closedTicketSection = `## Close → first follow-up message\n\nA closed-ticket trigger starts a survey; see bench/closed-ticket-latency.ts.\n\n${closedTicketLatencyTable(closedTicket)}\n`;
   const replySection = `## Agent reply → gateway receipt\n\nA reply through the whole pipeline to an External API gateway stand-in, beside the floor; see bench/reply-delivery-latency.ts.\n\n${replyDeliveryTable(replyDelivery)}\n`;
-  const markdown = `${markdownReport(results, info)}\n${flowEngineSection}\n${closedTicketSection}\n${replySection}`;
+  const liveSection = `## Command → live event\n\nAn agent's command until another agent's WebSocket receives the event; see bench/live-update-latency.ts.\n\n${liveUpdateTable(liveUpdates)}\n`;
+  const markdown = `${markdownReport(results, info)}\n${flowEngineSection}\n${closedTicketSection}\n${replySection}\n${liveSection}`;
   writeFileSync(path.join(RESULTS_DIR, 'latest.md'), markdown);
-  writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ info, results, flowEngine, closedTicket, replyDelivery }, null, 2)}\n`);
+  writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ info, results, flowEngine, closedTicket, replyDelivery, liveUpdates }, null, 2)}\n`);
   console.log(`\n${resultTable(results)}\n`);
   console.log(`${flowEngineTable(flowEngine)}\n`);
   console.log(`${closedTicketLatencyTable(closedTicket)}\n`);
   console.log(`${replyDeliveryTable(replyDelivery)}\n`);
+  console.log(`${liveUpdateTable(liveUpdates)}\n`);
   console.log(`Written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.md'))} (and .json), with the DynamoDB calls of each operation.`);
 }
 

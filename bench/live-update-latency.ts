@@ -1,0 +1,155 @@
+// Command → live event (issue 10, item 5): how long after an agent's command
+// the other agent's open WebSocket receives the event, through the local
+// stack's whole pipeline — the command's transaction, the table stream, the
+// pipe, the fan-out function, the SNS FIFO topic, the live-updates FIFO queue,
+// the LiveUpdatesConsumer, @connections and the socket. Three paths:
+//
+// - assign → ticket_changed (the ticket's own record),
+// - assign → counts_changed (the folder counters the TicketEventsConsumer
+//   writes first, so one more trip through the stream),
+// - reply → msg_created at the connection subscribed to the ticket.
+//
+// Commands are made one at a time, so each is measured without queueing.
+// Not a test: it measures and reports. `npm run bench` calls benchLiveUpdates
+// with the stack it already runs; `npx tsx bench/live-update-latency.ts` runs
+// it alone on a local stack of its own (TICKETER_CDK_OUT: an existing cloud
+// assembly instead of a new `cdk synth`).
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
+import { createUseCases } from '#use-cases/index';
+import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
+import { startLocalStack, type LocalStack } from '../infra/local/stack';
+import { connectLive, type LiveClient } from '../test/e2e/support-live';
+import { percentile } from './report';
+
+export interface LiveUpdateRow {
+  what: string;
+  events: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const WARM_UP = 3;
+const TIMEOUT_MS = 30_000;
+
+export async function benchLiveUpdates(options: { stack: LocalStack; directEndpoint: string; rounds?: number; log?: (line: string) => void }): Promise<LiveUpdateRow[]> {
+  const { stack } = options;
+  const log = options.log ?? (() => undefined);
+  const rounds = options.rounds ?? 30;
+  if (!stack.websocketUrl) throw new Error('the templates have no WebSocket API: nothing to measure');
+  const setup = createUseCases(
+    createDynamoDbRepositories({ client: new DynamoDBClient({ endpoint: options.directEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS }), tableName: stack.tableName }),
+  );
+  const workspace = await setup.createWorkspace({ name: `Live benchmark ${randomUUID().slice(0, 6)}` });
+  const people = await Promise.all(
+    ['Actor', 'Watcher'].map(async (name) => {
+      const member = await setup.addMember({ workspace: workspace.uuid, email: `bench-${randomUUID()}@example.com`, name: `Bench ${name}`, role: 'administrator' });
+      return { ...member, token: (await setup.issueApiToken({ workspace: workspace.uuid, user: member.uuid, name: 'live benchmark' })).token };
+    }),
+  );
+  const [actor, watcher] = people as [(typeof people)[0], (typeof people)[0]];
+  const post = async (url: string, body: unknown) => {
+    const response = await fetch(`${stack.apiUrl}${url}`, { method: 'POST', headers: { authorization: `Token ${actor.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const parsed = (await response.json()) as any;
+    if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(parsed).slice(0, 300)}`);
+    return parsed;
+  };
+  await post('/channels', { type: 'EX', name: 'Bench gateway', schemes: ['tel'], address: '+250788000000', config: { send_url: `${stack.gatewayUrl}/send`, method: 'POST' } });
+  const lambda = new LambdaClient({ endpoint: stack.lambdaEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
+  const openTicket = async (round: number): Promise<string> => {
+    const out = await lambda.send(
+      new InvokeCommand({
+        FunctionName: stack.functions.TicketCommand!,
+        Payload: JSON.stringify({
+          command: 'open_ticket',
+          workspace: workspace.uuid,
+          idempotency_key: randomUUID(),
+          contact: { uuid: randomUUID(), name: `Bench ${round}`, urns: [`tel:+2507885${String(round).padStart(5, '0')}`] },
+          topic: null,
+          assignee: null,
+        }),
+      }),
+    );
+    return (JSON.parse(Buffer.from(out.Payload!).toString()) as { ticket: { uuid: string } }).ticket.uuid;
+  };
+
+  const socket: LiveClient = await connectLive(stack.websocketUrl, watcher.token);
+  const samples = { ticket: [] as number[], counts: [] as number[], msg: [] as number[] };
+  try {
+    log(`command → live event: ${WARM_UP} warm-up rounds, then ${rounds} measured, one at a time…`);
+    for (let round = 0; round < WARM_UP + rounds; round++) {
+      const ticket = await openTicket(round);
+      // The watcher has the ticket's conversation open; its opening has reached the socket (so nothing of it is pending).
+      await socket.next((frame) => frame.type === 'ticket_changed' && frame.ticket.uuid === ticket, TIMEOUT_MS);
+      await socket.next((frame) => frame.type === 'counts_changed' && frame.counts.unassigned === 1, TIMEOUT_MS);
+      const subscribed = socket.frames.length;
+      socket.send({ action: 'subscribe', ticket_uuid: ticket });
+      await socket.next((frame) => frame.type === 'subscribed' && frame.ticket_uuid === ticket, TIMEOUT_MS, subscribed);
+
+      // assign → ticket_changed and counts_changed
+      let from = socket.frames.length;
+      let started = performance.now();
+      await post(`/tickets/${ticket}/assign`, { assignee: actor.uuid });
+      const ticketChanged = socket.next((frame) => frame.type === 'ticket_changed' && frame.ticket.uuid === ticket && frame.ticket.assignee?.uuid === actor.uuid, TIMEOUT_MS, from).then(() => performance.now() - started);
+      const countsChanged = socket.next((frame) => frame.type === 'counts_changed' && frame.counts.unassigned === 0, TIMEOUT_MS, from).then(() => performance.now() - started);
+      const [ticketMs, countsMs] = await Promise.all([ticketChanged, countsChanged]);
+
+      // reply → msg_created
+      from = socket.frames.length;
+      started = performance.now();
+      const sent = await post(`/tickets/${ticket}/messages`, { text: `Benchmark reply ${round}` });
+      await socket.next((frame) => frame.type === 'msg_created' && frame.msg.uuid === sent.uuid, TIMEOUT_MS, from);
+      const msgMs = performance.now() - started;
+      if (round >= WARM_UP) {
+        samples.ticket.push(ticketMs);
+        samples.counts.push(countsMs);
+        samples.msg.push(msgMs);
+      }
+      // Close it, so the next round's counts start from an empty Unassigned again.
+      await post(`/tickets/${ticket}/close`, {});
+      await socket.next((frame) => frame.type === 'counts_changed' && frame.counts.mine === 0 && frame.counts.all === 0, TIMEOUT_MS, from);
+    }
+  } finally {
+    await socket.close();
+  }
+  const row = (what: string, taken: number[]): LiveUpdateRow => {
+    const sorted = [...taken].sort((a, b) => a - b);
+    return { what, events: taken.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1)! };
+  };
+  return [
+    row('POST /tickets/{uuid}/assign → ticket_changed at another agent’s socket', samples.ticket),
+    row('POST /tickets/{uuid}/assign → counts_changed (after the counts consumer)', samples.counts),
+    row('POST /tickets/{uuid}/messages → msg_created at the subscribed socket', samples.msg),
+  ];
+}
+
+export function liveUpdateTable(rows: readonly LiveUpdateRow[]): string {
+  return [
+    '| what | events | p50 ms | p99 ms | max ms |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((row) => `| ${row.what} | ${row.events} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} |`),
+  ].join('\n');
+}
+
+// Alone: a local stack of its own on free ports, in memory.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const log = (line: string) => console.log(`▸ ${line}`);
+  const cloudAssemblyDir = process.env.TICKETER_CDK_OUT ?? mkdtempSync(path.join(os.tmpdir(), 'ticketer-live-bench-'));
+  const stack = await startLocalStack({ ports: 0, cloudAssemblyDir, synth: !process.env.TICKETER_CDK_OUT, seed: false, log });
+  try {
+    const rounds = Number(process.env.ROUNDS ?? 30);
+    const rows = await benchLiveUpdates({ stack, directEndpoint: stack.dynamodbEndpoint, rounds, log });
+    console.log(`\n${liveUpdateTable(rows)}\n\n${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, load ${os.loadavg()[0]?.toFixed(2)}`);
+  } finally {
+    await stack.stop();
+    if (!process.env.TICKETER_CDK_OUT) rmSync(cloudAssemblyDir, { recursive: true, force: true });
+  }
+}
