@@ -184,6 +184,22 @@ describe('live updates through the local stack', () => {
     }
   });
 
+  it('the inbox’s origin passes /live to the WebSocket API, where the session cookie signs the connection in', async () => {
+    const { workspace, administrator } = await directory(stack).workspace(`Cookie ${randomUUID().slice(0, 6)}`);
+    const inboxLive = `${stack.appUrl.replace(/^http/, 'ws')}/live`;
+    // Sessions and API tokens share one key space (docs/architecture.md), so a token stands in for a session's cookie value.
+    const browser = await connectLive(inboxLive, null, { headers: { cookie: `ticketer_session=${administrator.token}` } });
+    open.push(browser);
+    browser.send({ action: 'ping' });
+    expect(await browser.next((frame) => frame.type === 'pong')).toEqual({ type: 'pong' });
+    const ticket = await openTicket(workspace.uuid, { uuid: randomUUID(), name: 'Through the inbox' });
+    await browser.next((frame) => frame.type === 'ticket_changed' && frame.ticket.uuid === ticket.uuid);
+    await expect(connectLive(inboxLive, null)).rejects.toMatchObject({ status: 401 });
+    await expect(connectLive(inboxLive, null, { headers: { cookie: 'ticketer_session=unknown' } })).rejects.toMatchObject({ status: 401 });
+    // Only /live upgrades: another path of the inbox is not a WebSocket.
+    await expect(connectLive(`${stack.appUrl.replace(/^http/, 'ws')}/tickets`, administrator.token)).rejects.toMatchObject({ status: 404 });
+  });
+
   it('a dropped connection is removed: a socket destroyed without a close frame, and a connection @connections answers 410 for', async () => {
     const { workspace, administrator } = await directory(stack).workspace(`Drops ${randomUUID().slice(0, 6)}`);
     const client = await live(administrator.token);
