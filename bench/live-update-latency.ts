@@ -26,7 +26,7 @@ import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import { createUseCases } from '#use-cases/index';
 import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
 import { startLocalStack, type LocalStack } from '../infra/local/stack';
-import { connectLive, type LiveClient } from '../test/e2e/support-live';
+import { connectLive, type LiveClient } from '../test/support/live-client';
 import { percentile } from './report';
 
 export interface LiveUpdateRow {

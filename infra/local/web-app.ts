@@ -137,6 +137,7 @@ export async function startWebAppServer(
     'inbox (TICKETER_APP_PORT)',
   );
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
     const uri = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (behaviorFor(distribution, uri).origin.kind !== 'websocket' || !options.liveEndpoint) {
       socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');

@@ -129,6 +129,8 @@ export interface RunningWebSocketServer {
 
 export async function startWebSocketServer(port: number, options: { region: string; log: (line: string) => void }): Promise<RunningWebSocketServer> {
   let api: LocalWebSocketApi | undefined;
+  /** Set when the stack stops: closing sockets then runs no $disconnect (the functions are gone). */
+  let stopping = false;
   const connections = new Map<string, OpenConnection>();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
@@ -216,6 +218,8 @@ export async function startWebSocketServer(port: number, options: { region: stri
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client gone mid-handshake must not take the process down with an unhandled socket error.
+    socket.on('error', () => socket.destroy());
     handshake(request, socket, head).catch((error: Error) => {
       options.log(`WebSocket API: ${error.stack ?? error.message}`);
       refuse(socket, 500, 'Internal Server Error');
@@ -288,17 +292,20 @@ export async function startWebSocketServer(port: number, options: { region: stri
       touch(connectionId, connection);
       ws.on('message', (data, isBinary) => {
         touch(connectionId, connection);
-        void message(connectionId, connection, isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString());
+        message(connectionId, connection, isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString()).catch((error: Error) =>
+          options.log(`WebSocket API: a frame of ${connectionId} failed: ${error.message}`),
+        );
       });
       // A close frame or a broken socket (destroyed without one) ends the connection alike.
       ws.on('close', () => {
         clearTimeout(connection.idle);
         connections.delete(connectionId);
         const route = api?.routes.get('$disconnect');
-        if (!route) return;
-        void route.function
+        if (!route || stopping) return;
+        route.function
           .invoke({ headers, requestContext: { ...requestContext(connectionId, '$disconnect', 'DISCONNECT'), authorizer: authorizerContext }, isBase64Encoded: false })
-          .then((outcome) => (outcome.ok ? undefined : options.log(`WebSocket API: $disconnect of ${connectionId} failed: ${outcome.error.errorMessage}`)));
+          .then((outcome) => (outcome.ok ? undefined : options.log(`WebSocket API: $disconnect of ${connectionId} failed: ${outcome.error.errorMessage}`)))
+          .catch((error: Error) => options.log(`WebSocket API: $disconnect of ${connectionId} failed: ${error.message}`));
       });
       ws.on('error', () => ws.terminate());
     });
@@ -337,6 +344,7 @@ export async function startWebSocketServer(port: number, options: { region: stri
     },
     connections,
     async stop() {
+      stopping = true;
       for (const connection of connections.values()) {
         clearTimeout(connection.idle);
         connection.socket.terminate();

@@ -10,7 +10,7 @@ import { LOCAL_CREDENTIALS } from '../../infra/local/emulators';
 import type { LocalStack } from '../../infra/local/stack';
 import { liveConnectionKeys } from '#adapters/dynamodb/keys';
 import { apiClient, directory, eventually, startTestStack, ticketCommand } from './support';
-import { connectLive, type LiveClient } from './support-live';
+import { connectLive, type LiveClient } from '../support/live-client';
 
 let stack: LocalStack;
 let table: DynamoDBDocumentClient;

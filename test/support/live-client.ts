@@ -1,4 +1,4 @@
-// A live-updates client for the end-to-end tests and the bench: a real
+// A live-updates client for the end-to-end tests and the bench (bench/live-update-latency.ts): a real
 // WebSocket to the local stack's WebSocket API that records every frame.
 import { WebSocket } from 'ws';
 
