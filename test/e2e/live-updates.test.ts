@@ -108,6 +108,15 @@ describe('live updates through the local stack', () => {
     first.send({ action: 'ping' });
     await first.next((frame) => frame.type === 'pong', 5000, before);
     expect(first.frames.slice(before).filter((frame) => frame.type === 'typing')).toEqual([]);
+
+    // The agent replies: both watchers see the message, then its delivery (the demo gateway reports it delivered).
+    const reply = await apiClient(stack, agentMember.token)('POST', `/tickets/${ticket.uuid}/messages`, { text: 'Yes, how can I help?' });
+    expect(reply.status).toBe(201);
+    const out = await first.next((frame) => frame.type === 'msg_created' && frame.msg.uuid === reply.body.uuid);
+    expect(out.msg).toMatchObject({ direction: 'out', status: 'queued', user: { uuid: agentMember.uuid }, ticket_uuid: ticket.uuid });
+    const delivered = await second.next((frame) => frame.type === 'msg_status_changed' && frame.msg.uuid === reply.body.uuid && frame.msg.status === 'delivered');
+    expect(Object.keys(delivered.msg).sort()).toEqual(['failed_reason', 'modified_on', 'status', 'ticket_uuid', 'uuid']);
+    expect(delivered.msg).toMatchObject({ ticket_uuid: ticket.uuid, failed_reason: null });
   });
 
   it('bad frames get an error frame and the connection keeps working', async () => {
