@@ -1,0 +1,103 @@
+// What the live-updates consumer makes of the records its queue delivers, and
+// how its handler reports failures: a workspace whose publishing fails has its
+// messages (and only those) redelivered; a malformed record is reported, not
+// thrown.
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { messageItem } from '#adapters/dynamodb/flow-repository';
+import { ticketItem } from '#adapters/dynamodb/items';
+import { liveChangeFromMessageBody } from '#adapters/dynamodb/stream-record';
+import type { MessageRecord } from '#use-cases/flow-ports';
+import type { LiveChange } from '#use-cases/live';
+import { ticket } from '../../integration/counts/harness';
+
+let createLiveUpdatesHandler: typeof import('../../../functions/live-updates-consumer').createLiveUpdatesHandler;
+beforeAll(async () => {
+  // The function module wires its use cases at load; nothing is called until a handler runs.
+  process.env.TABLE_NAME ??= 'unused';
+  process.env.LIVE_API_ENDPOINT = 'wss://example.execute-api.us-east-1.amazonaws.com';
+  process.env.LIVE_STAGE = 'live';
+  ({ createLiveUpdatesHandler } = await import('../../../functions/live-updates-consumer'));
+});
+
+const record = (eventName: 'INSERT' | 'MODIFY', pk: string, sequence: string, newImage: Record<string, unknown>, oldImage?: Record<string, unknown>) =>
+  JSON.stringify({
+    eventID: `e${sequence}`,
+    eventName,
+    dynamodb: {
+      Keys: marshall({ pk, sk: 'x' }),
+      SequenceNumber: sequence,
+      NewImage: marshall(newImage, { removeUndefinedValues: true }),
+      ...(oldImage ? { OldImage: marshall(oldImage, { removeUndefinedValues: true }) } : {}),
+    },
+  });
+
+const message: MessageRecord = {
+  uuid: '0195f3a1-7c2e-7b3a-9d4e-1a2b3c4d5e6f',
+  contact: 'c1',
+  direction: 'out',
+  type: 'text',
+  status: 'queued',
+  text: 'hi',
+  attachments: [],
+  urn: 'tel:+1',
+  flow: null,
+  created_on: '2026-11-29T10:00:00.000000Z',
+  modified_on: '2026-11-29T10:00:00.000000Z',
+};
+
+describe('liveChangeFromMessageBody', () => {
+  it('reads a ticket change with its image before, a new message, a status change, and a counter (its workspace from the key)', () => {
+    const before = ticket({ workspace: 'w1', version: 1 });
+    const after = { ...before, assignee: 'u1', version: 2 };
+    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#TICKET#t', '10', ticketItem(after), ticketItem(before)))).toEqual({ workspace: 'w1', change: { kind: 'ticket', before, after } });
+    expect(liveChangeFromMessageBody(record('INSERT', 'WS#w1#CONTACT#c1', '11', messageItem('w1', message)))).toEqual({ workspace: 'w1', change: { kind: 'msg', created: true, message } });
+    const sent = { ...message, status: 'wired' as const };
+    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '12', messageItem('w1', sent), messageItem('w1', message)))).toMatchObject({ change: { kind: 'msg', created: false, message: { status: 'wired' } } });
+    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w2#COUNTS', '123456789012345678901234567890', { pk: 'WS#w2#COUNTS', sk: 'STATUS#open', type: 'count', count: 3 }))).toEqual({
+      workspace: 'w2',
+      change: { kind: 'counts', sequence: '123456789012345678901234567890' },
+    });
+  });
+
+  it('ignores what a client does not show: a message change that keeps its status, other item types', () => {
+    const retried = { ...message, attempts: 2 };
+    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '13', messageItem('w1', retried), messageItem('w1', message)))).toBeNull();
+    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '14', { type: 'contact' }))).toBeNull();
+  });
+
+  it('throws on what is not a stream record', () => {
+    expect(() => liveChangeFromMessageBody('not json')).toThrow();
+    expect(() => liveChangeFromMessageBody(JSON.stringify({ eventName: 'INSERT', dynamodb: {} }))).toThrow();
+  });
+});
+
+describe('the LiveUpdatesConsumer handler', () => {
+  const sqs = (bodies: { id: string; body: string }[]): SQSEvent => ({
+    Records: bodies.map(({ id, body }) => ({ messageId: id, body, attributes: { MessageGroupId: 'g' } }) as unknown as SQSEvent['Records'][number]),
+  });
+
+  it('publishes each workspace’s changes in order; a failing workspace’s messages and a malformed one are reported, the others are not', async () => {
+    const published: { workspace: string; changes: readonly LiveChange[] }[] = [];
+    const handler = createLiveUpdatesHandler({
+      async publish(workspace, changes) {
+        if (workspace === 'broken') throw new Error('DynamoDB unreachable');
+        published.push({ workspace, changes });
+        return { posted: 1 };
+      },
+    });
+    const counter = (workspace: string, sequence: string) => record('MODIFY', `WS#${workspace}#COUNTS`, sequence, { type: 'count' });
+    const result = await handler(
+      sqs([
+        { id: 'a1', body: counter('w1', '1') },
+        { id: 'b1', body: counter('broken', '2') },
+        { id: 'a2', body: counter('w1', '3') },
+        { id: 'bad', body: '{' },
+        { id: 'skip', body: record('MODIFY', 'WS#w1#CONTACT#c', '4', { type: 'contact' }) },
+      ]),
+    );
+    expect(published).toEqual([{ workspace: 'w1', changes: [{ kind: 'counts', sequence: '1' }, { kind: 'counts', sequence: '3' }] }]);
+    expect(result.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['b1', 'bad']);
+  });
+});
