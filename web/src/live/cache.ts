@@ -124,16 +124,34 @@ export class LiveCache {
     this.updateLists(uuid, version, null);
   }
 
-  /** Puts `ticket` (null: none) in every cached list, unless a list holds a newer state of it. */
+  /** Every copy of the ticket in the cache: list rows and the detail (REST answers of different moments). */
+  private cachedRows(uuid: string): TicketRow[] {
+    const rows: TicketRow[] = [];
+    for (const query of this.queryClient.getQueryCache().findAll({ queryKey: ['tickets'] })) {
+      const data = query.state.data as InfiniteData<TicketPage, unknown> | undefined;
+      const row = data?.pages.flatMap((page) => page.results).find((candidate) => candidate.uuid === uuid);
+      if (row) rows.push(row);
+    }
+    const detail = this.queryClient.getQueryData<TicketDetail>(queryKeys.detail(uuid));
+    if (detail) rows.push(detail.ticket);
+    return rows;
+  }
+
+  /**
+   * Puts `ticket` (null: none) in the cached lists it belongs to and out of the others — unless the
+   * cache holds a newer state of it anywhere (then that state decides every list: a late event must
+   * not put the ticket back into a folder it has left).
+   */
   private updateLists(uuid: string, version: number, ticket: LiveTicket | null): void {
+    const newer = this.cachedRows(uuid).some((row) => (row.version !== undefined ? row.version > version : ticket !== null && isNewer(row, ticket)));
+    if (newer) return;
     for (const query of this.queryClient.getQueryCache().findAll({ queryKey: ['tickets'] })) {
       const list = folderOf(query.queryKey);
       const data = query.state.data as InfiniteData<TicketPage, unknown> | undefined;
       if (!list || !data) continue;
-      const existing = data.pages.flatMap((page) => page.results).find((row) => row.uuid === uuid);
-      if (existing && (existing.version !== undefined ? existing.version > version : ticket !== null && isNewer(existing, ticket))) continue;
+      const present = data.pages.some((page) => page.results.some((row) => row.uuid === uuid));
       const row = ticket && belongsTo(ticket, list.folder, list.status, this.me) ? ticket : null;
-      if (!existing && !row) continue;
+      if (!present && !row) continue;
       this.queryClient.setQueryData<InfiniteData<TicketPage, unknown>>(query.queryKey, { ...data, pages: placeRow(data.pages, uuid, row) });
     }
   }
