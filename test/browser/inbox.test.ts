@@ -242,7 +242,7 @@ describe('the agent inbox', () => {
     await eventually(() => conversation(page).textContent()).toContain('Reopened by Rita Agent');
     await checkScreen(page, '06-reopened');
 
-    // New tickets show up without a reload (polling).
+    // New tickets show up without a reload (live updates; polling while the socket is down).
     await page.getByLabel('Status').selectOption('open');
     const before = await page.getByRole('listitem').filter({ hasText: 'Eva Nova' }).count();
     expect(before).toBe(0);

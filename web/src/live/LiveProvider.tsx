@@ -112,7 +112,8 @@ export function LiveIndicator() {
   const { t } = useI18n();
   const { state } = useContext(LiveContext);
   return (
-    <p className="live-indicator" role="status">
+    // data-live: the connection's state, for the browser tests (and anyone debugging in devtools).
+    <p className="live-indicator" role="status" data-live={state}>
       {state === 'offline' && (
         <>
           <span className="live-dot" aria-hidden="true" />
