@@ -5,9 +5,11 @@
 // both Unassigned lists and counts, the administrator takes it and it leaves
 // the agent's Unassigned, the contact's message appears in the open
 // conversation, and the agent writing a note shows "typing…" to the other.
+// Then the agent's socket drops and cannot come back for a while: the inbox
+// says live updates are off, polls, and returns to live once it reconnects.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack';
 import { SCREENSHOTS, checkScreen, invitationLink, launchChromium, newPage, startInboxStack } from './support';
@@ -73,6 +75,14 @@ describe('live updates in the inbox', () => {
       await a.screenshot({ path: path.join(SCREENSHOTS, 'failed-live-a.png') });
       await b.screenshot({ path: path.join(SCREENSHOTS, 'failed-live-b.png') });
     });
+    // The agent's socket passes through Playwright (to the real server), so the test can cut it below.
+    let refuseLive = false;
+    const agentSockets: WebSocketRoute[] = [];
+    await other.context.routeWebSocket(/\/live$/, (socket) => {
+      if (refuseLive) return socket.close();
+      socket.connectToServer();
+      agentSockets.push(socket);
+    });
     await signIn(a, stack.email!, stack.password!);
     await signIn(b, agent.email, agent.password);
     // Both sockets open: from here on the inbox does not poll.
@@ -124,6 +134,19 @@ describe('live updates in the inbox', () => {
     await b.getByRole('textbox', { name: 'Note', exact: true }).pressSequentially('Checking the order', { delay: 40 });
     await eventually(() => a.getByText('Bruno Agent is typing…').count()).toBe(1);
     await checkScreen(a, 'live-02-admin-sees-typing');
+
+    // The agent's connection drops and the server stays out of reach: a quiet line says so, and the inbox polls.
+    refuseLive = true;
+    await Promise.all(agentSockets.map((socket) => socket.close()));
+    await eventually(() => liveState(b)).toBe('offline');
+    expect(await b.locator('[data-live]').textContent()).toBe('Live updates are off: refreshing every 5 s.');
+    await checkScreen(b, 'live-03-agent-offline');
+    const polled = requestsOf(b);
+    await eventually(() => polled.filter((route) => route === '/folders').length, 12_000).toBeGreaterThan(0);
+    // Reachable again: the next attempt (backoff) reconnects, the line goes, and the lists are read once.
+    refuseLive = false;
+    await eventually(() => liveState(b), 20_000).toBe('open');
+    expect(await b.locator('[data-live]').textContent()).toBe('');
     console.log(`live updates: a new ticket appeared in both inboxes ${appearedMs} ms after the API answered`);
     await admin.context.close();
     await other.context.close();
