@@ -22,10 +22,10 @@ export function useTicketMutations(uuid: string) {
   const queryClient = useQueryClient();
   const settle = () =>
     Promise.all([
-      queryClient.invalidateQueries({ queryKey: ['ticket', uuid] }),
-      queryClient.invalidateQueries({ queryKey: ['conversation', uuid] }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.detail(uuid) }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.conversation(uuid) }),
       queryClient.invalidateQueries({ queryKey: ['tickets'] }),
-      queryClient.invalidateQueries({ queryKey: ['folders'] }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.folders }),
     ]);
   const params = { path: { ticket: uuid } };
   return {
@@ -274,10 +274,18 @@ function NoteBox({ textarea, onAdd, onTyping }: { textarea: Ref<HTMLTextAreaElem
     <div className="note-box">
       <Field label={t('ticket.note')}>
         {(id) => (
-            <textarea id={id} ref={textarea} rows={2} value={note} onChange={(event) => {
-              setNote(event.target.value);
-              onTyping?.();
-            }} onKeyDown={onKeyDown} maxLength={10000} />
+            <textarea
+              id={id}
+              ref={textarea}
+              rows={2}
+              value={note}
+              onChange={(event) => {
+                setNote(event.target.value);
+                onTyping?.();
+              }}
+              onKeyDown={onKeyDown}
+              maxLength={10000}
+            />
         )}
       </Field>
       <button type="button" onClick={() => void add()} disabled={!note.trim()}>
