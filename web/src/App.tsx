@@ -14,9 +14,7 @@ import { Tickets } from './screens/Tickets';
 import { Topics } from './screens/Topics';
 import { Triggers } from './screens/Triggers';
 import { Field } from './lib/Field';
-
-/** How often lists, counts and the open conversation are refreshed (the issue: within 10 s). */
-export const POLL_INTERVAL_MS = 5_000;
+import { LiveProvider } from './live/LiveProvider';
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -154,7 +152,9 @@ function SignedIn({ me, path, search }: { me: Schemas['Me']; path: string; searc
           </button>
         </div>
       </header>
-      <main id="main" className="app-main">{screen}</main>
+      <main id="main" className="app-main">
+        <LiveProvider me={me.user?.uuid ?? null}>{screen}</LiveProvider>
+      </main>
     </div>
   );
 }

@@ -188,6 +188,8 @@ export const en = {
   'shortcuts.help': 'Show this list',
   'shortcuts.dismiss': 'Close',
   'time.now': 'just now',
+  'live.off': 'Live updates are off: refreshing every {seconds} s.',
+  'live.typing': '{name} is typing…',
   'error.forbidden': 'You may not do this.',
   'error.generic': 'The request failed ({status}).',
 } as const;

@@ -189,6 +189,8 @@ export const ptBR: Messages = {
   'shortcuts.help': 'Mostrar esta lista',
   'shortcuts.dismiss': 'Fechar',
   'time.now': 'agora mesmo',
+  'live.off': 'Atualização ao vivo desligada: atualizando a cada {seconds} s.',
+  'live.typing': '{name} está digitando…',
   'error.forbidden': 'Você não pode fazer isso.',
   'error.generic': 'A solicitação falhou ({status}).',
 };

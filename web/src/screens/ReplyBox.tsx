@@ -18,11 +18,14 @@ export function ReplyBox({
   ref,
   onSend,
   onUpload,
+  onTyping,
 }: {
   ref?: Ref<HTMLTextAreaElement>;
   onSend: ((reply: Reply) => Promise<unknown>) | undefined;
   /** Uploads a file and answers its URL for `attachments`. */
   onUpload?: (file: File) => Promise<string>;
+  /** Each change of the text (live updates tell colleagues, throttled). */
+  onTyping?: () => void;
 }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
@@ -64,7 +67,10 @@ export function ReplyBox({
             value={text}
             disabled={!onSend}
             aria-describedby="reply-hint"
-            onChange={(event) => setText(event.target.value)}
+            onChange={(event) => {
+              setText(event.target.value);
+              onTyping?.();
+            }}
             onKeyDown={onKeyDown}
           />
         )}

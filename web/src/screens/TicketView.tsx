@@ -4,7 +4,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
-import { POLL_INTERVAL_MS } from '../App';
 import { useI18n } from '../i18n';
 import { attachmentLink, historyLine, inTimeOrder, type ConversationEntry } from '../lib/conversation';
 import type { ShortcutAction } from '../lib/keyboard';
@@ -12,6 +11,8 @@ import { AssignDialog } from './AssignDialog';
 import { ContactPanel } from './ContactPanel';
 import { ReplyBox } from './ReplyBox';
 import { Field } from '../lib/Field';
+import { useLive, useLiveSubscription, useTyping } from '../live/LiveProvider';
+import { queryKeys } from '../live/cache';
 
 export interface TicketViewHandle {
   run(action: ShortcutAction): void;
@@ -21,10 +22,10 @@ export function useTicketMutations(uuid: string) {
   const queryClient = useQueryClient();
   const settle = () =>
     Promise.all([
-      queryClient.invalidateQueries({ queryKey: ['ticket', uuid] }),
-      queryClient.invalidateQueries({ queryKey: ['conversation', uuid] }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.detail(uuid) }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.conversation(uuid) }),
       queryClient.invalidateQueries({ queryKey: ['tickets'] }),
-      queryClient.invalidateQueries({ queryKey: ['folders'] }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.folders }),
     ]);
   const params = { path: { ticket: uuid } };
   return {
@@ -61,19 +62,25 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
   const [showContact, setShowContact] = useState(true);
   const replyBox = useRef<HTMLTextAreaElement>(null);
   const noteBox = useRef<HTMLTextAreaElement>(null);
+  const live = useLive();
+  useLiveSubscription(uuid);
   const detail = useQuery({
-    queryKey: ['ticket', uuid],
-    queryFn: async () => unwrap(await api.GET('/tickets/{ticket}', { params: { path: { ticket: uuid } } })),
-    refetchInterval: POLL_INTERVAL_MS,
+    queryKey: queryKeys.detail(uuid),
+    queryFn: async () => live.reconcileDetail(unwrap(await api.GET('/tickets/{ticket}', { params: { path: { ticket: uuid } } }))),
+    refetchInterval: live.pollInterval,
   });
   // The conversation endpoint: messages in and out, notes and history in one time order, newest first, 50 a page.
   const conversation = useInfiniteQuery({
-    queryKey: ['conversation', uuid],
+    queryKey: queryKeys.conversation(uuid),
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam }) =>
-      unwrap(await api.GET('/tickets/{ticket}/conversation', { params: { path: { ticket: uuid }, query: pageParam ? { cursor: pageParam } : {} } })),
+      live.reconcileConversation(
+        uuid,
+        unwrap(await api.GET('/tickets/{ticket}/conversation', { params: { path: { ticket: uuid }, query: pageParam ? { cursor: pageParam } : {} } })),
+        pageParam === null,
+      ),
     getNextPageParam: (page) => page.next_cursor,
-    refetchInterval: POLL_INTERVAL_MS,
+    refetchInterval: live.pollInterval,
   });
   const topics = useQuery({ queryKey: ['topics'], queryFn: async () => unwrap(await api.GET('/topics')), staleTime: 30_000 });
   const mutations = useTicketMutations(uuid);
@@ -144,6 +151,7 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
           contactName={name}
           {...(conversation.hasNextPage ? { onEarlier: () => void conversation.fetchNextPage() } : {})}
         />
+        <TypingLine ticket={uuid} />
         {ticket.status === 'closed' ? (
           <div className="closed-bar">
             <span>{t('ticket.closedOn', { time: ticket.closed_on ? formatTime(ticket.closed_on) : '' })}</span>
@@ -156,8 +164,8 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
         ) : (
           canWork && (
             <div className="compose">
-              <ReplyBox ref={replyBox} onSend={(reply) => mutations.reply.mutateAsync(reply)} onUpload={uploadAttachment} />
-              <NoteBox textarea={noteBox} onAdd={(note) => mutations.note.mutateAsync(note)} />
+              <ReplyBox ref={replyBox} onSend={(reply) => mutations.reply.mutateAsync(reply)} onUpload={uploadAttachment} onTyping={() => live.typing(uuid)} />
+              <NoteBox textarea={noteBox} onAdd={(note) => mutations.note.mutateAsync(note)} onTyping={() => live.typing(uuid)} />
             </div>
           )
         )}
@@ -237,7 +245,18 @@ function Conversation({ entries, contactName, onEarlier }: { entries: Conversati
   );
 }
 
-function NoteBox({ textarea, onAdd }: { textarea: Ref<HTMLTextAreaElement>; onAdd(note: string): Promise<unknown> }) {
+/** "Ana is typing…" while a colleague writes a reply or note on this ticket; polite, so a screen reader says it between other things. */
+function TypingLine({ ticket }: { ticket: string }) {
+  const { t } = useI18n();
+  const typing = useTyping(ticket);
+  return (
+    <p className="typing" aria-live="polite">
+      {typing.length > 0 && t('live.typing', { name: typing.map((user) => user.name || user.email).join(', ') })}
+    </p>
+  );
+}
+
+function NoteBox({ textarea, onAdd, onTyping }: { textarea: Ref<HTMLTextAreaElement>; onAdd(note: string): Promise<unknown>; onTyping?: () => void }) {
   const { t } = useI18n();
   const [note, setNote] = useState('');
   const add = async () => {
@@ -255,7 +274,18 @@ function NoteBox({ textarea, onAdd }: { textarea: Ref<HTMLTextAreaElement>; onAd
     <div className="note-box">
       <Field label={t('ticket.note')}>
         {(id) => (
-            <textarea id={id} ref={textarea} rows={2} value={note} onChange={(event) => setNote(event.target.value)} onKeyDown={onKeyDown} maxLength={10000} />
+            <textarea
+              id={id}
+              ref={textarea}
+              rows={2}
+              value={note}
+              onChange={(event) => {
+                setNote(event.target.value);
+                onTyping?.();
+              }}
+              onKeyDown={onKeyDown}
+              maxLength={10000}
+            />
         )}
       </Field>
       <button type="button" onClick={() => void add()} disabled={!note.trim()}>

@@ -5,13 +5,14 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
-import { POLL_INTERVAL_MS } from '../App';
 import { useI18n } from '../i18n';
 import { lastMessageLine } from '../lib/conversation';
 import { neighbour, SHORTCUTS, shortcutFor } from '../lib/keyboard';
 import { navigate, onLinkClick, ticketsPath, type FolderKey, type TicketsRoute } from '../router';
 import { TicketView, type TicketViewHandle } from './TicketView';
 import { Field } from '../lib/Field';
+import { LiveIndicator, useLive } from '../live/LiveProvider';
+import { queryKeys } from '../live/cache';
 
 const PAGE_SIZE = 50;
 const ROW_HEIGHT = 92;
@@ -65,10 +66,11 @@ export function Tickets({ route, me }: { route: TicketsRoute; me: Schemas['Me'] 
 
 function Folders({ route }: { route: TicketsRoute }) {
   const { t } = useI18n();
+  const live = useLive();
   const folders = useQuery({
-    queryKey: ['folders'],
+    queryKey: queryKeys.folders,
     queryFn: async () => unwrap(await api.GET('/folders')),
-    refetchInterval: POLL_INTERVAL_MS,
+    refetchInterval: live.pollInterval,
   });
   const counts = folders.data;
   const entries: { key: FolderKey; name: string; count: number | undefined }[] = [
@@ -98,6 +100,7 @@ function Folders({ route }: { route: TicketsRoute }) {
           </li>
         ))}
       </ul>
+      <LiveIndicator />
     </nav>
   );
 }
@@ -107,17 +110,21 @@ function folderQuery(folder: FolderKey): { folder: 'all' | 'unassigned' | 'mine'
 }
 
 function useTicketList(route: TicketsRoute) {
+  const live = useLive();
   return useInfiniteQuery({
-    queryKey: ['tickets', route.folder, route.status],
+    queryKey: queryKeys.list(route.folder, route.status),
     initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) =>
-      unwrap(
+    queryFn: async ({ pageParam }) => {
+      const page = unwrap(
         await api.GET('/tickets', {
           params: { query: { ...folderQuery(route.folder), status: route.status, limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) } },
         }),
-      ),
+      );
+      // A live event newer than this answer's rows wins (the request may have started before it).
+      return live.reconcileList(page, route.folder, route.status);
+    },
     getNextPageParam: (page) => page.next_cursor,
-    refetchInterval: POLL_INTERVAL_MS,
+    refetchInterval: live.pollInterval,
   });
 }
 
