@@ -38,6 +38,7 @@ export const ticketSchema = z
     last_activity_on: timestamp,
     closed_on: timestamp.nullable(),
     replied_on: timestamp.nullable(),
+    version: z.number().int().meta({ description: 'Goes up with every change of the ticket: of two views of it, the higher is newer (live updates carry it too)' }),
     last_message: z
       .object({ text: z.string().meta({ description: 'The first 160 characters' }), direction: z.enum(['in', 'out']), created_on: timestamp })
       .nullable()

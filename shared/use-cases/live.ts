@@ -29,13 +29,12 @@ export interface ConnectionPoster {
   post(connection: string, data: string): Promise<'sent' | 'gone'>;
 }
 
-// ── Server → client frames (the contract: /work/wt/contracts/live-events.md, docs/live-updates.md) ──
+// ── Server → client frames (docs/live-updates.md) ──
 
-export type LiveTicket = TicketView & { version: number };
 export type LiveMsgStatus = Pick<ConversationMsg, 'uuid' | 'ticket_uuid' | 'status' | 'failed_reason' | 'modified_on'>;
 
 export type ServerFrame =
-  | { type: 'ticket_changed'; ticket: LiveTicket }
+  | { type: 'ticket_changed'; ticket: TicketView }
   | { type: 'ticket_hidden'; ticket_uuid: string; version: number }
   | { type: 'msg_created'; msg: ConversationMsg }
   | { type: 'msg_status_changed'; msg: LiveMsgStatus }
@@ -173,7 +172,7 @@ export function createLiveUseCases(deps: LiveDeps) {
       }
       for (const change of changes) {
         if (change.kind === 'ticket') {
-          const ticket: LiveTicket = { ...views!.ticket(change.after), version: change.after.version };
+          const ticket = views!.ticket(change.after);
           const seeing = connections.filter((connection) => maySeeTopic(connection, change.after.topic));
           posted += await postAll(workspace, seeing, () => ({ type: 'ticket_changed', ticket }));
           const losing = change.before

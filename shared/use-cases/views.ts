@@ -25,6 +25,8 @@ export type TicketView = {
   last_activity_on: string;
   closed_on: string | null;
   replied_on: string | null;
+  /** The stored version: a live event and a REST read of the same ticket compare by it. */
+  version: number;
   last_message: LastMessage | null;
 };
 
@@ -113,6 +115,7 @@ export class ViewContext {
       last_activity_on: ticket.last_activity_on,
       closed_on: ticket.closed_on,
       replied_on: ticket.replied_on,
+      version: ticket.version,
       last_message: ticket.last_message,
     };
   }

@@ -4973,6 +4973,8 @@ export interface components {
              * @example 2026-11-24T10:00:00.123000Z
              */
             replied_on: string | null;
+            /** @description Goes up with every change of the ticket: of two views of it, the higher is newer (live updates carry it too) */
+            version: number;
             last_message: components["schemas"]["LastMessage"];
         };
         TopicRef: {

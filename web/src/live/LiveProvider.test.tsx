@@ -9,7 +9,7 @@ import { App, createQueryClient } from '../App';
 import { navigate } from '../router';
 import { POLL_INTERVAL_MS } from './LiveProvider';
 import { SHOW_TYPING_MS, TypingStore } from './typing';
-import type { LiveTicket } from './events';
+import type { TicketRow } from './events';
 
 const T = '0190a000-0000-7000-8000-0000000000a1';
 const ana = { uuid: '0190a000-0000-7000-8000-0000000000f1', email: 'ana@example.com', name: 'Ana' };
@@ -17,7 +17,7 @@ const bruno = { uuid: '0190a000-0000-7000-8000-0000000000f2', email: 'bruno@exam
 const topic = { uuid: '0190a000-0000-7000-8000-0000000000c1', name: 'Billing' };
 const ME = { user: ana, workspace: { uuid: 'w', name: 'Demo', api_rate_limit: null, created_on: '2026-11-24T10:00:00.000000Z' }, role: 'agent' };
 
-const row = (uuid: string, name: string, version: number, patch: Partial<LiveTicket> = {}): LiveTicket => ({
+const row = (uuid: string, name: string, version: number, patch: Partial<TicketRow> = {}): TicketRow => ({
   uuid, version, status: 'open', contact: { uuid: `c-${uuid}`, name }, topic, assignee: null, opened_on: '2026-11-29T10:00:00.000000Z', opened_by: null, opened_in: null,
   modified_on: `2026-11-29T10:00:0${version}.000000Z`, last_activity_on: `2026-11-29T10:00:0${version}.000000Z`, closed_on: null, replied_on: null, last_message: null, ...patch,
 });
@@ -72,7 +72,7 @@ describe('the inbox with live updates', () => {
     render(<App queryClient={queryClient} locale="en" />);
     await screen.findByRole('heading', { name: 'Carla' });
     // (The list is virtualized, and happy-dom lays nothing out: its rows are read from the cache it draws from.)
-    const listed = () => queryClient.getQueryData<{ pages: { results: LiveTicket[] }[] }>(['tickets', 'all', 'open'])?.pages.flatMap((page) => page.results) ?? [];
+    const listed = () => queryClient.getQueryData<{ pages: { results: TicketRow[] }[] }>(['tickets', 'all', 'open'])?.pages.flatMap((page) => page.results) ?? [];
     await waitFor(() => expect(listed().map((ticket) => ticket.contact.name)).toEqual(['Carla']));
     const socket = FakeWebSocket.all[0]!;
     expect(socket.url).toMatch(/^ws:\/\/.+\/live$/);

@@ -3,13 +3,11 @@
 // nothing older overwrites something newer. Events carry the ticket's version;
 // the newest seen per ticket is remembered, so a late or repeated event is
 // dropped, and a REST answer that started before an event cannot undo it
-// (reconcile* below run on every REST answer). Rows from REST carry no version
-// today; against them the ticket's own clocks decide (modified_on moves with
-// state changes, last_activity_on with notes and messages; neither goes back).
+// (reconcile* below run on every REST answer). REST rows carry the same version.
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import type { Schemas } from '../api/client';
 import type { FolderKey } from '../router';
-import type { ConversationMsg, LiveEvent, LiveTicket, MsgStatus, TicketRow } from './events';
+import type { ConversationMsg, LiveEvent, MsgStatus, TicketRow } from './events';
 
 type TicketPage = { results: TicketRow[]; next_cursor: string | null };
 type ConversationPage = Schemas['ConversationPage'];
@@ -33,10 +31,9 @@ export function belongsTo(ticket: TicketRow, folder: FolderKey, status: 'open' |
   return ticket.topic.uuid === folder.slice('topic:'.length);
 }
 
-/** Whether `a` is a later state of the ticket than `b`: by version when both have one, else by its clocks. */
+/** Whether `a` is a later state of the ticket than `b`. */
 export function isNewer(a: TicketRow, b: TicketRow): boolean {
-  if (a.version !== undefined && b.version !== undefined) return a.version > b.version;
-  return a.modified_on > b.modified_on || a.last_activity_on > b.last_activity_on;
+  return a.version > b.version;
 }
 
 /** Folder order: newest activity first, ties by uuid (the table's sort key `last_activity_on#uuid`, descending). */
@@ -72,7 +69,7 @@ type LiveMessages = Map<string, ConversationMsg>;
 
 export class LiveCache {
   /** Newest version seen per ticket, with its state (null: hidden from this user). */
-  private readonly tickets = new Map<string, { version: number; ticket: LiveTicket | null }>();
+  private readonly tickets = new Map<string, { version: number; ticket: TicketRow | null }>();
   private countsVersion: bigint | null = null;
   /** Messages received live, per ticket whose conversation they belong to. */
   private readonly messages = new Map<string, LiveMessages>();
@@ -101,14 +98,14 @@ export class LiveCache {
     }
   }
 
-  private remember(uuid: string, version: number, ticket: LiveTicket | null): boolean {
+  private remember(uuid: string, version: number, ticket: TicketRow | null): boolean {
     const seen = this.tickets.get(uuid);
     if (seen && seen.version >= version) return false;
     this.tickets.set(uuid, { version, ticket });
     return true;
   }
 
-  private ticketChanged(ticket: LiveTicket, openTicket: string | null): void {
+  private ticketChanged(ticket: TicketRow, openTicket: string | null): void {
     if (!this.remember(ticket.uuid, ticket.version, ticket)) return;
     this.updateLists(ticket.uuid, ticket.version, ticket);
     this.queryClient.setQueryData<TicketDetail>(queryKeys.detail(ticket.uuid), (detail) =>
@@ -142,8 +139,8 @@ export class LiveCache {
    * cache holds a newer state of it anywhere (then that state decides every list: a late event must
    * not put the ticket back into a folder it has left).
    */
-  private updateLists(uuid: string, version: number, ticket: LiveTicket | null): void {
-    const newer = this.cachedRows(uuid).some((row) => (row.version !== undefined ? row.version > version : ticket !== null && isNewer(row, ticket)));
+  private updateLists(uuid: string, version: number, ticket: TicketRow | null): void {
+    const newer = this.cachedRows(uuid).some((row) => row.version > version);
     if (newer) return;
     for (const query of this.queryClient.getQueryCache().findAll({ queryKey: ['tickets'] })) {
       const list = folderOf(query.queryKey);

@@ -1,20 +1,17 @@
-// What travels on the live socket (docs/live-events, the contract of issue 10):
+// What travels on the live socket (docs/live-updates.md):
 // frames the inbox sends, and the events the server pushes. Shapes are the
 // REST views' own, so an event can stand in for a refetch.
 import type { Schemas } from '../api/client';
 
-/** A ticket as GET /tickets lists it, with the stored item's version (it grows with every change). */
-export type LiveTicket = Schemas['Ticket'] & { version: number };
-
-/** A list row: REST rows may not carry a version (yet); events always do. */
-export type TicketRow = Schemas['Ticket'] & { version?: number };
+/** A ticket as GET /tickets lists it and events carry it; its `version` grows with every change. */
+export type TicketRow = Schemas['Ticket'];
 
 export type ConversationMsg = Schemas['ConversationMsg'];
 export type MsgStatus = Pick<ConversationMsg, 'uuid' | 'ticket_uuid' | 'status' | 'failed_reason' | 'modified_on'>;
 export type LiveUser = { uuid: string; email: string; name: string };
 
 export type LiveEvent =
-  | { type: 'ticket_changed'; ticket: LiveTicket }
+  | { type: 'ticket_changed'; ticket: TicketRow }
   | { type: 'ticket_hidden'; ticket_uuid: string; version: number }
   | { type: 'msg_created'; msg: ConversationMsg }
   | { type: 'msg_status_changed'; msg: MsgStatus }
