@@ -28,6 +28,16 @@ const environment = z.object({
   FAN_OUT_TOPIC_ARN: z.string().min(1, 'FAN_OUT_TOPIC_ARN is empty.').optional(),
   /** The Secrets Manager secret whose value keys the channel secrets' encryption (HttpChannels, DeliveryConsumer require it). */
   CHANNEL_SECRETS_KEY_SECRET_ARN: z.string().min(1, 'CHANNEL_SECRETS_KEY_SECRET_ARN is empty.').optional(),
+  /**
+   * Flow timers (docs/flow-engine-service.md, "Timers"): the schedule group, the FlowTimers function
+   * the schedules invoke, the role EventBridge Scheduler invokes it as, and the schedules' dead-letter
+   * queue. Set on every function that runs sprints; unset (tests of the use cases), waits time out only
+   * when a message finds them expired.
+   */
+  FLOW_TIMERS_SCHEDULE_GROUP: z.string().min(1, 'FLOW_TIMERS_SCHEDULE_GROUP is empty.').optional(),
+  FLOW_TIMERS_FUNCTION_ARN: z.string().min(1, 'FLOW_TIMERS_FUNCTION_ARN is empty.').optional(),
+  FLOW_TIMERS_ROLE_ARN: z.string().min(1, 'FLOW_TIMERS_ROLE_ARN is empty.').optional(),
+  FLOW_TIMERS_DEAD_LETTER_QUEUE_ARN: z.string().min(1, 'FLOW_TIMERS_DEAD_LETTER_QUEUE_ARN is empty.').optional(),
   /** Telegram's Bot API (tests and the local stack point it at a stand-in). */
   TELEGRAM_API_URL: z.url({ error: 'TELEGRAM_API_URL must be an absolute URL.' }).default('https://api.telegram.org'),
   /** Seconds before a failed delivery's second try; each later one waits twice as long. */

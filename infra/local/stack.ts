@@ -39,6 +39,7 @@ import {
   type LocalQueue,
 } from './resources';
 import { startS3Front } from './s3-cors';
+import { readScheduleGroups, startScheduler } from './scheduler';
 import { readSecrets, startSecretsManager } from './secrets-manager';
 import { seedDemoWorkspace, type DemoWorkspace } from './seed';
 import { startSesOutbox } from './ses-outbox';
@@ -67,11 +68,13 @@ export interface LocalStackPorts {
   app: number;
   /** The demo gateway: an External API gateway stand-in that the demo channel sends through (infra/local/demo-gateway.ts). */
   gateway: number;
+  /** The EventBridge Scheduler endpoint: flow timers as one-time schedules (infra/local/scheduler.ts). */
+  scheduler: number;
 }
 
 /**
  * Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT (also SNS),
- * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT, TICKETER_APP_PORT, TICKETER_GATEWAY_PORT.
+ * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT, TICKETER_APP_PORT, TICKETER_GATEWAY_PORT, TICKETER_SCHEDULER_PORT.
  */
 export const DEFAULT_PORTS: LocalStackPorts = {
   api: 8000,
@@ -83,6 +86,7 @@ export const DEFAULT_PORTS: LocalStackPorts = {
   s3: 8006,
   app: DEFAULT_APP_PORT,
   gateway: 8008,
+  scheduler: 8009,
 };
 
 export interface LocalStackOptions {
@@ -135,6 +139,8 @@ export interface LocalStack {
   secretsEndpoint: string;
   /** The SES v2 endpoint (AWS_ENDPOINT_URL_SESV2 of the functions). */
   sesEndpoint: string;
+  /** The EventBridge Scheduler endpoint (AWS_ENDPOINT_URL_SCHEDULER of the functions): flow timers. */
+  schedulerEndpoint: string;
   /** Where mail sent through it lands, one text file a message. */
   outboxDir: string;
   /** The demo gateway (an External API gateway stand-in); a channel sends to `{gatewayUrl}/send`. */
@@ -166,7 +172,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
   if (dataDir && options.fresh) {
     log(`removing the data in ${dataDir}…`);
-    for (const entry of ['dynamodb', 'sqs', 'pipes', 'outbox', 'gateway', 'secrets.json', 'seed.json', 'stack.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    for (const entry of ['dynamodb', 'sqs', 'pipes', 'outbox', 'gateway', 'secrets.json', 'seed.json', 'stack.json', 'scheduler.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const cloudAssemblyDir = options.cloudAssemblyDir ?? path.join(PROJECT_ROOT, 'cdk.out');
@@ -185,6 +191,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (ports.s3) await assertPortFree(ports.s3, 'S3 endpoint', 'TICKETER_S3_PORT');
     if (ports.app) await assertPortFree(ports.app, 'inbox', 'TICKETER_APP_PORT');
     if (ports.gateway) await assertPortFree(ports.gateway, 'demo gateway', 'TICKETER_GATEWAY_PORT');
+    if (ports.scheduler) await assertPortFree(ports.scheduler, 'Scheduler', 'TICKETER_SCHEDULER_PORT');
     const synthesis = new AbortController();
     stoppers.push(async () => synthesis.abort());
     const synthesized = options.synth === false ? Promise.resolve() : synthesize(cloudAssemblyDir, log, synthesis.signal);
@@ -246,6 +253,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log(`mail sent through SES goes to ${outboxDir}`);
 
     let functions: FunctionHost | undefined;
+    // Flow timers: one-time schedules kept in the data folder, invoking their target function when due.
+    const scheduler = await startScheduler({
+      port: ports.scheduler,
+      groups: readScheduleGroups(assembly, resolver, region),
+      storeFile: dataDir && path.join(dataDir, 'scheduler.json'),
+      functions: () => functions,
+      sqs: sqsClient,
+      queues,
+      log,
+    });
+    stoppers.push(scheduler.stop);
+
     const lambdaServer = await startLambdaApiServer(() => functions, ports.lambda, log);
     stoppers.push(() => closeServer(lambdaServer));
     const lambdaEndpoint = serverUrl(lambdaServer);
@@ -260,6 +279,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         lambda: lambdaEndpoint,
         sesv2: ses.endpoint,
         secretsmanager: secretsManager.endpoint,
+        scheduler: scheduler.endpoint,
       },
       credentials: LOCAL_CREDENTIALS,
       log: options.functionLog ?? (() => undefined),
@@ -305,6 +325,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await Promise.all(pipes.map((pipe) => pipe.ready));
 
+    // Timers fire once the functions they invoke run (a timer due while the stack was down fires now).
+    scheduler.activate();
+
     // Cold starts happen ahead of the first requests, without holding up the start.
     void Promise.all(runningFunctions.functions.map((fn) => fn.warmUp())).catch(() => undefined);
 
@@ -332,6 +355,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       s3Endpoint: s3.endpoint,
       secretsEndpoint: secretsManager.endpoint,
       sesEndpoint: ses.endpoint,
+      schedulerEndpoint: scheduler.endpoint,
       outboxDir,
       gatewayUrl: gateway.endpoint,
       gatewayOutbox,
@@ -360,7 +384,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
-  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0, app: 0, gateway: 0 };
+  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0, app: 0, gateway: 0, scheduler: 0 };
   const fromEnvironment = (name: string, fallback: number) => {
     const value = process.env[name];
     if (value === undefined || value === '') return fallback;
@@ -378,6 +402,7 @@ function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
     s3: ports?.s3 ?? fromEnvironment('TICKETER_S3_PORT', DEFAULT_PORTS.s3),
     app: ports?.app ?? fromEnvironment('TICKETER_APP_PORT', DEFAULT_PORTS.app),
     gateway: ports?.gateway ?? fromEnvironment('TICKETER_GATEWAY_PORT', DEFAULT_PORTS.gateway),
+    scheduler: ports?.scheduler ?? fromEnvironment('TICKETER_SCHEDULER_PORT', DEFAULT_PORTS.scheduler),
   };
 }
 

@@ -32,6 +32,7 @@ export function addTicketerStacks(app: App): TicketerStacks {
     deliveriesDeadLetterQueue: stateful.deliveriesDeadLetterQueue,
     attachmentsBucket: stateful.attachmentsBucket,
     channelSecretsKey: stateful.channelSecretsKey,
+    flowTimerStore: stateful.flowTimerStore,
   });
   const web = new WebStack(app, WEB_STACK_NAME, { description: 'Ticketer agent inbox: S3 + CloudFront, with the HTTP API on the same origin', api: stateless.api });
   return { stateful, stateless, web };

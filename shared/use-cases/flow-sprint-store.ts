@@ -8,7 +8,8 @@ import type { EventJSON } from '#flows/actions/action';
 import type { FieldValueJSON } from '#flows/contact';
 import type { SprintResult } from '#flows/engine';
 import type { SessionJSON } from '#flows/session';
-import type { FlowRef, FlowRepository, MessageRecord, SprintWrite, StoredSession } from './flow-ports';
+import type { FlowRef, FlowRepository, FlowTimerScheduler, MessageRecord, SprintWrite, StoredSession } from './flow-ports';
+import { timerName, timersOf } from './flow-timers';
 import type { Repositories } from './ports';
 import { retryOnStaleWrite } from './retry';
 
@@ -34,20 +35,26 @@ export interface SprintToStore {
   contactPatch?: (stored: Contact) => Contact | null;
 }
 
-export function createSprintStore(deps: { repos: Repositories; flows: FlowRepository; now: () => string }) {
-  const { repos, flows, now } = deps;
+export function createSprintStore(deps: { repos: Repositories; flows: FlowRepository; now: () => string; timers?: FlowTimerScheduler }) {
+  const { repos, flows, now, timers } = deps;
 
   /**
    * Stores a sprint's outcome: the session (conditioned on the version it
    * started from), the messages, and the contact when the flow changed it.
    * The contact is re-read here, after the sprint: an open_ticket of this
    * very sprint has changed it meanwhile (its open-ticket slot).
+   *
+   * A waiting session's timers are set first: a stored wait always has its
+   * timers (a timer of a store that then fails finds the session elsewhere and
+   * does nothing). Once stored, the timers of the wait it left are cleared.
    */
   return async function storeSprint(options: SprintToStore): Promise<void> {
     const { workspace, result, startedFrom } = options;
     const messages = [...(options.inbound ? [options.inbound] : []), ...(result ? outgoingMessages(result, options.contact, options.flowAtStart, options.channel ?? null) : [])];
     const contactChanges = result ? contactChangesOf(result.events, options.contact) : null;
     const session = result && !options.keepStoredSession ? storedSession(workspace, options.contact, result.session, startedFrom, now()) : null;
+    const set = timers && session ? timersOf(session) : [];
+    for (const timer of set) await timers!.schedule(timer);
     await retryOnStaleWrite(async () => {
       let contactChange: Contact | null = null;
       if (contactChanges || options.contactPatch) {
@@ -77,6 +84,12 @@ export function createSprintStore(deps: { repos: Repositories; flows: FlowReposi
         ...(ticketActivity ? { ticket_activity: ticketActivity } : {}),
       });
     });
+    if (timers && session && startedFrom) {
+      // Best effort: a timer left behind fires, finds the session moved on, and does nothing.
+      const kept = new Set(set.map(timerName));
+      const left = timersOf(startedFrom).filter((timer) => !kept.has(timerName(timer)));
+      await Promise.all(left.map((timer) => timers.cancel(timer).catch(() => undefined)));
+    }
   };
 }
 

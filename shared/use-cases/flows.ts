@@ -18,7 +18,8 @@ import { saveContactInput } from './contacts';
 import { createUseCaseContext, type Actor } from './context';
 import type { RoutedChannelMessage } from './conversations';
 import { flowsEnteredBy, mergeBy, readImport } from './flow-imports';
-import { SessionMovedError, SprintAlreadyRecordedError, type FlowRef, type FlowRepository, type MessageRecord, type StoredFlow, type StoredSession, type TicketCommandGateway } from './flow-ports';
+import { SessionMovedError, SprintAlreadyRecordedError, type FlowRef, type FlowRepository, type FlowTimer, type FlowTimerScheduler, type MessageRecord, type StoredFlow, type StoredSession, type TicketCommandGateway } from './flow-ports';
+import { timerIsCurrent } from './flow-timers';
 import { createSprintStore, inboundRecord, type SprintToStore } from './flow-sprint-store';
 import { createWorkspaceEngines, engineContact } from './flow-workspace-engine';
 import type { MailSender, Repositories, WorkspaceDirectory } from './ports';
@@ -37,6 +38,8 @@ export interface FlowUseCaseDeps {
   triggerStore?: Pick<TriggerStore, 'readSet'>;
   /** The attachments bucket: listed messages answer its objects as short-lived presigned GETs; without it, as stored. */
   attachments?: AttachmentReader;
+  /** Sets the timers of waiting sessions (wait timeouts, expirations); without it waits time out only when a message finds them expired. */
+  timers?: FlowTimerScheduler;
   /** Defaults to the system clock and UUID v7 (tests and the benchmark may pass their own). */
   clock?: () => Date;
   uuids?: () => string;
@@ -95,7 +98,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
     now,
     nextId,
   });
-  const persist = createSprintStore({ repos, flows, now });
+  const persist = createSprintStore({ repos, flows, now, ...(deps.timers ? { timers: deps.timers } : {}) });
 
   function sprintOutcome(result: SprintResult, prefix: EventJSON[] = []): SprintOutcome {
     return { session: { uuid: result.session.uuid, status: result.session.status }, events: [...prefix, ...result.events] };
@@ -114,6 +117,16 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
   }
 
 
+  /** The engine and assets to resume a waiting session with, and the flow it waits in. */
+  async function resumption(workspace: string, dir: WorkspaceDirectory, fresh: Contact, current: StoredSession, waiting: SessionJSON) {
+    waiting.contact = engineContact(fresh, waiting.contact);
+    const waitingRun = waiting.runs.find((run) => run.uuid === waiting.wait?.run_uuid);
+    const flowAtStart = waitingRun ? { uuid: waitingRun.flow.uuid, name: waitingRun.flow.name } : current.flow;
+    const stored = await loadFlowsFor(workspace, flowAtStart.uuid);
+    const { assets, workspaceTopics } = await sessionAssets(workspace, dir, [...stored, ...(await otherRunFlows(workspace, waiting, stored))], fresh);
+    return { engine: engineFor(workspace, workspaceTopics), assets, flowAtStart };
+  }
+
   /**
    * Resumes the contact's waiting session with an inbound message (receive_msg
    * and channel messages alike). A wait past its expiry ends the run first; the
@@ -130,12 +143,7 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
   }): Promise<{ result: SprintResult; flowAtStart: FlowRef; outcome: SprintOutcome }> {
     const { workspace, fresh, current, waiting, inbound } = options;
     const receivedOn = inbound.created_on;
-    waiting.contact = engineContact(fresh, waiting.contact);
-    const waitingRun = waiting.runs.find((run) => run.uuid === waiting.wait?.run_uuid);
-    const flowAtStart = waitingRun ? { uuid: waitingRun.flow.uuid, name: waitingRun.flow.name } : current.flow;
-    const stored = await loadFlowsFor(workspace, flowAtStart.uuid);
-    const { assets, workspaceTopics } = await sessionAssets(workspace, options.dir, [...stored, ...(await otherRunFlows(workspace, waiting, stored))], fresh);
-    const engine = engineFor(workspace, workspaceTopics);
+    const { engine, assets, flowAtStart } = await resumption(workspace, options.dir, fresh, current, waiting);
     if (current.expires_on && current.expires_on < receivedOn) {
       const expired = await engine.resume({ assets, session: waiting, resume: { type: 'wait_expiration', resumed_on: receivedOn } });
       return { result: expired, flowAtStart, outcome: { session: null, events: [] } };
@@ -393,6 +401,30 @@ export function createFlowUseCases(deps: FlowUseCaseDeps) {
         await persist({ ...base, result: resumed.result, flowAtStart: resumed.flowAtStart });
         return answer(resumed.outcome);
       }, CHANNEL_SPRINT_ATTEMPTS);
+    },
+
+    /**
+     * A wait's timer fired (the FlowTimers function, docs/flow-engine-service.md
+     * "Timers"): its timeout resumes the session down the wait's timeout
+     * category, its expiration ends the waiting run. A timer whose wait the
+     * session has left (a message came first, it fired before) does nothing;
+     * two firings of one timer resume once, as the store is conditioned on the
+     * session version the timer names.
+     */
+    async fireTimer(timer: FlowTimer): Promise<{ fired: boolean; outcome: SprintOutcome | null }> {
+      const { workspace, contact } = timer;
+      const skipped = { fired: false, outcome: null };
+      return againIfSessionMoved(async () => {
+        const current = await flows.getSession(workspace, contact);
+        if (!current || !timerIsCurrent(timer, current)) return skipped;
+        const fresh = await repos.contacts.get(workspace, contact, { consistent: true });
+        if (!fresh) return skipped;
+        const waiting = current.session as SessionJSON;
+        const { engine, assets, flowAtStart } = await resumption(workspace, await directory(workspace), fresh, current, waiting);
+        const result = await engine.resume({ assets, session: waiting, resume: { type: timer.kind === 'timeout' ? 'wait_timeout' : 'wait_expiration', resumed_on: now() } });
+        await persist({ workspace, contact, result, startedFrom: current, inbound: null, flowAtStart, channel: fresh.last_channel ?? null });
+        return { fired: true, outcome: sprintOutcome(result) };
+      });
     },
 
     /** A contact's messages, in and out, newest first. */
