@@ -7,7 +7,9 @@
 // timers (deleting a group deletes its schedules, so it is retained) and the
 // dead-letter queue for timers that could not be delivered or kept failing.
 // FlowTimers (stateless stack): the FlowTimers function, the role Scheduler
-// invokes it as, and allowScheduling() for each function that runs sprints.
+// invokes it as, and allowScheduling() for each function that runs sprints;
+// added to the stack itself (not nested), so they are named like the other
+// functions (`FlowTimers…`) in the template.
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -39,31 +41,29 @@ export interface FlowTimersProps {
 /** Invocations Lambda retries after FlowTimers fails (its async retries), before the dead-letter queue. */
 export const FLOW_TIMERS_ASYNC_RETRIES = 2;
 
-export class FlowTimers extends Construct {
+export class FlowTimers {
   readonly function: TicketerFunction;
   /** What EventBridge Scheduler assumes to invoke FlowTimers and to park a timer in the dead-letter queue. */
   readonly schedulerRole: Role;
   private readonly functionArn: string;
 
   constructor(
-    scope: Construct,
-    id: string,
+    private readonly scope: Construct,
     private readonly props: FlowTimersProps,
   ) {
-    super(scope, id);
-    const stack = Stack.of(this);
+    const stack = Stack.of(scope);
     // Named from the stack, so its ARN is known without referring to the function: FlowTimers itself sets
     // timers (a timeout may lead to another wait), and a function cannot refer to its own ARN.
     const functionName = `${stack.stackName}-FlowTimers`;
     this.functionArn = stack.formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    this.schedulerRole = new Role(this, 'FlowTimersSchedulerRole', {
+    this.schedulerRole = new Role(scope, 'FlowTimersSchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: 'EventBridge Scheduler invokes FlowTimers for flow timers',
     });
     this.schedulerRole.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['lambda:InvokeFunction'], resources: [this.functionArn] }));
     props.deadLetterQueue.grantSendMessages(this.schedulerRole);
 
-    this.function = new TicketerFunction(this, 'FlowTimers', {
+    this.function = new TicketerFunction(scope, 'FlowTimers', {
       entry: 'functions/flow-timers.ts',
       description: 'Fires flow timers (wait timeouts, session expirations) that EventBridge Scheduler invokes',
       functionName,
@@ -83,7 +83,7 @@ export class FlowTimers extends Construct {
     fn.addEnvironment('FLOW_TIMERS_FUNCTION_ARN', this.functionArn);
     fn.addEnvironment('FLOW_TIMERS_ROLE_ARN', this.schedulerRole.roleArn);
     fn.addEnvironment('FLOW_TIMERS_DEAD_LETTER_QUEUE_ARN', props.deadLetterQueue.queueArn);
-    const stack = Stack.of(this);
+    const stack = Stack.of(this.scope);
     fn.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,

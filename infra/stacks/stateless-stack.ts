@@ -252,7 +252,7 @@ export class StatelessStack extends Stack {
     // Flow timers (docs/flow-engine-service.md, "Timers"): every function that runs sprints sets a waiting
     // session's timers as one-time schedules; when due, Scheduler invokes FlowTimers, which runs the
     // timeout or expiration sprint (and may set the next wait's timers).
-    this.flowTimers = new FlowTimers(this, 'FlowTimerTarget', {
+    this.flowTimers = new FlowTimers(this, {
       table,
       scheduleGroup: props.flowTimerStore.scheduleGroup,
       deadLetterQueue: props.flowTimerStore.deadLetterQueue,
