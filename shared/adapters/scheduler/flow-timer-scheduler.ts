@@ -35,8 +35,10 @@ export function timerInput(timer: FlowTimer): { command: 'fire_timer'; timer: Fl
  * slow sprint may end after a very short timeout's instant).
  */
 export function atExpression(instant: string, now = Date.now()): string {
-  const ms = Date.parse(instant);
-  if (Number.isNaN(ms)) throw new Error(`not an instant: ${instant}`);
+  const parsed = Date.parse(instant);
+  if (Number.isNaN(parsed)) throw new Error(`not an instant: ${instant}`);
+  // Date.parse keeps milliseconds: microseconds beyond them count as one more millisecond.
+  const ms = /\.\d{3}\d*[1-9]\d*(Z|[+-])/.test(instant) ? parsed + 1 : parsed;
   const seconds = new Date(Math.ceil(Math.max(ms, now + 1000) / 1000) * 1000).toISOString().slice(0, 19);
   return `at(${seconds})`;
 }
