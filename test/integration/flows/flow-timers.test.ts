@@ -153,3 +153,18 @@ describe('flow timers of the use cases', () => {
     expect(await repository.getSession(actor.workspace, who.uuid)).toBeNull();
   });
 });
+
+describe('the FlowTimers function', () => {
+  it('fires a timer it is given, and answers a malformed one as invalid_request without throwing (retrying would not mend it)', async () => {
+    const { createFlowTimersHandler } = await import('../../../functions/flow-timers');
+    const handler = createFlowTimersHandler(async () => flows);
+    const who = contact();
+    const started = await flows.startFlow({ actor, flow: flow.uuid, contact: who });
+    const timeout = timersOfSession(started.session!.uuid).find((timer) => timer.kind === 'timeout')!;
+    expect(await handler({ command: 'fire_timer', timer: timeout })).toEqual({ fired: true, session: { uuid: started.session!.uuid, status: 'completed' } });
+    expect(await handler({ command: 'fire_timer', timer: timeout })).toEqual({ fired: false, session: null });
+    const bad = await handler({ command: 'fire_timer', timer: { ...timeout, version: 0, at: 'soon' } });
+    expect(bad).toMatchObject({ error: { code: 'invalid_request', message: expect.stringMatching(/timer\.version.*|timer\.at/) } });
+    expect(await handler(null)).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+});
