@@ -28,13 +28,12 @@ export const TICKETER_CHANNEL: ChannelAsset = {
 
 /**
  * Definitions read (validated) once per container: the stored definition of
- * a flow version keeps its identity here, and its read Flow hangs off it.
- * An engine lives for one sprint (its ports name the workspace), so the
- * engine's own per-instance cache would not outlive the sprint.
+ * a flow version keeps its identity here, and its read Flow hangs off it in
+ * the one reader every engine is given. An engine lives for one sprint (its
+ * ports name the workspace), so a cache of its own would not outlive it.
  */
 const readDefinitions = new Map<string, FlowJSON>();
 const READ_CACHE_LIMIT = 500;
-/** One reader for every sprint's engine: a definition kept above is read once per container. */
 const flowReader = new CachingFlowReader();
 
 export interface WorkspaceEngineDeps {

@@ -1,8 +1,10 @@
-// The flow engine service: import and list definitions, start a flow for a
-// contact, resume its waiting session with an inbound message, list its
-// messages. Each sprint runs the engine core (shared/flows) in process and
-// then stores what it left behind — session, messages, contact changes — in
-// one transaction (docs/flow-engine-service.md).
+// The flow engine service's use cases: import and list definitions, start a
+// flow for a contact, resume its waiting session with an inbound message or
+// a fired timer, list its messages. Each sprint runs the engine core
+// (shared/flows) in process — built by flow-workspace-engine.ts — and then
+// stores what it left behind — session, messages, contact changes, the
+// wait's timers — through flow-sprint-store.ts (docs/flow-engine-service.md).
+// Exports are read by flow-imports.ts.
 import { v5 as uuidv5 } from 'uuid';
 import { backoffDelayMs, sleep } from '#domain/backoff';
 import { contactStatus, type Contact, type ContactInput } from '#domain/contact';
