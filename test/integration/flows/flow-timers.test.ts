@@ -29,8 +29,8 @@ const scheduler: FlowTimerScheduler = {
   },
 };
 
-/** Asks a name and waits for it with a 5-minute timeout: "Thanks @results.name" or, on timeout, a reminder. */
-function askNameFlow() {
+/** Asks a name and waits for it with a 5-minute timeout: "Thanks @results.name" or, on timeout, a reminder (and, with `remindAgain`, the wait again). */
+function askNameFlow(remindAgain = false) {
   const [ask, wait, thanks, remind, replied, timedOut, repliedExit, timedOutExit] = Array.from({ length: 8 }, () => randomUUID());
   return {
     uuid: randomUUID(),
@@ -61,7 +61,7 @@ function askNameFlow() {
         ],
       },
       { uuid: thanks, actions: [{ uuid: randomUUID(), type: 'send_msg', text: 'Thanks @results.name' }], exits: [{ uuid: randomUUID() }] },
-      { uuid: remind, actions: [{ uuid: randomUUID(), type: 'send_msg', text: 'Are you still there?' }], exits: [{ uuid: randomUUID() }] },
+      { uuid: remind, actions: [{ uuid: randomUUID(), type: 'send_msg', text: 'Are you still there?' }], exits: [{ uuid: randomUUID(), ...(remindAgain ? { destination_uuid: wait } : {}) }] },
     ],
   };
 }
@@ -117,6 +117,25 @@ describe('flow timers of the use cases', () => {
     expect(timersOfSession(started.session!.uuid)).toEqual([]);
     const messages = await flows.listMessages({ actor, contact: who.uuid });
     expect(messages.results.filter((message) => message.text === 'Are you still there?')).toHaveLength(1);
+  });
+
+  it("a timeout that leads to the wait again sets the new wait's timers (a reminder loop)", async () => {
+    const looping = askNameFlow(true);
+    await flows.importFlows({ actor, definitions: looping });
+    const who = contact();
+    const started = await flows.startFlow({ actor, flow: looping.uuid, contact: who });
+    const first = timersOfSession(started.session!.uuid).find((timer) => timer.kind === 'timeout')!;
+    const fired = await flows.fireTimer(first);
+    expect(fired.outcome?.session?.status).toBe('waiting');
+    const stored = await repository.getSession(actor.workspace, who.uuid);
+    const next = timersOfSession(started.session!.uuid);
+    expect(next.map((timer) => [timer.kind, timer.version]).sort()).toEqual([
+      ['expiration', stored!.version],
+      ['timeout', stored!.version],
+    ]);
+    expect(next.find((timer) => timer.kind === 'timeout')!.at).toBe(stored!.timeout_on);
+    const again = await flows.fireTimer(next.find((timer) => timer.kind === 'timeout')!);
+    expect(texts(again.outcome!.events)).toEqual(['Are you still there?']);
   });
 
   it('a reply first clears the timers, and a timer that fires anyway does nothing', async () => {
