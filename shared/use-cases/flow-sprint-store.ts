@@ -8,7 +8,17 @@ import type { EventJSON } from '#flows/actions/action';
 import type { FieldValueJSON } from '#flows/contact';
 import type { SprintResult } from '#flows/engine';
 import type { SessionJSON } from '#flows/session';
-import type { FlowRef, FlowRepository, FlowTimerScheduler, MessageRecord, SprintWrite, StoredSession } from './flow-ports';
+import {
+  DuplicateChannelMessageError,
+  SessionMovedError,
+  SprintAlreadyRecordedError,
+  type FlowRef,
+  type FlowRepository,
+  type FlowTimerScheduler,
+  type MessageRecord,
+  type SprintWrite,
+  type StoredSession,
+} from './flow-ports';
 import { timerName, timersOf } from './flow-timers';
 import type { Repositories } from './ports';
 import { retryOnStaleWrite } from './retry';
@@ -45,8 +55,9 @@ export function createSprintStore(deps: { repos: Repositories; flows: FlowReposi
    * very sprint has changed it meanwhile (its open-ticket slot).
    *
    * A waiting session's timers are set first: a stored wait always has its
-   * timers (a timer of a store that then fails finds the session elsewhere and
-   * does nothing). Once stored, the timers of the wait it left are cleared.
+   * timers. A store that then loses its race clears them again (one left
+   * behind would find the session elsewhere and do nothing). Once stored, the
+   * timers of the wait the session left are cleared.
    */
   return async function storeSprint(options: SprintToStore): Promise<void> {
     const { workspace, result, startedFrom } = options;
@@ -55,35 +66,49 @@ export function createSprintStore(deps: { repos: Repositories; flows: FlowReposi
     const session = result && !options.keepStoredSession ? storedSession(workspace, options.contact, result.session, startedFrom, now()) : null;
     const set = timers && session ? timersOf(session) : [];
     for (const timer of set) await timers!.schedule(timer);
-    await retryOnStaleWrite(async () => {
-      let contactChange: Contact | null = null;
-      if (contactChanges || options.contactPatch) {
-        // Only what the sprint changed lands on the contact as stored now: an agent's edit made meanwhile survives.
-        const stored = await repos.contacts.get(workspace, options.contact, { consistent: true });
-        let next = stored;
-        let changed = false;
-        if (contactChanges) ({ contact: next, changed } = upsertContact(stored, workspace, contactChanges, now()));
-        const patched = next && options.contactPatch ? options.contactPatch(next) : null;
-        if (patched) [next, changed] = [patched, true];
-        if (changed && next) contactChange = { ...next, version: next.version + 1 };
-      }
-      let ticketActivity: Ticket | undefined;
-      if (options.ticketActivity) {
-        const held = await repos.tickets.get(workspace, options.ticketActivity.ticket);
-        if (held?.status === 'open') ticketActivity = recordContactMessage(held, options.ticketActivity.at, options.ticketActivity.text);
-      }
-      await flows.saveSprint({
-        workspace,
-        contact: options.contact,
-        session,
-        expectedSessionVersion: startedFrom?.version ?? 0,
-        messages,
-        contact_change: contactChange,
-        ...(options.idempotency ? { idempotency: options.idempotency } : {}),
-        ...(options.channelMessage ? { channel_message: options.channelMessage } : {}),
-        ...(ticketActivity ? { ticket_activity: ticketActivity } : {}),
+    try {
+      await retryOnStaleWrite(async () => {
+        let contactChange: Contact | null = null;
+        if (contactChanges || options.contactPatch) {
+          // Only what the sprint changed lands on the contact as stored now: an agent's edit made meanwhile survives.
+          const stored = await repos.contacts.get(workspace, options.contact, { consistent: true });
+          let next = stored;
+          let changed = false;
+          if (contactChanges) ({ contact: next, changed } = upsertContact(stored, workspace, contactChanges, now()));
+          const patched = next && options.contactPatch ? options.contactPatch(next) : null;
+          if (patched) [next, changed] = [patched, true];
+          if (changed && next) contactChange = { ...next, version: next.version + 1 };
+        }
+        let ticketActivity: Ticket | undefined;
+        if (options.ticketActivity) {
+          const held = await repos.tickets.get(workspace, options.ticketActivity.ticket);
+          if (held?.status === 'open') ticketActivity = recordContactMessage(held, options.ticketActivity.at, options.ticketActivity.text);
+        }
+        await flows.saveSprint({
+          workspace,
+          contact: options.contact,
+          session,
+          expectedSessionVersion: startedFrom?.version ?? 0,
+          messages,
+          contact_change: contactChange,
+          ...(options.idempotency ? { idempotency: options.idempotency } : {}),
+          ...(options.channelMessage ? { channel_message: options.channelMessage } : {}),
+          ...(ticketActivity ? { ticket_activity: ticketActivity } : {}),
+        });
       });
-    });
+    } catch (error) {
+      // Definitely not stored (another sprint landed first, or this one was taken already): the timers just set
+      // are cleared unless the stored session waits with the very same ones (a sprint that landed in the same
+      // millisecond names the same wait). Any other failure may have stored the sprint, so its timers stay.
+      if (set.length && (error instanceof SessionMovedError || error instanceof SprintAlreadyRecordedError || error instanceof DuplicateChannelMessageError)) {
+        const stored = await flows.getSession(workspace, options.contact).catch(() => undefined);
+        if (stored !== undefined) {
+          const live = new Set(stored ? timersOf(stored).map(timerName) : []);
+          await Promise.all(set.filter((timer) => !live.has(timerName(timer))).map((timer) => timers!.cancel(timer).catch(() => undefined)));
+        }
+      }
+      throw error;
+    }
     if (timers && session && startedFrom) {
       // Best effort: a timer left behind fires, finds the session moved on, and does nothing.
       const kept = new Set(set.map(timerName));

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFlowRepository } from '#adapters/dynamodb/flow-repository';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import { createTableClient } from '#adapters/dynamodb/table-client';
-import type { FlowRepository, FlowTimer, FlowTimerScheduler } from '#use-cases/flow-ports';
+import { SessionMovedError, type FlowRepository, type FlowTimer, type FlowTimerScheduler } from '#use-cases/flow-ports';
 import { createFlowUseCases, type FlowUseCases } from '#use-cases/flows';
-import { timerName } from '#use-cases/flow-timers';
+import { timerName, timersOf } from '#use-cases/flow-timers';
 import { createTestTable, seedWorkspace, useCasesOver, type TestTable } from '../storage/support';
 
 let table: TestTable;
@@ -158,6 +158,35 @@ describe('flow timers of the use cases', () => {
     const stored = await repository.getSession(actor.workspace, who.uuid);
     expect(stored).toMatchObject({ status: 'completed', timeout_on: null, expires_on: null });
     expect((stored!.session as { runs: { status: string }[] }).runs.map((run) => run.status)).toEqual(['expired']);
+  });
+
+  it('a store that loses its race clears the timers it set: only the stored wait keeps timers', async () => {
+    let lost = false;
+    const racing: FlowRepository = {
+      ...repository,
+      async saveSprint(write) {
+        if (!lost) {
+          lost = true;
+          // Another sprint lands first: it takes a moment, so the rerun's wait has other instants.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          throw new SessionMovedError('another sprint landed first');
+        }
+        return repository.saveSprint(write);
+      },
+    };
+    const rerunning = createFlowUseCases({
+      repos: createDynamoDbRepositories({ client: table.client, tableName: table.tableName }),
+      flows: racing,
+      ticketCommand: { openTicket: async () => ({ ticket: null }) },
+      timers: scheduler,
+    });
+    const who = contact();
+    const before = cleared.length;
+    const started = await rerunning.startFlow({ actor, flow: flow.uuid, contact: who });
+    expect(lost).toBe(true);
+    const stored = await repository.getSession(actor.workspace, who.uuid);
+    expect(timersOfSession(started.session!.uuid).map(timerName).sort()).toEqual(timersOf(stored!).map(timerName).sort());
+    expect(cleared.length - before).toBe(2);
   });
 
   it('a timer is set before the sprint is stored: when setting it fails, nothing is stored', async () => {
