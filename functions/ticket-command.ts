@@ -112,6 +112,8 @@ export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'
         idempotency_key: request.idempotency_key,
         // goflow's contract: the flow still gets its ticket, unassigned, with the error beside it.
         unknownAssignee: 'open_unassigned',
+        // One answer per key: a flow's rerun re-evaluates its note (`@(now())`) yet is the same open; the mismatch is only logged.
+        onKeyReusedWithOtherRequest: () => logger.warn('Idempotency key came back with a different request; answering its first answer'),
       });
       const response = toCommandResponse(opened);
       logger.info('Ticket command answered', { ticket: response.ticket?.uuid ?? null, error: response.error?.code ?? null });

@@ -34,6 +34,16 @@ const environment = z.object({
    */
   LIVE_API_ENDPOINT: z.string().regex(/^wss?:\/\//, 'LIVE_API_ENDPOINT must be a ws:// or wss:// URL.').optional(),
   LIVE_STAGE: z.string().min(1, 'LIVE_STAGE is empty.').optional(),
+  /**
+   * Flow timers (docs/flow-engine-service.md, "Timers"): the schedule group, the FlowTimers function
+   * the schedules invoke, the role EventBridge Scheduler invokes it as, and the schedules' dead-letter
+   * queue. Set on every function that runs sprints; unset (tests of the use cases), waits time out only
+   * when a message finds them expired.
+   */
+  FLOW_TIMERS_SCHEDULE_GROUP: z.string().min(1, 'FLOW_TIMERS_SCHEDULE_GROUP is empty.').optional(),
+  FLOW_TIMERS_FUNCTION_ARN: z.string().min(1, 'FLOW_TIMERS_FUNCTION_ARN is empty.').optional(),
+  FLOW_TIMERS_ROLE_ARN: z.string().min(1, 'FLOW_TIMERS_ROLE_ARN is empty.').optional(),
+  FLOW_TIMERS_DEAD_LETTER_QUEUE_ARN: z.string().min(1, 'FLOW_TIMERS_DEAD_LETTER_QUEUE_ARN is empty.').optional(),
   /** Telegram's Bot API (tests and the local stack point it at a stand-in). */
   TELEGRAM_API_URL: z.url({ error: 'TELEGRAM_API_URL must be an absolute URL.' }).default('https://api.telegram.org'),
   /** Seconds before a failed delivery's second try; each later one waits twice as long. */

@@ -22,7 +22,7 @@ export const SERVICE_NAME = 'ticketer';
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-export interface TicketerFunctionProps extends Pick<NodejsFunctionProps, 'description' | 'memorySize' | 'reservedConcurrentExecutions'> {
+export interface TicketerFunctionProps extends Pick<NodejsFunctionProps, 'description' | 'memorySize' | 'reservedConcurrentExecutions' | 'functionName'> {
   /** Entry file relative to the repository root, e.g. `functions/http-tickets.ts`. */
   readonly entry: string;
   /** The single table: its name goes into TABLE_NAME. Grants are given by the caller, per function. */
@@ -51,6 +51,7 @@ export class TicketerFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(10),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      functionName: props.functionName,
       logGroup,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),

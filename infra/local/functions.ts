@@ -44,7 +44,7 @@ export interface LocalFunction {
 export interface FunctionHostOptions {
   region: string;
   /** Endpoints given to the functions through the SDK's standard variables. */
-  endpoints: { dynamodb: string; sqs: string; sns: string; s3: string; lambda: string; sesv2: string; secretsmanager: string };
+  endpoints: { dynamodb: string; sqs: string; sns: string; s3: string; lambda: string; sesv2: string; secretsmanager: string; scheduler: string };
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Receives each line a function writes (its logs), prefixed with the function name. */
   log: (line: string) => void;
@@ -168,6 +168,7 @@ export class FunctionHost {
       // fauxqs's S3 behind the CORS front; an IP-address endpoint makes the SDK use path-style requests (and presigned URLs).
       AWS_ENDPOINT_URL_S3: options.endpoints.s3,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: options.endpoints.secretsmanager,
+      AWS_ENDPOINT_URL_SCHEDULER: options.endpoints.scheduler,
     };
     const timeoutMs = spec.timeoutSeconds * 1000;
     const pending = new Map<number, (outcome: InvocationOutcome) => void>();

@@ -39,6 +39,7 @@ import {
   type LocalQueue,
 } from './resources';
 import { startS3Front } from './s3-cors';
+import { readScheduleGroups, startScheduler } from './scheduler';
 import { readSecrets, startSecretsManager } from './secrets-manager';
 import { seedDemoWorkspace, type DemoWorkspace } from './seed';
 import { startSesOutbox } from './ses-outbox';
@@ -70,11 +71,14 @@ export interface LocalStackPorts {
   gateway: number;
   /** Live updates' WebSocket API and its @connections management API (infra/local/websocket-api.ts). */
   live: number;
+  /** The EventBridge Scheduler endpoint: flow timers as one-time schedules (infra/local/scheduler.ts). */
+  scheduler: number;
 }
 
 /**
  * Overridable with TICKETER_API_PORT, TICKETER_LAMBDA_PORT, TICKETER_DYNAMODB_PORT, TICKETER_SQS_PORT (also SNS),
- * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT, TICKETER_APP_PORT, TICKETER_GATEWAY_PORT, TICKETER_LIVE_PORT.
+ * TICKETER_SES_PORT, TICKETER_SECRETS_PORT, TICKETER_S3_PORT, TICKETER_APP_PORT, TICKETER_GATEWAY_PORT, TICKETER_LIVE_PORT,
+ * TICKETER_SCHEDULER_PORT.
  */
 export const DEFAULT_PORTS: LocalStackPorts = {
   api: 8000,
@@ -87,6 +91,7 @@ export const DEFAULT_PORTS: LocalStackPorts = {
   app: DEFAULT_APP_PORT,
   gateway: 8008,
   live: 8009,
+  scheduler: 8010,
 };
 
 export interface LocalStackOptions {
@@ -144,6 +149,8 @@ export interface LocalStack {
   secretsEndpoint: string;
   /** The SES v2 endpoint (AWS_ENDPOINT_URL_SESV2 of the functions). */
   sesEndpoint: string;
+  /** The EventBridge Scheduler endpoint (AWS_ENDPOINT_URL_SCHEDULER of the functions): flow timers. */
+  schedulerEndpoint: string;
   /** Where mail sent through it lands, one text file a message. */
   outboxDir: string;
   /** The demo gateway (an External API gateway stand-in); a channel sends to `{gatewayUrl}/send`. */
@@ -175,7 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
   if (dataDir && options.fresh) {
     log(`removing the data in ${dataDir}…`);
-    for (const entry of ['dynamodb', 'sqs', 'pipes', 'outbox', 'gateway', 'secrets.json', 'seed.json', 'stack.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    for (const entry of ['dynamodb', 'sqs', 'pipes', 'outbox', 'gateway', 'secrets.json', 'seed.json', 'stack.json', 'scheduler.json']) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const cloudAssemblyDir = options.cloudAssemblyDir ?? path.join(PROJECT_ROOT, 'cdk.out');
@@ -195,6 +202,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (ports.app) await assertPortFree(ports.app, 'inbox', 'TICKETER_APP_PORT');
     if (ports.gateway) await assertPortFree(ports.gateway, 'demo gateway', 'TICKETER_GATEWAY_PORT');
     if (ports.live) await assertPortFree(ports.live, 'WebSocket API', 'TICKETER_LIVE_PORT');
+    if (ports.scheduler) await assertPortFree(ports.scheduler, 'Scheduler', 'TICKETER_SCHEDULER_PORT');
     const synthesis = new AbortController();
     stoppers.push(async () => synthesis.abort());
     const synthesized = options.synth === false ? Promise.resolve() : synthesize(cloudAssemblyDir, log, synthesis.signal);
@@ -263,6 +271,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const webSocketIds = webSocketApi && webSocketServer && registerWebSocketApi(resolver, webSocketApi.stack, webSocketApi.logicalId, webSocketServer.endpoint);
 
     let functions: FunctionHost | undefined;
+    // Flow timers: one-time schedules kept in the data folder, invoking their target function when due.
+    const scheduler = await startScheduler({
+      port: ports.scheduler,
+      groups: readScheduleGroups(assembly, resolver, region),
+      storeFile: dataDir && path.join(dataDir, 'scheduler.json'),
+      functions: () => functions,
+      sqs: sqsClient,
+      queues,
+      log,
+    });
+    stoppers.push(scheduler.stop);
+
     const lambdaServer = await startLambdaApiServer(() => functions, ports.lambda, log);
     stoppers.push(() => closeServer(lambdaServer));
     const lambdaEndpoint = serverUrl(lambdaServer);
@@ -277,6 +297,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         lambda: lambdaEndpoint,
         sesv2: ses.endpoint,
         secretsmanager: secretsManager.endpoint,
+        scheduler: scheduler.endpoint,
       },
       credentials: LOCAL_CREDENTIALS,
       log: options.functionLog ?? (() => undefined),
@@ -328,6 +349,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await Promise.all(pipes.map((pipe) => pipe.ready));
 
+    // Timers fire once the functions they invoke run (a timer due while the stack was down fires now).
+    scheduler.activate();
+
     // Cold starts happen ahead of the first requests, without holding up the start.
     void Promise.all(runningFunctions.functions.map((fn) => fn.warmUp())).catch(() => undefined);
 
@@ -356,6 +380,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       s3Endpoint: s3.endpoint,
       secretsEndpoint: secretsManager.endpoint,
       sesEndpoint: ses.endpoint,
+      schedulerEndpoint: scheduler.endpoint,
       outboxDir,
       gatewayUrl: gateway.endpoint,
       gatewayOutbox,
@@ -384,7 +409,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
-  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0, app: 0, gateway: 0, live: 0 };
+  if (ports === 0) return { api: 0, lambda: 0, dynamodb: 0, sqs: 0, ses: 0, secrets: 0, s3: 0, app: 0, gateway: 0, live: 0, scheduler: 0 };
   const fromEnvironment = (name: string, fallback: number) => {
     const value = process.env[name];
     if (value === undefined || value === '') return fallback;
@@ -403,6 +428,7 @@ function resolvePorts(ports: LocalStackOptions['ports']): LocalStackPorts {
     app: ports?.app ?? fromEnvironment('TICKETER_APP_PORT', DEFAULT_PORTS.app),
     gateway: ports?.gateway ?? fromEnvironment('TICKETER_GATEWAY_PORT', DEFAULT_PORTS.gateway),
     live: ports?.live ?? fromEnvironment('TICKETER_LIVE_PORT', DEFAULT_PORTS.live),
+    scheduler: ports?.scheduler ?? fromEnvironment('TICKETER_SCHEDULER_PORT', DEFAULT_PORTS.scheduler),
   };
 }
 

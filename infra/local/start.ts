@@ -51,7 +51,7 @@ try {
   console.log(`
   Inbox           ${stack.appUrl || '—'}    sign in as ${stack.email ?? '—'} with the password ${stack.password ?? '— (data from before the inbox: npm start -- --fresh)'}
   HTTP API        ${stack.apiUrl}
-  live updates    ${stack.websocketUrl || '—'}    (WebSocket; the inbox uses ${stack.appUrl ? `${stack.appUrl.replace(/^http/, 'ws')}/live` : '/live'}; node scripts/live-listen.ts — docs/live-updates.md)
+  live updates    ${stack.websocketUrl || '—'}    (WebSocket; the inbox uses ${stack.appUrl ? `${stack.appUrl.replace(/^http/, 'ws')}/live` : '/live'}; npx tsx scripts/live-listen.ts — docs/live-updates.md)
   Lambda API      ${stack.lambdaEndpoint}    (aws lambda invoke --endpoint-url ${stack.lambdaEndpoint} --function-name ${stack.functions.TicketCommand ?? Object.values(stack.functions)[0] ?? '…'} …)
   DynamoDB        ${stack.dynamodbEndpoint}    table ${stack.tableName}
   SQS, SNS        ${stack.sqsEndpoint}    (fauxqs) topic ${Object.values(stack.topics).map((topic) => topic.name).join(', ') || '—'}

@@ -10,6 +10,7 @@ import { FifoThroughputScope, Topic } from 'aws-cdk-lib/aws-sns';
 import { DeduplicationScope, FifoThroughputLimit, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { EventPattern } from '../local/event-pattern';
+import { FlowTimerStore } from '../constructs/flow-timers';
 import { CLOSED_TICKET_FILTER, LIVE_UPDATE_FILTER, OUTGOING_MESSAGE_FILTER, TICKET_RECORD_FILTER, subscribeQueue } from '../constructs/stream-fan-out';
 
 /** gsi1 … gsi5: folders by status, by assignee, by topic; tickets by modified_on; a contact's tickets (docs/architecture.md). */
@@ -80,6 +81,8 @@ export class StatefulStack extends Stack {
   readonly attachmentsBucket: Bucket;
   /** The key that encrypts channel secrets (auth headers, bot tokens) stored in the table. */
   readonly channelSecretsKey: Secret;
+  /** Pending flow timers (a schedule group) and their dead-letter queue: docs/flow-engine-service.md, "Timers". */
+  readonly flowTimerStore: FlowTimerStore;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -161,6 +164,10 @@ export class StatefulStack extends Stack {
       // Losing it would make every stored channel secret unreadable.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    // Flow timers: the schedules are data (pending timeouts and expirations), so their group lives here.
+    this.flowTimerStore = new FlowTimerStore(this, 'FlowTimerStore');
+    new CfnOutput(this, 'FlowTimersDeadLetterQueueUrl', { value: this.flowTimerStore.deadLetterQueue.queueUrl });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'FanOutTopicArn', { value: this.fanOutTopic.topicArn });

@@ -14,6 +14,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { LiveApi } from '../constructs/live-api';
+import { FlowTimers, type FlowTimerStore } from '../constructs/flow-timers';
 import { StreamFanOutPipe } from '../constructs/stream-fan-out';
 import { TicketerFunction } from '../constructs/ticketer-function';
 import { routeKey, type RouteSpec } from '../../shared/http/route-spec';
@@ -36,6 +37,8 @@ export interface StatelessStackProps extends StackProps {
   readonly channelSecretsKey: ISecret;
   /** Ticket, message and count records for live updates (docs/live-updates.md). */
   readonly liveUpdatesQueue: IQueue;
+  /** The flow timers' schedule group and dead-letter queue. */
+  readonly flowTimerStore: FlowTimerStore;
 }
 
 type HttpRoute = readonly [HttpMethod, string];
@@ -146,6 +149,7 @@ export class StatelessStack extends Stack {
   readonly streamFanOut: TicketerFunction;
   readonly deliveryConsumer: TicketerFunction;
   readonly live: LiveApi;
+  readonly flowTimers: FlowTimers;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -249,6 +253,22 @@ export class StatelessStack extends Stack {
       this.ticketCommand.grantInvoke(runsSprints);
     }
 
+    // Flow timers (docs/flow-engine-service.md, "Timers"): every function that runs sprints sets a waiting
+    // session's timers as one-time schedules; when due, Scheduler invokes FlowTimers, which runs the
+    // timeout or expiration sprint (and may set the next wait's timers).
+    this.flowTimers = new FlowTimers(this, {
+      table,
+      scheduleGroup: props.flowTimerStore.scheduleGroup,
+      deadLetterQueue: props.flowTimerStore.deadLetterQueue,
+      timeout: SPRINT_FUNCTION_TIMEOUT,
+      environment: { MAIL_FROM: mailFrom, TICKET_COMMAND_FUNCTION_NAME: this.ticketCommand.functionName },
+    });
+    const flowTimersFunction = this.flowTimers.function;
+    table.grant(flowTimersFunction, ...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS);
+    allowSendingMailAs(flowTimersFunction, this, mailFrom);
+    this.ticketCommand.grantInvoke(flowTimersFunction);
+    for (const runsSprints of [this.flowEngine, httpFlows, httpChannels]) this.flowTimers.allowScheduling(runsSprints);
+
     // The stream's one reader (docs/architecture.md, "The fan-out"): pipe → StreamFanOut → SNS FIFO
     // topic → one filtered SQS FIFO queue per consumer. A function sits between pipe and topic
     // because pipes cannot target SNS FIFO topics.
@@ -331,6 +351,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'TicketCommandFunctionName', { value: this.ticketCommand.functionName });
     new CfnOutput(this, 'FlowEngineFunctionName', { value: this.flowEngine.functionName });
+    new CfnOutput(this, 'FlowTimersFunctionName', { value: flowTimersFunction.functionName });
     new CfnOutput(this, 'TicketEventsConsumerFunctionName', { value: this.ticketEventsConsumer.functionName });
   }
 }

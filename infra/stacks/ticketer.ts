@@ -33,6 +33,7 @@ export function addTicketerStacks(app: App): TicketerStacks {
     attachmentsBucket: stateful.attachmentsBucket,
     channelSecretsKey: stateful.channelSecretsKey,
     liveUpdatesQueue: stateful.liveUpdatesQueue,
+    flowTimerStore: stateful.flowTimerStore,
   });
   const web = new WebStack(app, WEB_STACK_NAME, { description: 'Ticketer agent inbox: S3 + CloudFront, with the HTTP API on the same origin', api: stateless.api, liveApi: stateless.live.api });
   return { stateful, stateless, web };

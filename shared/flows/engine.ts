@@ -11,7 +11,7 @@ import { Session, type SessionJSON } from './session';
 import { SessionError, Sprint, type FlowReader, type SprintResult } from './sprint';
 import { readResume, readTrigger, type ResumeJSON, type TriggerJSON } from './triggers';
 
-export { MAX_RUNS_PER_SESSION, MAX_STEPS_PER_SPRINT, SessionError, type Segment, type SprintResult } from './sprint';
+export { MAX_RUNS_PER_SESSION, MAX_STEPS_PER_SPRINT, SessionError, type FlowReader, type Segment, type SprintResult } from './sprint';
 
 export interface StartRequest {
   assets: SessionAssets;
@@ -28,10 +28,30 @@ export interface ResumeRequest {
   resume: ResumeJSON;
 }
 
-export class FlowEngine implements FlowReader {
+/**
+ * Reads (migrates and validates) a definition once per definition object.
+ * One reader can serve many engines: the flow service keeps one per container
+ * while an engine lives for one sprint.
+ */
+export class CachingFlowReader implements FlowReader {
   private readonly flows = new WeakMap<object, Flow>();
 
-  constructor(private readonly services: EngineServices) {}
+  readFlow(json: object): Flow {
+    let flow = this.flows.get(json);
+    if (!flow) {
+      flow = readFlow(json);
+      this.flows.set(json, flow);
+    }
+    return flow;
+  }
+}
+
+export class FlowEngine {
+  /** `reader` reads the definitions of the assets; by default a cache of this engine's own. */
+  constructor(
+    private readonly services: EngineServices,
+    private readonly reader: FlowReader = new CachingFlowReader(),
+  ) {}
 
   async start(request: StartRequest): Promise<SprintResult> {
     const { assets } = request;
@@ -53,7 +73,7 @@ export class FlowEngine implements FlowReader {
       batch_start: trigger.batch === true,
       created_on: now,
     });
-    const sprint = new Sprint(this, session, assets, this.services);
+    const sprint = new Sprint(this.reader, session, assets, this.services);
     // A contact may arrive with stale smart group memberships.
     sprint.contactChanged();
     const msg = trigger.msg ?? trigger.event?.msg;
@@ -68,7 +88,7 @@ export class FlowEngine implements FlowReader {
     const session = Session.fromJSON(request.session);
     if (session.status !== 'waiting') throw new SessionError(`can't resume a session with status ${session.status}`);
     session.json.sprints += 1;
-    const sprint = new Sprint(this, session, request.assets, this.services);
+    const sprint = new Sprint(this.reader, session, request.assets, this.services);
     const run = session.activeRun();
     const wait = session.json.wait;
     if (!run || !wait) throw new SessionError('session has no waiting run');
@@ -95,14 +115,8 @@ export class FlowEngine implements FlowReader {
     return sprint.result();
   }
 
-  /** Reads (migrates and validates) a definition once per assets object. */
-  readFlow(json: object): Flow {
-    let flow = this.flows.get(json);
-    if (!flow) {
-      flow = readFlow(json);
-      this.flows.set(json, flow);
-    }
-    return flow;
+  private readFlow(json: object): Flow {
+    return this.reader.readFlow(json);
   }
 }
 

@@ -163,3 +163,28 @@ export interface TicketCommandAnswer {
 export interface TicketCommandGateway {
   openTicket(request: TicketCommandRequest): Promise<TicketCommandAnswer>;
 }
+
+/**
+ * A wait's timer: its timeout (the msg wait's `timeout` → its timeout
+ * category) or its expiration (the flow's `expire_after_minutes`). It names
+ * the wait it belongs to — the stored session's uuid and version and the
+ * instant the wait gave — so a timer the session has moved on from is a no-op.
+ */
+export interface FlowTimer {
+  kind: 'timeout' | 'expiration';
+  workspace: string;
+  contact: string;
+  session: string;
+  /** The version of the stored session that waits. */
+  version: number;
+  /** When it fires: the wait's `timeout_on` or `expires_on` (ISO 8601). */
+  at: string;
+}
+
+/** Sets and clears timers (EventBridge Scheduler one-time schedules: shared/adapters/scheduler/flow-timer-scheduler.ts). */
+export interface FlowTimerScheduler {
+  /** Idempotent: the same timer set twice is one timer. Throws when it cannot be set (the sprint is then not stored). */
+  schedule(timer: FlowTimer): Promise<void>;
+  /** Idempotent: clearing a timer that fired or was never set is fine. */
+  cancel(timer: FlowTimer): Promise<void>;
+}

@@ -34,6 +34,15 @@ export interface OpenTicketRequest {
    * still gets its ticket). Default `refuse`.
    */
   unknownAssignee?: 'refuse' | 'open_unassigned';
+  /**
+   * The key came back with a different request. Absent: refused with
+   * `idempotency_key_reused` (the HTTP API answers 409). Given: the key's
+   * first answer is replayed and this is called so the caller can log the
+   * mismatch — the ticket command's contract is one answer per key, because a
+   * flow's rerun re-evaluates its templates (a note with `@(now())` differs)
+   * although it is the same open.
+   */
+  onKeyReusedWithOtherRequest?: () => void;
 }
 
 export interface OpenTicketResponse {
@@ -43,8 +52,8 @@ export interface OpenTicketResponse {
 }
 
 type UnknownAssignee = NonNullable<OpenTicketRequest['unknownAssignee']>;
-/** An open made under an idempotency key: the key and the fingerprint of the request. */
-type IdempotencyClaim = { key: string; requestHash: string };
+/** An open made under an idempotency key: the key, the fingerprint of the request, and what a mismatch does (OpenTicketRequest). */
+type IdempotencyClaim = { key: string; requestHash: string; onOtherRequest?: () => void };
 
 /** What makes two opens the same request: everything that decides the outcome, nothing of the transport. */
 function openRequestMeaning(request: OpenTicketRequest, unknownAssignee: UnknownAssignee) {
@@ -143,14 +152,19 @@ export function createTicketUseCases(context: UseCaseContext) {
     return member && mayBeAssigned(member.role) ? member.uuid : undefined;
   }
 
-  /** The open's idempotency record: a retry gets the stored answer, the key reused for another request is refused. */
-  function replay(record: IdempotencyRecord, requestHash: string): OpenTicketResponse {
-    if (record.requestHash !== null && record.requestHash !== requestHash)
+  /** The open's idempotency record: a retry gets the stored answer; the key reused for another request is refused, or answered the same and reported. */
+  function replay(record: IdempotencyRecord, { requestHash, onOtherRequest }: IdempotencyClaim): OpenTicketResponse {
+    if (record.requestHash !== null && record.requestHash !== requestHash) {
+      if (onOtherRequest) {
+        onOtherRequest();
+        return record.response as OpenTicketResponse;
+      }
       return {
         ticket: null,
         events: [],
         error: { code: 'idempotency_key_reused', message: 'The idempotency key was used before for a different request.' },
       };
+    }
     return record.response as OpenTicketResponse;
   }
 
@@ -160,7 +174,7 @@ export function createTicketUseCases(context: UseCaseContext) {
     if (idempotency === null) return response;
     const { key, requestHash } = idempotency;
     if (await repos.idempotency.putIfAbsent(actor.workspace, 'open_ticket', key, { response, requestHash })) return response;
-    return replay((await repos.idempotency.get(actor.workspace, 'open_ticket', key))!, requestHash);
+    return replay((await repos.idempotency.get(actor.workspace, 'open_ticket', key))!, idempotency);
   }
 
   /**
@@ -269,7 +283,7 @@ export function createTicketUseCases(context: UseCaseContext) {
       if (added.length) await repos.conversations.claimFreeUrns({ ...contact, urns: added });
       return response;
     }
-    if (outcome === 'idempotency_key_taken') return replay((await repos.idempotency.get(actor.workspace, 'open_ticket', idempotency!.key))!, idempotency!.requestHash);
+    if (outcome === 'idempotency_key_taken') return replay((await repos.idempotency.get(actor.workspace, 'open_ticket', idempotency!.key))!, idempotency!);
     return refuse(actor, idempotency, { code: 'contact_has_open_ticket', message: 'The contact already has an open ticket.' });
   }
 
@@ -284,11 +298,18 @@ export function createTicketUseCases(context: UseCaseContext) {
       if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH))
         throw new ValidationError('idempotency_key', `The idempotency key must have 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
       const unknownAssignee = request.unknownAssignee ?? 'refuse';
-      const idempotency = key === undefined ? null : { key, requestHash: requestFingerprint(openRequestMeaning(request, unknownAssignee)) };
+      const idempotency: IdempotencyClaim | null =
+        key === undefined
+          ? null
+          : {
+              key,
+              requestHash: requestFingerprint(openRequestMeaning(request, unknownAssignee)),
+              ...(request.onKeyReusedWithOtherRequest ? { onOtherRequest: request.onKeyReusedWithOtherRequest } : {}),
+            };
 
       if (idempotency) {
         const stored = await repos.idempotency.get(actor.workspace, 'open_ticket', idempotency.key);
-        if (stored) return replay(stored, idempotency.requestHash);
+        if (stored) return replay(stored, idempotency);
       }
 
       try {

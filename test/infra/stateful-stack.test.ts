@@ -89,21 +89,27 @@ describe('the stateful stack', () => {
       expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * consumer.Properties.Timeout);
     });
 
-    it('has a standard queue as the pipe’s dead-letter queue', () => {
-      const standard = Object.values(synth.stateful.findResources('AWS::SQS::Queue')).filter((queue) => !queue.Properties?.FifoQueue);
-      expect(standard).toHaveLength(1);
+    it('has standard queues as the pipe’s and the flow timers’ dead-letter queues', () => {
+      const standard = Object.keys(synth.stateful.findResources('AWS::SQS::Queue')).filter((id) => !synth.stateful.toJSON().Resources[id].Properties?.FifoQueue);
+      expect(standard.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['FlowTimerStoreFlowTimersDeadLetterQueue', 'PipeDeadLetterQueue']);
     });
 
     it('refuses unencrypted transport on every queue', () => {
       const policies = Object.values(synth.stateful.findResources('AWS::SQS::QueuePolicy'));
-      // Four consumer queues, their four dead-letter queues, the pipe's dead-letter queue.
-      expect(policies).toHaveLength(9);
+      // Four consumer queues, their four dead-letter queues, the pipe's and the flow timers' dead-letter queues.
+      expect(policies).toHaveLength(10);
       for (const policy of policies) {
         expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
           expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
         );
       }
     });
+  });
+
+  it('keeps the flow timers’ schedule group when the stack is deleted (deleting a group deletes its pending timers)', () => {
+    const groups = Object.values(synth.stateful.findResources('AWS::Scheduler::ScheduleGroup'));
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
   it('outputs the table name and the queue URLs', () => {

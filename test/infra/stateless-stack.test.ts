@@ -35,10 +35,10 @@ const actionsOf = (statement: any): string[] => [statement.Action].flat();
 /** A value imported from the stateful stack, by a fragment of its export name. */
 const importOf = (exportNameFragment: string) => ({ 'Fn::ImportValue': expect.stringMatching(`^TicketerStateful:.*${exportNameFragment}`) });
 
-const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer', 'StreamFanOut', 'HttpChannels', 'DeliveryConsumer', 'LiveLiveAuthorizer', 'LiveLiveConnections', 'LiveLiveUpdatesConsumer'];
+const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer', 'StreamFanOut', 'HttpChannels', 'DeliveryConsumer', 'FlowTimers', 'LiveLiveAuthorizer', 'LiveLiveConnections', 'LiveLiveUpdatesConsumer'];
 
 describe('the functions', () => {
-  it('are the eighteen of the catalog in docs/architecture.md (live updates’ three under the Live construct)', () => {
+  it('are the nineteen of the catalog in docs/architecture.md (live updates’ three under the Live construct)', () => {
     expect(resources('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
     for (const name of FUNCTIONS) expect(functionId(name)).toMatch(new RegExp(`^${name}`));
   });
@@ -227,8 +227,13 @@ describe('the other functions’ permissions', () => {
     expect(fn.Properties.Environment.Variables.INVITATION_ACCEPT_URL).toBeUndefined();
   });
 
-  it.each(['HttpFlows', 'FlowEngine'])('%s may use the table, invoke TicketCommand (named in its environment) and send mail as the sender, nothing else (but reading attachments, for HttpFlows)', (name) => {
-    const all = statementsOfRole(roleOfFunction(name)).filter((statement) => !actionsOf(statement).some((action) => action.startsWith('s3:')));
+  it.each(['HttpFlows', 'FlowEngine', 'FlowTimers'])('%s may use the table, invoke TicketCommand (named in its environment) and send mail as the sender, nothing else (but reading attachments, for HttpFlows; setting timers)', (name) => {
+    const all = statementsOfRole(roleOfFunction(name)).filter(
+      (statement) =>
+        !actionsOf(statement).some((action) => action.startsWith('s3:') || action.startsWith('scheduler:') || action === 'iam:PassRole') &&
+        // FlowTimers parks an invocation that keeps failing in the timers' dead-letter queue (its on-failure destination).
+        !(name === 'FlowTimers' && JSON.stringify(statement.Resource).includes('FlowTimersDeadLetterQueue')),
+    );
     // send_email: the same grant as HttpAccess, from the configured sender only.
     const mail = all.filter((statement) => actionsOf(statement).some((action) => action.startsWith('ses:')));
     expect(mail).toHaveLength(1);
@@ -256,6 +261,46 @@ describe('the other functions’ permissions', () => {
     // A sprint waits on TicketCommand: it must be allowed longer than TicketCommand itself.
     const ticketCommand = synth.stateless.toJSON().Resources[functionId('TicketCommand')];
     expect(fn.Properties.Timeout).toBeGreaterThan(ticketCommand.Properties.Timeout);
+  });
+
+  it.each(['HttpFlows', 'FlowEngine', 'HttpChannels', 'FlowTimers'])(
+    '%s runs sprints, so it may set and clear flow timers in their schedule group only, passing only the scheduler role, and has them in its environment',
+    (name) => {
+      const statements = statementsOfRole(roleOfFunction(name));
+      const scheduling = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('scheduler:')));
+      expect(scheduling).toHaveLength(1);
+      expect(actionsOf(scheduling[0]).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
+      expect(JSON.stringify(scheduling[0].Resource)).toMatch(/:schedule\/TicketerStateful-FlowTimerStore-FlowTimerGroup-[0-9A-F]+\/\*"/);
+      const passRole = statements.filter((statement) => actionsOf(statement).includes('iam:PassRole'));
+      expect(passRole).toHaveLength(1);
+      expect(passRole[0].Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FlowTimersSchedulerRole/), 'Arn'] });
+      expect(passRole[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
+      const variables = synth.stateless.toJSON().Resources[functionId(name)].Properties.Environment.Variables;
+      expect(variables).toMatchObject({
+        FLOW_TIMERS_SCHEDULE_GROUP: expect.stringMatching(/^TicketerStateful-FlowTimerStore-FlowTimerGroup-/),
+        FLOW_TIMERS_ROLE_ARN: { 'Fn::GetAtt': [expect.stringMatching(/^FlowTimersSchedulerRole/), 'Arn'] },
+        FLOW_TIMERS_DEAD_LETTER_QUEUE_ARN: importOf('FlowTimersDeadLetterQueue'),
+      });
+      expect(JSON.stringify(variables.FLOW_TIMERS_FUNCTION_ARN)).toContain(':function:TicketerStateless-FlowTimers"');
+    },
+  );
+
+  it('FlowTimers is what the timers invoke: named after the stack, invocable by the scheduler role only, failures retried then parked in the timers\' dead-letter queue', () => {
+    const fn = synth.stateless.toJSON().Resources[functionId('FlowTimers')];
+    expect(fn.Properties.FunctionName).toBe('TicketerStateless-FlowTimers');
+    const [roleId, role] = resources('AWS::IAM::Role').find(([id]) => id.startsWith('FlowTimersSchedulerRole'))!;
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' } }),
+    ]);
+    const statements = statementsOfRole(roleId);
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    const invoke = statements.find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
+    expect(JSON.stringify(invoke.Resource)).toContain(':function:TicketerStateless-FlowTimers"');
+    const [, config] = resources('AWS::Lambda::EventInvokeConfig')[0]!;
+    expect(config.Properties).toMatchObject({ FunctionName: { Ref: functionId('FlowTimers') }, MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: importOf('FlowTimersDeadLetterQueue') } } });
+    const parking = statementsOfRole(roleOfFunction('FlowTimers')).filter((statement) => JSON.stringify(statement.Resource).includes('FlowTimersDeadLetterQueue'));
+    expect(parking.flatMap(actionsOf)).toContain('sqs:SendMessage');
+    expect(parking.flatMap(actionsOf).filter((action) => !action.startsWith('sqs:'))).toEqual([]);
   });
 
   it.each([

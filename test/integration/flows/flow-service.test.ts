@@ -7,7 +7,7 @@ import { createFlowRepository } from '#adapters/dynamodb/flow-repository';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import { createTableClient } from '#adapters/dynamodb/table-client';
 import { ValidationError } from '#domain/errors';
-import type { TicketCommandGateway, TicketCommandRequest } from '#use-cases/flow-ports';
+import { SessionMovedError, type FlowRepository, type TicketCommandGateway, type TicketCommandRequest } from '#use-cases/flow-ports';
 import { createFlowUseCases, type FlowUseCases } from '#use-cases/flows';
 import type { UseCases } from '#use-cases/index';
 import { supportFlow13 } from '../../flows/fixtures/flows';
@@ -21,6 +21,7 @@ let asEditor: { workspace: string; user: string | null };
 const invokes: TicketCommandRequest[] = [];
 /** Set by a test to make the next invokes fail as an unreachable function would. */
 let ticketServiceDown = false;
+let gateway: TicketCommandGateway;
 
 const SUPPORT_FLOW = supportFlow13() as { uuid: string; name: string };
 
@@ -55,7 +56,7 @@ beforeAll(async () => {
   ws = await seedWorkspace(useCases);
   asEditor = { workspace: ws.workspace.uuid, user: ws.ann.uuid };
   const ticketCommand = createTicketCommandHandler(useCases);
-  const gateway: TicketCommandGateway = {
+  gateway = {
     async openTicket(request) {
       invokes.push(request);
       if (ticketServiceDown) throw new Error('connect ECONNREFUSED');
@@ -306,6 +307,36 @@ describe('retries', () => {
     expect(opened).toBeDefined();
     const again = await flows.startFlow({ actor: asEditor, flow: flow.uuid, contact, idempotencyKey: `lou-${contact.uuid}` });
     expect(again).toEqual(outcomes[0]);
+  });
+
+  it('a sprint run again after a lost race re-evaluates its note (@(now())) and still gets the ticket it opened (its Success path): one ticket', async () => {
+    const flow = actionsFlow('Ticket Noted Now', [{ uuid: randomUUID(), type: 'open_ticket', topic: null, assignee: null, note: 'asked at @(now())' }]);
+    await flows.importFlows({ actor: asEditor, definitions: flow });
+    // The first sprint's store loses the race for the session (as when another message of the contact landed first).
+    const repository = createFlowRepository(createTableClient({ client: table.client, tableName: table.tableName }));
+    let lost = false;
+    const racing: FlowRepository = {
+      ...repository,
+      async saveSprint(write) {
+        if (!lost) {
+          lost = true;
+          throw new SessionMovedError('another sprint landed first');
+        }
+        return repository.saveSprint(write);
+      },
+    };
+    const rerunning = createFlowUseCases({ repos: createDynamoDbRepositories({ client: table.client, tableName: table.tableName }), flows: racing, ticketCommand: gateway });
+    const contact = newContact('Rita');
+    const before = invokes.length;
+    const outcome = await rerunning.startFlow({ actor: asEditor, flow: flow.uuid, contact });
+    const attempts = invokes.slice(before);
+    expect(attempts).toHaveLength(2);
+    expect(new Set(attempts.map((invoke) => invoke.idempotency_key)).size).toBe(1);
+    expect(attempts[0]!.note).not.toEqual(attempts[1]!.note);
+    expect(outcome.events.some((event) => event.type === 'error')).toBe(false);
+    const opened = await useCases.listTickets({ actor: ws.asAnn, contact: contact.uuid });
+    expect(opened.results).toHaveLength(1);
+    expect(outcome.events.find((event) => event.type === 'ticket_opened')).toMatchObject({ ticket: { uuid: opened.results[0]!.uuid } });
   });
 
   it('takes a message given with its uuid once: a retry answers the first outcome and stores nothing new', async () => {

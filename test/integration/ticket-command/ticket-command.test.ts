@@ -2,7 +2,8 @@
 // through #composition to a table of its own.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import type { UseCases } from '#use-cases/index';
 import { createTestTable, newContact, seedWorkspace, useCasesOver, type TestTable } from '../storage/support';
@@ -114,13 +115,33 @@ describe('ticket command', () => {
     expect(response.error?.message).toContain(field);
   });
 
-  it('refuses the same idempotency key with a different request, and still answers the first request', async () => {
+  it('answers the first answer to an idempotency key whatever a retry carries (a flow rerun re-evaluates its note), opens one ticket, and logs the mismatch', async () => {
     const input = request();
     const first = await handler(input);
     expect(first.ticket).not.toBeNull();
-    const reused = await handler({ ...input, note: 'Another question' });
-    expect(reused).toMatchObject({ ticket: null, events: [], error: { code: 'idempotency_key_reused' } });
-    expect(await handler(input)).toEqual(first);
+    // Powertools writes warnings to stderr.
+    const logged = vi.spyOn(process.stderr, 'write');
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            note: fc.string({ minLength: 1, maxLength: 50 }),
+            topic: fc.constantFrom({ name: 'Deliveries' }, { name: 'Billing' }, null),
+            assignee: fc.constantFrom(null, { email: ws.ann.email }),
+            opened_in: fc.constantFrom(input.opened_in, { uuid: randomUUID(), name: 'Another bot' }),
+          }),
+          async (retry) => {
+            expect(await handler({ ...input, ...retry })).toEqual(first);
+          },
+        ),
+        { numRuns: 12 },
+      );
+      expect(logged.mock.calls.some(([line]) => String(line).includes('came back with a different request'))).toBe(true);
+    } finally {
+      logged.mockRestore();
+    }
+    const opened = await useCases.listTickets({ actor: ws.asAnn, contact: (input.contact as { uuid: string }).uuid });
+    expect(opened.results.map((ticket) => ticket.uuid)).toEqual([first.ticket!.uuid]);
   });
 
   it('records a refusal by the workspace (topic_not_found) so that a retry gets the same answer', async () => {

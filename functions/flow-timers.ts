@@ -1,0 +1,55 @@
+// FlowTimers: what a flow timer's EventBridge Scheduler schedule invokes
+// (asynchronously) when a wait times out or a session expires
+// (docs/flow-engine-service.md, "Timers"). A timer whose wait is over answers
+// `fired: false` and changes nothing; an infrastructure failure throws, so
+// Lambda retries the invocation and then parks it in the dead-letter queue.
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { DomainError } from '#domain/errors';
+import { describeIssues } from '#http/invoke-validation';
+import type { FlowUseCases } from '#use-cases/flows';
+
+const logger = new Logger();
+const uuid = z.uuid();
+
+export const flowTimerEventSchema = z.object({
+  command: z.literal('fire_timer'),
+  timer: z.object({
+    kind: z.enum(['timeout', 'expiration']),
+    workspace: uuid,
+    contact: uuid,
+    session: uuid,
+    version: z.number().int().positive(),
+    at: z.iso.datetime({ offset: true }),
+  }),
+});
+
+export function createFlowTimersHandler(useCases: () => Promise<Pick<FlowUseCases, 'fireTimer'>>) {
+  return async (event: unknown, context?: Context) => {
+    if (context) logger.addContext(context);
+    const parsed = flowTimerEventSchema.safeParse(event);
+    if (!parsed.success) {
+      // Not a timer of ours: retrying would not make it one.
+      logger.error('Invalid flow timer', { issues: describeIssues(parsed.error) });
+      return { error: { code: 'invalid_request', message: describeIssues(parsed.error) } };
+    }
+    const { timer } = parsed.data;
+    logger.appendKeys({ workspace: timer.workspace, contact: timer.contact, session: timer.session, timer: timer.kind });
+    try {
+      const answer = await (await useCases()).fireTimer(timer);
+      logger.info(answer.fired ? 'Flow timer fired' : 'Flow timer skipped: the session has left that wait', { at: timer.at });
+      return { fired: answer.fired, session: answer.outcome?.session ?? null };
+    } catch (error) {
+      // A workspace that is gone: nothing to resume, and retrying would not change that.
+      if (error instanceof DomainError) return { error: { code: error.code, message: error.message } };
+      logger.error('Flow timer failed', error as Error);
+      throw error;
+    } finally {
+      logger.removeKeys(['workspace', 'contact', 'session', 'timer']);
+    }
+  };
+}
+
+// The composition reads the environment; loading it lazily keeps this module importable by tests.
+export const handler = createFlowTimersHandler(async () => (await import('../shared/flow-composition')).flowUseCases);
