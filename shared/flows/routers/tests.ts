@@ -3,7 +3,7 @@
 // object whose default is `true`, with `match` (the value a result stores)
 // and optional `extra`. They are callable from expressions as well.
 import Decimal from 'decimal.js';
-import { findNumbers, type CountryCode } from 'libphonenumber-js';
+import { findNumbers as findPhoneNumbers, type CountryCode } from 'libphonenumber-js';
 import { compareValues } from '../expressions/evaluate';
 import { dateTimeFromParts, findDate, findTime, nowDateTime, timeOf } from '../expressions/dates';
 import {
@@ -24,6 +24,7 @@ import {
 } from '../expressions/values';
 import { argDate } from '../functions/convert';
 import { failed, registerFunctions, type FunctionSpec } from '../functions/registry';
+import { asNumber, asObject, asText, leading, typed } from '../functions/wrappers';
 import { tokenize } from '../functions/words';
 import type { Scope } from '../expressions/evaluate';
 import { LOCATION_LEVELS } from '../locations';
@@ -34,7 +35,8 @@ export function testMatch(match: XValue, extra?: XValue): XObject {
   return new XObject(props, new XBoolean(true));
 }
 
-const NO_MATCH = xBool(false);
+/** No match: renders `false`, its match is empty (goflow's FalseResult). */
+const NO_MATCH = new XObject(new Map<string, XValue>([['match', xText('')]]), xBool(false));
 
 function textArg(v: XValue | undefined): string | XError {
   return toText(v ?? null);
@@ -42,17 +44,9 @@ function textArg(v: XValue | undefined): string | XError {
 
 type TextTest = (scope: Scope, text: string, args: XValue[]) => XValue;
 
-/** A test whose operand is read as text. */
+/** A test whose operand is read as text, followed by `min`..`max` arguments. */
 function textTest(min: number, max: number, test: TextTest): FunctionSpec {
-  return {
-    min: min + 1,
-    max: max + 1,
-    body: (scope, [operand, ...args]) => {
-      const text = textArg(operand);
-      if (failed(text)) return text;
-      return test(scope, text, args);
-    },
-  };
+  return leading(asText, min, max, test);
 }
 
 function wordsTest(mode: 'any' | 'all' | 'phrase' | 'only_phrase'): FunctionSpec {
@@ -82,18 +76,32 @@ function wordsTest(mode: 'any' | 'all' | 'phrase' | 'only_phrase'): FunctionSpec
   });
 }
 
-/** The first number written in free text, e.g. "the number is 42". */
-export function findNumber(text: string): Decimal | undefined {
-  for (const m of text.matchAll(/[-+]?(?:\d+(?:[.,]\d+)?|\.\d+)/g)) {
-    const before = text[m.index - 1];
-    const after = text[m.index + m[0].length];
-    if ((before && /\p{L}/u.test(before)) || (after && /\p{L}/u.test(after))) continue;
-    const d = parseDecimal(m[0].replace(',', '.'));
-    if (d) return d;
-  }
-  return undefined;
+// Digits of other scripts read as 0-9: Arabic-Indic, Eastern Arabic-Indic (Persian, Urdu), Bengali.
+const DIGIT_ZEROS = [0x0660, 0x06f0, 0x09e6];
+
+function westernDigits(text: string): string {
+  return text.replace(/[\u0660-\u0669\u06f0-\u06f9\u09e6-\u09ef]/g, (c) => {
+    const cp = c.codePointAt(0)!;
+    const zero = DIGIT_ZEROS.find((z) => cp >= z && cp <= z + 9)!;
+    return String(cp - zero);
+  });
 }
 
+/** Every number written in free text, in order, e.g. "between 10 and 42" → 10, 42. */
+export function findNumbers(text: string): Decimal[] {
+  const found: Decimal[] = [];
+  const source = westernDigits(text);
+  for (const m of source.matchAll(/[-+]?(?:\d+(?:[.,]\d+)?|\.\d+)/g)) {
+    const before = source[m.index - 1];
+    const after = source[m.index + m[0].length];
+    if ((before && /\p{L}/u.test(before)) || (after && /\p{L}/u.test(after))) continue;
+    const d = parseDecimal(m[0].replace(',', '.'));
+    if (d) found.push(d);
+  }
+  return found;
+}
+
+/** Matches the first number of the text that passes `compare` (goflow tries each in turn). */
 function numberTest(argCount: number, compare: (n: Decimal, args: Decimal[]) => boolean): FunctionSpec {
   return textTest(argCount, argCount, (_scope, text, args) => {
     const bounds: Decimal[] = [];
@@ -102,8 +110,8 @@ function numberTest(argCount: number, compare: (n: Decimal, args: Decimal[]) => 
       if (failed(n)) return n;
       bounds.push(n);
     }
-    const n = findNumber(text);
-    return n !== undefined && compare(n, bounds) ? testMatch(xNumber(n)) : NO_MATCH;
+    const n = findNumbers(text).find((candidate) => compare(candidate, bounds));
+    return n !== undefined ? testMatch(xNumber(n)) : NO_MATCH;
   });
 }
 
@@ -124,14 +132,18 @@ function dateTest(compare?: (c: number) => boolean): FunctionSpec {
   });
 }
 
+const hasText = textTest(0, 0, (_s, text) => (text.trim() ? testMatch(xText(text.trim())) : NO_MATCH));
+
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
 
 registerFunctions({
-  has_text: textTest(0, 0, (_s, text) => (text.trim() ? testMatch(xText(text.trim())) : NO_MATCH)),
+  has_text: hasText,
+  // An old name of has_text, still found in definitions.
+  has_value: hasText,
   has_only_text: textTest(1, 1, (_s, text, [arg]) => {
     const t = textArg(arg);
     if (failed(t)) return t;
-    return text.trim() === t.trim() ? testMatch(xText(text.trim())) : NO_MATCH;
+    return text === t ? testMatch(xText(text)) : NO_MATCH;
   }),
   has_any_word: wordsTest('any'),
   has_all_words: wordsTest('all'),
@@ -149,7 +161,7 @@ registerFunctions({
     if (failed(p)) return p;
     let re: RegExp;
     try {
-      re = new RegExp(p, 'iu');
+      re = new RegExp(p.trim(), 'imu');
     } catch {
       return xError(`invalid regular expression: ${p}`);
     }
@@ -180,10 +192,13 @@ registerFunctions({
   has_phone: textTest(0, 1, (scope, text, [country]) => {
     const c = country === undefined ? scope.env.defaultCountry : textArg(country);
     if (failed(c)) return c;
-    const found = findNumbers(text, { defaultCountry: (c || undefined) as CountryCode | undefined, v2: true });
+    const found = findPhoneNumbers(text, { defaultCountry: (c || undefined) as CountryCode | undefined, v2: true });
     const first = found[0];
     return first ? testMatch(xText(first.number.number)) : NO_MATCH;
   }),
+  // Deprecated NLU tests: goflow keeps them readable but they never match.
+  has_intent: typed([asObject, asText, asNumber], [], () => NO_MATCH),
+  has_top_intent: typed([asObject, asText, asNumber], [], () => NO_MATCH),
   has_category: {
     min: 1,
     max: Infinity,
@@ -263,6 +278,6 @@ export const ROUTER_TEST_TYPES = new Set([
   'has_text', 'has_only_text', 'has_any_word', 'has_all_words', 'has_phrase', 'has_only_phrase', 'has_beginning',
   'has_pattern', 'has_number', 'has_number_lt', 'has_number_lte', 'has_number_eq', 'has_number_gte', 'has_number_gt',
   'has_number_between', 'has_date', 'has_date_lt', 'has_date_eq', 'has_date_gt', 'has_time', 'has_phone', 'has_email',
-  'has_category', 'has_group', 'has_error', 'has_state', 'has_district', 'has_ward',
+  'has_category', 'has_group', 'has_error', 'has_state', 'has_district', 'has_ward', 'has_intent', 'has_top_intent', 'has_value',
 ]);
 
