@@ -1,0 +1,181 @@
+// No exception escapes the expression engine: every registered function,
+// with any arguments, and any expression or template gives a value or an
+// error value — goflow's behaviour — never a thrown exception.
+import fc from 'fast-check';
+import Decimal from 'decimal.js';
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { SessionAssets } from '#flows/assets';
+import { Contact } from '#flows/contact';
+import { contactContext } from '#flows/context';
+import { parseISODateTime } from '#flows/expressions/dates';
+import { environmentFromJSON } from '#flows/expressions/environment';
+import { INTERNAL_ERROR, evaluateExpression, type Scope } from '#flows/expressions/evaluate';
+import { evaluateTemplate, evaluateTemplateValue } from '#flows/expressions/template';
+import {
+  XArray,
+  XBoolean,
+  XDate,
+  XDateTime,
+  XError,
+  XFunction,
+  XNumber,
+  XObject,
+  XText,
+  XTime,
+  toBoolean,
+  toJSONText,
+  toText,
+  type XValue,
+} from '#flows/expressions/values';
+import { FUNCTIONS } from '#flows/functions/index';
+import { RWANDA } from './support/locations';
+
+const RUNS = 200;
+
+function scope(): Scope {
+  const now = parseISODateTime('2018-04-11T13:24:30.123456-05:00')!;
+  const assets = new SessionAssets({ locations: [RWANDA], fields: [{ key: 'age', name: 'Age', type: 'number' }] } as never);
+  const env = { ...environmentFromJSON({ timezone: 'America/Guayaquil', default_country: 'RW' }, () => now), locations: assets.locations };
+  const contact = contactContext(
+    new Contact({ uuid: '5d76d86b-3bb9-4d5a-b822-c9d86f5d8e4f', name: 'Ryan Lewis', language: 'eng', urns: ['tel:+12065551212'], fields: { age: { text: '23', number: 23 } } } as never),
+    assets,
+    env,
+  );
+  const context = XObject.of({ contact, fields: contact.get('fields') ?? null, results: XObject.of({ favorite: XObject.of({ value: xt('red'), category: xt('Red') }, xt('red')) }) });
+  return { env, context, warnings: [] };
+}
+const xt = (s: string) => new XText(s);
+
+// ------------------------------------------------------------ arbitrary values
+
+/** Text of every kind: lone surrogates, control characters, and text that looks like numbers, dates, URNs, layouts, patterns. */
+const anyText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.constantFrom('', ' ', '\ud800', '\udfff', 'a\ud800b', '12', '-0.5', '1e400', '٤٢', '2017-01-15', '15/01/2017 10:30', '2017-01-15T10:30:00Z', '10 PM',
+    'tel:+250781234567', 'mailto:a@b.com', 'not a urn', 'image/jpeg:http://x/y.jpg', 'YYYY-MM-DD tt:mm', 'h:mm aa', 'D', 'Y', '(\\w+)', '[', '(?<', '*', 'UTC', 'Mars/Olympus', 'Rwanda > Kigali', '{"a": [1, 2]}', '&#99999999;', '&#x110000;'),
+);
+
+const anyNumber = fc.oneof(
+  fc.integer().map((n) => new Decimal(n)),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => new Decimal(n)),
+  fc.constantFrom('0', '-1', '2147483648', '-2147483649', '1e100', '1e-100', '9.999e99', '123456789012345678901234567890123456789', '0.0000001', '1e308').map((s) => new Decimal(s)),
+);
+
+const anyDateTime = fc
+  .tuple(fc.integer({ min: -62135596800000, max: 253402300799000 }), fc.constantFrom('UTC', 'America/Guayaquil', 'Asia/Kolkata', 'UTC+14:00'), fc.integer({ min: 0, max: 999 }))
+  .map(([ms, zone, micros]) => new XDateTime(DateTime.fromMillis(ms, { zone }), micros));
+
+const scalar: fc.Arbitrary<XValue> = fc.oneof(
+  fc.constant(null),
+  anyText.map((s) => new XText(s)),
+  anyNumber.map((n) => new XNumber(n)),
+  fc.boolean().map((b) => new XBoolean(b)),
+  fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(([y, m, d]) => new XDate(y, m, d)),
+  anyDateTime,
+  fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 999999 })).map(([h, m, s, u]) => new XTime(h, m, s, u)),
+  anyText.map((m) => new XError(m)),
+  fc.constantFrom(...FUNCTIONS.values()),
+  fc.constant(new XFunction('lambda', (_s, args) => args[0] ?? null)),
+);
+
+const anyValue: fc.Arbitrary<XValue> = fc.letrec<{ value: XValue }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    fc.array(tie('value'), { maxLength: 4 }).map((items) => new XArray(items)),
+    fc
+      .tuple(fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 4 }), fc.option(tie('value'), { nil: undefined }))
+      .map(([props, def]) => new XObject(new Map(Object.entries(props)), def)),
+  ),
+})).value;
+
+/** A value that any caller can use without throwing: render it every way the engine does. */
+function expectUsable(v: XValue): void {
+  expect(v === null || typeof (v as { kind?: unknown }).kind === 'string').toBe(true);
+  toText(v);
+  toJSONText(v);
+  toBoolean(v);
+}
+
+describe('every registered function, any arguments', () => {
+  const names = [...FUNCTIONS.keys()].sort();
+
+  it('registers every function and router test goflow documents', () => {
+    expect(names.length).toBeGreaterThanOrEqual(120);
+  });
+
+  it.each(names)('%s never throws', (name) => {
+    const fn = FUNCTIONS.get(name)!;
+    fc.assert(
+      fc.property(fc.array(anyValue, { maxLength: 5 }), (args) => {
+        const result = fn.call(scope(), args);
+        expectUsable(result);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+// ------------------------------------------------------------ arbitrary expressions
+
+const names = [...FUNCTIONS.keys()];
+const literal = fc.oneof(
+  fc.integer().map(String),
+  fc.constantFrom('0', '1.5', '-3', '1e5', '99999999999999999999999999999999999999999', '.5'),
+  anyText.map((s) => JSON.stringify(s.replace(/[\ud800-\udfff]/g, '?'))),
+  fc.constantFrom('true', 'false', 'null', 'contact', 'contact.name', 'fields.age', 'contact.urns[0]', 'results.favorite', 'nope', 'contact.nope.deeper', 'upper'),
+);
+
+const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
+  expr: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    literal,
+    fc.tuple(fc.constantFrom(...names), fc.array(tie('expr'), { maxLength: 4 })).map(([f, args]) => `${f}(${args.join(', ')})`),
+    fc.tuple(tie('expr'), fc.constantFrom('+', '-', '*', '/', '^', '&', '=', '!=', '<', '<=', '>', '>='), tie('expr')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    tie('expr').map((e) => `-${e}`),
+    fc.tuple(tie('expr'), tie('expr')).map(([a, i]) => `${a}[${i}]`),
+    fc.tuple(tie('expr'), fc.constantFrom('name', 'match', 'extra', '0', 'uuid')).map(([a, k]) => `${a}.${k}`),
+    tie('expr').map((body) => `(x) => ${body}`),
+    fc.tuple(tie('expr'), tie('expr')).map(([a, body]) => `foreach(array(${a}), (x) => ${body})`),
+  ),
+})).expr;
+
+/** Must never throw, and must not hide a bug behind the engine's last-resort error. */
+function expectValue(v: XValue): void {
+  expectUsable(v);
+  if (v instanceof XError) expect(v.message).not.toContain(INTERNAL_ERROR);
+}
+
+describe('any expression or template', () => {
+  it('evaluates generated expressions to a value or an error value', () => {
+    fc.assert(
+      fc.property(expression, (source) => {
+        expectValue(evaluateExpression(source, scope()));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('evaluates arbitrary text as a template (stray @, parentheses, quotes, lone surrogates)', () => {
+    const templateChars = fc.string({ unit: fc.constantFrom('@', '(', ')', '"', '\\', '.', ',', ' ', 'a', '1', 'contact', 'upper', '[', ']', '=>', '&', '\ud800', '@@'), maxLength: 40 });
+    fc.assert(
+      fc.property(fc.oneof(templateChars, fc.string({ unit: 'binary', maxLength: 60 }), expression.map((e) => `Hi @(${e}) and @contact.name`)), (template) => {
+        const result = evaluateTemplate(template, scope());
+        expect(typeof result.text).toBe('string');
+        for (const e of result.errors) expect(e.message).not.toContain(INTERNAL_ERROR);
+        expectValue(evaluateTemplateValue(template, scope()).value);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses an absurdly nested expression as too complex instead of overflowing the stack', () => {
+    const deep = `${'('.repeat(20_000)}1${')'.repeat(20_000)}`;
+    const result = evaluateExpression(deep, scope());
+    expect(result).toBeInstanceOf(XError);
+    const calls = `${'upper('.repeat(20_000)}"a"${')'.repeat(20_000)}`;
+    expect(evaluateExpression(calls, scope())).toBeInstanceOf(XError);
+  });
+});
