@@ -29,6 +29,7 @@ import {
   type XValue,
 } from '#flows/expressions/values';
 import { FUNCTIONS } from '#flows/functions/index';
+import { ARITIES } from '#flows/functions/registry';
 import { RWANDA } from './support/locations';
 
 const RUNS = 200;
@@ -59,6 +60,7 @@ const anyText = fc.oneof(
 
 const anyNumber = fc.oneof(
   fc.integer().map((n) => new Decimal(n)),
+  fc.integer({ min: -100, max: 0x110000 + 100 }).map((n) => new Decimal(n)),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => new Decimal(n)),
   fc.constantFrom('0', '-1', '2147483648', '-2147483649', '1e100', '1e-100', '9.999e99', '123456789012345678901234567890123456789', '0.0000001', '1e308').map((s) => new Decimal(s)),
 );
@@ -69,8 +71,8 @@ const anyDateTime = fc
 
 const scalar: fc.Arbitrary<XValue> = fc.oneof(
   fc.constant(null),
-  anyText.map((s) => new XText(s)),
-  anyNumber.map((n) => new XNumber(n)),
+  { arbitrary: anyText.map((s) => new XText(s)), weight: 4 },
+  { arbitrary: anyNumber.map((n) => new XNumber(n)), weight: 4 },
   fc.boolean().map((b) => new XBoolean(b)),
   fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(([y, m, d]) => new XDate(y, m, d)),
   anyDateTime,
@@ -108,10 +110,16 @@ describe('every registered function, any arguments', () => {
 
   it.each(names)('%s never throws', (name) => {
     const fn = FUNCTIONS.get(name)!;
+    const { min, max } = ARITIES.get(name)!;
+    // Mostly the number of arguments the function takes (so the body runs), sometimes any number.
+    const args = fc.oneof(
+      { arbitrary: fc.integer({ min, max: Math.min(max, min + 2) }).chain((n) => fc.array(scalar, { minLength: n, maxLength: n })), weight: 3 },
+      { arbitrary: fc.integer({ min, max: Math.min(max, min + 2) }).chain((n) => fc.array(anyValue, { minLength: n, maxLength: n })), weight: 1 },
+      { arbitrary: fc.array(anyValue, { maxLength: 5 }), weight: 1 },
+    );
     fc.assert(
-      fc.property(fc.array(anyValue, { maxLength: 5 }), (args) => {
-        const result = fn.call(scope(), args);
-        expectUsable(result);
+      fc.property(args, (values) => {
+        expectUsable(fn.call(scope(), values));
       }),
       { numRuns: RUNS },
     );

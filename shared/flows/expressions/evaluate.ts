@@ -14,6 +14,7 @@ import {
   XText,
   XTime,
   checkedNumber,
+  divide,
   isError,
   toNumber,
   toText,
@@ -182,7 +183,7 @@ function binary(op: string, left: XValue, right: XValue): XValue {
       return checkedNumber(l.times(r));
     case '/':
       if (r.isZero()) return xError('division by zero');
-      return checkedNumber(l.div(r));
+      return checkedNumber(divide(l, r));
     case '^':
       // A larger exponent can only leave the range, after a costly computation.
       if (r.abs().gt(100)) return xError('number value out of range');

@@ -255,6 +255,11 @@ export function toInteger(v: XValue): number | XError {
   return n;
 }
 
+/** Division as goflow's decimals do it: rounded (half up) to 16 decimal places. */
+export function divide(a: Decimal, b: Decimal): Decimal {
+  return a.div(b).toDecimalPlaces(16, Decimal.ROUND_HALF_UP);
+}
+
 /**
  * A computed number, or an error when it leaves goflow's range (a magnitude
  * of at most 1E100, at least 1E-100) or is not a number at all.

@@ -1,6 +1,6 @@
 // Number functions, all in decimal arithmetic.
 import Decimal from 'decimal.js';
-import { XError, checkedNumber, toBoolean, xError, xNumber, xText } from '../expressions/values';
+import { XError, checkedNumber, divide, toBoolean, xError, xNumber, xText } from '../expressions/values';
 import { registerFunctions } from './registry';
 import { asAny, asInteger, asNumber, noArgs, numberAndOptionalInteger, oneNumber, twoNumbers, typed, variadic } from './wrappers';
 
@@ -45,7 +45,7 @@ registerFunctions({
   round_down: rounding(Decimal.ROUND_FLOOR),
   max: variadic(asNumber, 1, (_s, ns) => xNumber(Decimal.max(...ns))),
   min: variadic(asNumber, 1, (_s, ns) => xNumber(Decimal.min(...ns))),
-  mean: variadic(asNumber, 1, (_s, ns) => checkedNumber(ns.reduce((a, b) => a.plus(b), new Decimal(0)).div(ns.length))),
+  mean: variadic(asNumber, 1, (_s, ns) => checkedNumber(divide(ns.reduce((a, b) => a.plus(b), new Decimal(0)), new Decimal(ns.length)))),
   mod: twoNumbers((_s, a, b) => (b.isZero() ? xError('division by zero') : checkedNumber(a.mod(b)))),
   rand: noArgs(() => xNumber(random())),
   rand_between: twoNumbers((_s, a, b) => checkedNumber(random().times(b.minus(a).plus(1)).plus(a).floor())),

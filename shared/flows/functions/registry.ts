@@ -17,6 +17,9 @@ export interface FunctionSpec {
 
 export const FUNCTIONS = new Map<string, XFunction>();
 
+/** How many arguments each function takes (what the property tests call them with). */
+export const ARITIES = new Map<string, { min: number; max: number }>();
+
 function arityError(spec: FunctionSpec, count: number): XError | undefined {
   if (count >= spec.min && count <= spec.max) return undefined;
   if (spec.min === spec.max) return xError(`need ${spec.min} argument(s), got ${count}`);
@@ -26,6 +29,7 @@ function arityError(spec: FunctionSpec, count: number): XError | undefined {
 
 export function registerFunctions(specs: Record<string, FunctionSpec>): void {
   for (const [name, spec] of Object.entries(specs)) {
+    ARITIES.set(name, { min: spec.min, max: spec.max });
     const call = (scope: Scope, args: XValue[]): XValue => {
       const arity = arityError(spec, args.length);
       if (arity) return arity;
