@@ -11,7 +11,6 @@ import {
   XFunction,
   XNumber,
   XObject,
-  XText,
   XTime,
   checkedNumber,
   divide,

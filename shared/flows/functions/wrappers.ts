@@ -63,8 +63,10 @@ export function typed<const R extends readonly Converter<unknown>[], const O ext
     body: (scope, args) => {
       const converted: unknown[] = [];
       for (let i = 0; i < args.length; i++) {
-        const c = converters[i]!(scope, args[i] ?? null);
-        if (c instanceof XError) return c;
+        const arg = args[i] ?? null;
+        const c = converters[i]!(scope, arg);
+        // An error the argument already was passes through (the registry decides whether a function takes errors).
+        if (c instanceof XError && c !== arg) return c;
         converted.push(c);
       }
       return body(scope, ...(converted as [...ConvertedAll<R>, ...Partial<ConvertedAll<O>>]));
@@ -84,19 +86,25 @@ export function leading<T>(first: Converter<T>, min: number, max: number, body: 
   };
 }
 
+/** Converts every value with one converter, or gives the first error. */
+export function convertAll<T>(scope: Scope, each: Converter<T>, values: XValue[]): T[] | XError {
+  const converted: T[] = [];
+  for (const v of values) {
+    const c = each(scope, v);
+    if (c instanceof XError) return c;
+    converted.push(c);
+  }
+  return converted;
+}
+
 /** Any number of values of one type (at least `min`). */
 export function variadic<T>(each: Converter<T>, min: number, body: (scope: Scope, values: T[]) => XValue): FunctionSpec {
   return {
     min,
     max: Infinity,
     body: (scope, args) => {
-      const converted: T[] = [];
-      for (const a of args) {
-        const c = each(scope, a);
-        if (c instanceof XError) return c;
-        converted.push(c);
-      }
-      return body(scope, converted);
+      const converted = convertAll(scope, each, args);
+      return converted instanceof XError ? converted : body(scope, converted);
     },
   };
 }
