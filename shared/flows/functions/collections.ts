@@ -18,7 +18,7 @@ import {
 } from '../expressions/values';
 import { failed, registerFunctions } from './registry';
 import { sliceBounds } from './text';
-import { asAny, asArray, asFunction, asInteger, asObject, asText, leading, oneArg, oneArray, oneObject, twoArrays, typed } from './wrappers';
+import { asAny, asArray, asFunction, asInteger, asObject, asText, leading, oneArg, oneArray, oneObject, twoArrays, typed, variadic } from './wrappers';
 
 /** Equality as contains() and unique() see it: same type, same text. */
 function sameValue(a: XValue, b: XValue): boolean {
@@ -36,25 +36,17 @@ function properties(o: XObject): [string, XValue][] {
 }
 
 registerFunctions({
-  array: {
-    min: 0,
-    max: Infinity,
-    body: (_s, args) => (args.length > MAX_ARRAY_LENGTH ? xError(`cannot build an array with more than ${MAX_ARRAY_LENGTH} items`) : new XArray(args)),
-  },
-  object: {
-    min: 0,
-    max: Infinity,
-    body: (_s, args) => {
-      if (args.length % 2 !== 0) return xError('requires an even number of arguments');
-      const props = new Map<string, XValue>();
-      for (let i = 0; i < args.length; i += 2) {
-        const key = toText(args[i] ?? null);
-        if (failed(key)) return key;
-        props.set(key, args[i + 1] ?? null);
-      }
-      return new XObject(props);
-    },
-  },
+  array: variadic(asAny, 0, (_s, items) => (items.length > MAX_ARRAY_LENGTH ? xError(`cannot build an array with more than ${MAX_ARRAY_LENGTH} items`) : new XArray(items))),
+  object: variadic(asAny, 0, (_s, pairs) => {
+    if (pairs.length % 2 !== 0) return xError('requires an even number of arguments');
+    const props = new Map<string, XValue>();
+    for (let i = 0; i < pairs.length; i += 2) {
+      const key = toText(pairs[i] ?? null);
+      if (failed(key)) return key;
+      props.set(key, pairs[i + 1] ?? null);
+    }
+    return new XObject(props);
+  }),
   count: oneArg((_s, v) => {
     if (v === null) return xNumber(0);
     const u = unwrapDefault(v);

@@ -24,7 +24,7 @@ import type Decimal from 'decimal.js';
 import type { Scope } from '../expressions/evaluate';
 import { FUNCTIONS, failed, registerFunctions } from './registry';
 import { argDateTime } from './convert';
-import { asText, oneArg, oneText, twoArgs, variadic, type Converter } from './wrappers';
+import { acceptingErrors, asText, oneArg, oneText, threeArgs, twoArgs, variadic, type Converter } from './wrappers';
 import { formatNumber } from './numbers';
 
 const asBoolean: Converter<boolean> = (_s, v) => toBoolean(v);
@@ -63,23 +63,15 @@ registerFunctions({
   }),
   and: variadic(asBoolean, 1, (_s, bs) => xBool(bs.every((b) => b))),
   or: variadic(asBoolean, 1, (_s, bs) => xBool(bs.some((b) => b))),
-  if: {
-    min: 3,
-    max: 3,
-    acceptsErrors: true,
-    body: (_s, [test, a, b]) => {
-      const t = toBoolean(test ?? null);
-      if (failed(t)) return t;
-      return (t ? a : b) ?? null;
-    },
-  },
-  is_error: { min: 1, max: 1, acceptsErrors: true, body: (_s, [v]) => xBool(v instanceof XError) },
-  default: {
-    min: 2,
-    max: 2,
-    acceptsErrors: true,
-    body: (_s, [v, d]) => (v instanceof XError || isEmpty(v ?? null) ? (d ?? null) : (v ?? null)),
-  },
+  // Only the branch taken may be an error.
+  if: acceptingErrors(
+    threeArgs((_s, test, a, b) => {
+      const t = toBoolean(test);
+      return failed(t) ? t : t ? a : b;
+    }),
+  ),
+  is_error: acceptingErrors(oneArg((_s, v) => xBool(v instanceof XError))),
+  default: acceptingErrors(twoArgs((_s, v, d) => (v instanceof XError || isEmpty(v) ? d : v))),
   json: oneArg((_s, v) => {
     const t = toJSONText(v);
     return failed(t) ? t : xText(t);
@@ -110,19 +102,15 @@ registerFunctions({
   }),
   format_location: oneText((_s, t) => xText(t.split('>').pop()!.trim())),
   legacy_add: twoArgs((scope, a, b) => legacyAdd(scope, a, b)),
-  format: {
-    min: 1,
-    max: 1,
-    body: (scope, [v]) => {
-      const value = unwrapDefault(v ?? null);
-      if (value instanceof XNumber) return xText(formatNumber(value.value, undefined, true));
-      if (value instanceof XDateTime) return FUNCTIONS.get('format_datetime')!.call(scope, [value]);
-      if (value instanceof XDate) return FUNCTIONS.get('format_date')!.call(scope, [value]);
-      if (value instanceof XTime) return FUNCTIONS.get('format_time')!.call(scope, [value]);
-      const t = toText(value);
-      return failed(t) ? t : xText(t);
-    },
-  },
+  format: oneArg((scope, v) => {
+    const value = unwrapDefault(v);
+    if (value instanceof XNumber) return xText(formatNumber(value.value, undefined, true));
+    if (value instanceof XDateTime) return FUNCTIONS.get('format_datetime')!.call(scope, [value]);
+    if (value instanceof XDate) return FUNCTIONS.get('format_date')!.call(scope, [value]);
+    if (value instanceof XTime) return FUNCTIONS.get('format_time')!.call(scope, [value]);
+    const t = toText(value);
+    return failed(t) ? t : xText(t);
+  }),
   prompt: variadic(asText, 1, (_s, [key, ...texts]) => {
     const template = PROMPTS[key!];
     return template ? xText(template(texts)) : xError(`no prompt named '${key}'`);

@@ -91,8 +91,8 @@ export function convertAll<T>(scope: Scope, each: Converter<T>, values: XValue[]
   const converted: T[] = [];
   for (const v of values) {
     const c = each(scope, v);
-    if (c instanceof XError) return c;
-    converted.push(c);
+    if (c instanceof XError && c !== v) return c;
+    converted.push(c as T);
   }
   return converted;
 }
@@ -113,9 +113,13 @@ export function variadic<T>(each: Converter<T>, min: number, body: (scope: Scope
 type Body1<A> = (scope: Scope, a: A) => XValue;
 type Body2<A, B> = (scope: Scope, a: A, b: B) => XValue;
 
+/** A function that is given error arguments instead of returning them (is_error, default, if…). */
+export const acceptingErrors = (spec: FunctionSpec): FunctionSpec => ({ ...spec, acceptsErrors: true });
+
 export const noArgs = (body: (scope: Scope) => XValue): FunctionSpec => typed([], [], body);
 export const oneArg = (body: Body1<XValue>) => typed([asAny], [], body);
 export const twoArgs = (body: Body2<XValue, XValue>) => typed([asAny, asAny], [], body);
+export const threeArgs = (body: (scope: Scope, a: XValue, b: XValue, c: XValue) => XValue) => typed([asAny, asAny, asAny], [], body);
 export const oneText = (body: Body1<string>) => typed([asText], [], body);
 export const twoTexts = (body: Body2<string, string>) => typed([asText, asText], [], body);
 export const textAndOptionalText = (body: Body2<string, string | undefined>) => typed([asText], [asText], body);

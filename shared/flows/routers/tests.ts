@@ -20,7 +20,7 @@ import {
   type XValue,
 } from '../expressions/values';
 import { failed, registerFunctions, type FunctionSpec } from '../functions/registry';
-import { asAny, asArray, asNumber, asObject, asText, convertAll, leading, oneArg, oneText, textAndDate, textAndNumber, textAndOptionalText, twoTexts, typed } from '../functions/wrappers';
+import { acceptingErrors, asAny, asArray, asNumber, asObject, asText, convertAll, leading, oneArg, oneText, textAndDate, textAndNumber, textAndOptionalText, twoTexts, typed } from '../functions/wrappers';
 import { tokenize } from '../functions/words';
 import type { Scope } from '../expressions/evaluate';
 import { LOCATION_LEVELS } from '../locations';
@@ -173,7 +173,7 @@ registerFunctions({
     }
     return NO_MATCH;
   }),
-  has_error: { ...oneArg((_s, v) => (v instanceof XError ? testMatch(xText(v.message)) : NO_MATCH)), acceptsErrors: true },
+  has_error: acceptingErrors(oneArg((_s, v) => (v instanceof XError ? testMatch(xText(v.message)) : NO_MATCH))),
   // Deprecated NLU tests: goflow keeps them readable but they never match.
   has_intent: typed([asObject, asText, asNumber], [], () => NO_MATCH),
   has_top_intent: typed([asObject, asText, asNumber], [], () => NO_MATCH),
