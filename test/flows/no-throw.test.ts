@@ -31,6 +31,10 @@ import {
 import { FUNCTIONS } from '#flows/functions/index';
 import { ARITIES } from '#flows/functions/registry';
 import { RWANDA } from './support/locations';
+import { inMemoryServices } from './support/in-memory-services';
+import { FlowEngine } from '#flows/engine';
+import type { FlowJSON } from '#flows/definition/types';
+import { ROUTER_TEST_TYPES } from '#flows/routers/tests';
 
 const RUNS = 200;
 
@@ -185,5 +189,55 @@ describe('any expression or template', () => {
     expect(result).toBeInstanceOf(XError);
     const calls = `${'upper('.repeat(20_000)}"a"${')'.repeat(20_000)}`;
     expect(evaluateExpression(calls, scope())).toBeInstanceOf(XError);
+  });
+});
+
+// ------------------------------------------------------------ through the engine
+
+describe('a valid flow with any template or router case', () => {
+  const FLOW = 'c4000000-0000-4000-8000-000000000001';
+  const flowWith = (text: string, caseType: string, args: string[]) => ({
+    uuid: FLOW,
+    name: 'Anything',
+    spec_version: '14.4.2',
+    language: 'eng',
+    type: 'messaging',
+    nodes: [
+      {
+        uuid: 'c4000000-0000-4000-8000-0000000000a1',
+        actions: [{ uuid: 'c4000000-0000-4000-8000-0000000000b1', type: 'send_msg', text: `Hi ${text}` }],
+        router: {
+          type: 'switch',
+          operand: text || '@input',
+          result_name: 'Answer',
+          cases: [{ uuid: 'c4000000-0000-4000-8000-0000000000f1', type: caseType, arguments: args, category_uuid: 'c4000000-0000-4000-8000-0000000000d1' }],
+          categories: [
+            { uuid: 'c4000000-0000-4000-8000-0000000000d1', name: 'Matched', exit_uuid: 'c4000000-0000-4000-8000-0000000000c1' },
+            { uuid: 'c4000000-0000-4000-8000-0000000000d2', name: 'Other', exit_uuid: 'c4000000-0000-4000-8000-0000000000c2' },
+          ],
+          default_category_uuid: 'c4000000-0000-4000-8000-0000000000d2',
+        },
+        exits: [{ uuid: 'c4000000-0000-4000-8000-0000000000c1' }, { uuid: 'c4000000-0000-4000-8000-0000000000c2' }],
+      },
+    ],
+  });
+  const template = fc.oneof(expression.map((e) => `@(${e})`), fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom('@contact', '@input', '@results', '@run', '@ticket.topic'));
+
+  it('completes the sprint with a message and a result, whatever the template and the test', async () => {
+    await fc.assert(
+      fc.asyncProperty(template, fc.constantFrom(...ROUTER_TEST_TYPES), fc.array(template, { maxLength: 3 }), async (text, caseType, args) => {
+        const engine = new FlowEngine(inMemoryServices());
+        const sprint = await engine.start({
+          assets: new SessionAssets({ flows: [flowWith(text, caseType, args) as unknown as FlowJSON] }),
+          contact: { uuid: 'c4000000-0000-4000-8000-0000000000e1', name: 'Ann', language: 'eng', status: 'active', urns: ['tel:+12065551212'], created_on: '2026-01-01T00:00:00.000000Z' } as never,
+          trigger: { type: 'manual', flow: { uuid: FLOW, name: 'Anything' }, triggered_on: '2026-01-01T00:00:00.000000Z' },
+        });
+        expect(sprint.session.status).toBe('completed');
+        expect(sprint.events.some((e) => e.type === 'msg_created')).toBe(true);
+        expect(sprint.session.runs[0]!.results?.answer).toBeDefined();
+        for (const e of sprint.events) if (e.type === 'error') expect(String(e.text)).not.toContain(INTERNAL_ERROR);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
