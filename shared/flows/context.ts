@@ -150,7 +150,7 @@ function formatContact(contact: Contact): string {
 }
 
 /** @context contact: renders the name, or the first URN formatted when there is no name. */
-export function contactContext(contact: Contact, assets: SessionAssets, _env?: Environment): XObject {
+export function contactContext(contact: Contact, assets: SessionAssets): XObject {
   const firstUrn = contact.urns[0];
   const channelUuid = firstUrn ? new URLSearchParams(parseURN(firstUrn)?.query ?? '').get('channel') : null;
   const obj = XObject.of(
@@ -269,9 +269,9 @@ function runSummary(contact: Contact, flow: FlowReference): XValue {
 }
 
 /** @context related_run (@parent, @child): renders `contact@flow`. */
-function relatedRunContext(related: RelatedRun | undefined, assets: SessionAssets, env: Environment, localize: LocalizeCategory): XValue {
+function relatedRunContext(related: RelatedRun | undefined, assets: SessionAssets, localize: LocalizeCategory): XValue {
   if (!related) return null;
-  const contact = contactContext(related.contact, assets, env);
+  const contact = contactContext(related.contact, assets);
   // Editors have long split subflows on @child.run.status; it still works, with a warning.
   const legacyRun = XObject.of({ status: xText(related.status) });
   legacyRun.deprecated.set('status', '@child.run.status is deprecated, use @child.status instead');
@@ -315,12 +315,13 @@ export interface ContextInput {
   run: Run;
   nodeUuid: string | undefined;
   assets: SessionAssets;
+  /** The merged environment (context values are built from the session and assets alone today). */
   env: Environment;
   localize: LocalizeCategory;
 }
 
-export function buildContext({ session, run, nodeUuid, assets, env, localize }: ContextInput): XObject {
-  const contact = contactContext(session.contact, assets, env);
+export function buildContext({ session, run, nodeUuid, assets, localize }: ContextInput): XObject {
+  const contact = contactContext(session.contact, assets);
   const locals = new XObject(new Map(Object.entries(run.locals).map(([k, v]) => [k, xText(v)])));
   const results = resultsContext(run.results, localize);
   return XObject.of({
@@ -351,8 +352,8 @@ export function buildContext({ session, run, nodeUuid, assets, env, localize }: 
     // The session does not keep the resume that continued it (see docs/flow-engine.md).
     resume: null,
     globals: globalsContext(assets),
-    parent: relatedRunContext(relatedRun(session.parentOf(run), session) ?? (run === session.runs[0] ? triggeringRun(session) : undefined), assets, env, localize),
-    child: relatedRunContext(relatedRun(session.childOf(run), session), assets, env, localize),
+    parent: relatedRunContext(relatedRun(session.parentOf(run), session) ?? (run === session.runs[0] ? triggeringRun(session) : undefined), assets, localize),
+    child: relatedRunContext(relatedRun(session.childOf(run), session), assets, localize),
     webhook: null,
     legacy_extra: new XObject(new Map()),
   });

@@ -70,7 +70,7 @@ function documentationScope() {
       activation_token: { text: 'AACC55' },
     },
   } as never);
-  const contactObj = contactContext(contact, assets, env);
+  const contactObj = contactContext(contact, assets);
   const webhook = XObject.of({ name: xText('Webhook'), value: xText('200'), category: xText('Success') }, xText('200'));
   const context = XObject.of({
     contact: contactObj,

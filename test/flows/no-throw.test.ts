@@ -45,7 +45,6 @@ function scope(): Scope {
   const contact = contactContext(
     new Contact({ uuid: '5d76d86b-3bb9-4d5a-b822-c9d86f5d8e4f', name: 'Ryan Lewis', language: 'eng', urns: ['tel:+12065551212'], fields: { age: { text: '23', number: 23 } } } as never),
     assets,
-    env,
   );
   const context = XObject.of({ contact, fields: contact.get('fields') ?? null, results: XObject.of({ favorite: XObject.of({ value: xt('red'), category: xt('Red') }, xt('red')) }) });
   return { env, context, warnings: [] };

@@ -439,7 +439,7 @@ async function expressionsSection(dir: string): Promise<CaseOutcome[]> {
     locations: assets.locations,
   };
   const contact = new Contact({ ...structuredClone(DEFAULT_CONTACT), fields: { gender: { text: 'Male' }, age: { text: '23', number: 23 } } });
-  const contactObj = contactContext(contact, assets, env);
+  const contactObj = contactContext(contact, assets);
   const context = XObject.of({ contact: contactObj, fields: contactObj.get('fields') ?? null });
   return examples.map((e, i) => {
     const expected = e.expected.replace(/\\x20/g, ' ');
