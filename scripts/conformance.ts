@@ -1,7 +1,9 @@
 // `npm run conformance [-- DIR]`: runs the goflow conformance corpus (by
 // default ../shared/conformance/goflow next to the repository) and prints
 // one line per failing case, a count per section and `N passed, M failed`.
-// Failing cases do not fail the command; only a crash of the harness does.
+// A case that throws is a failing case. Failing cases do not fail the
+// command; only a crash of the harness does. Without the corpus the run is
+// reported as SKIPPED, never as passed.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatReport, runConformance } from '../test/flows/support/conformance';

@@ -40,7 +40,8 @@ describe('router tests', () => {
     expect(run('@(has_ward("near Ndera", "Kigali", "Gasabo").match)')).toBe('Rwanda > Kigali City > Gasabo > Ndera');
   });
 
-  it('matches categories of results case-insensitively', () => {
-    expect(run('@(has_category(object("category", "Success"), "success").match)')).toBe('Success');
+  it('matches categories of results exactly, as goflow does', () => {
+    expect(run('@(has_category(object("category", "Success"), "Failure", "Success").match)')).toBe('Success');
+    expect(run('@(has_category(object("category", "Success"), "success"))')).toBe('false');
   });
 });

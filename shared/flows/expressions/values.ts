@@ -243,11 +243,31 @@ export function toNumber(v: XValue): Decimal | XError {
   }
 }
 
-/** Integer argument of a function (e.g. an index), truncated toward zero. */
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/** Integer argument of a function (e.g. an index), truncated toward zero; goflow's are 32-bit. */
 export function toInteger(v: XValue): number | XError {
   const d = toNumber(v);
   if (d instanceof XError) return d;
-  return d.trunc().toNumber();
+  const n = d.trunc().toNumber();
+  if (!(n >= INT32_MIN && n <= INT32_MAX)) return xError(`number value ${formatDecimal(d)} is out of range for an integer`);
+  return n;
+}
+
+/** Division as goflow's decimals do it: rounded (half up) to 16 decimal places. */
+export function divide(a: Decimal, b: Decimal): Decimal {
+  return a.div(b).toDecimalPlaces(16, Decimal.ROUND_HALF_UP);
+}
+
+/**
+ * A computed number, or an error when it leaves goflow's range (a magnitude
+ * of at most 1E100, at least 1E-100) or is not a number at all.
+ */
+export function checkedNumber(d: Decimal): XNumber | XError {
+  if (!d.isFinite()) return xError('number value out of range');
+  if (!d.isZero() && (d.e > 100 || d.e < -100)) return xError('number value out of range');
+  return new XNumber(d);
 }
 
 /** Resolves object defaults so comparisons see the underlying value. */
@@ -294,7 +314,8 @@ export function toJSONValue(v: XValue): unknown {
       return out;
     }
     case 'function':
-      return v.name;
+      // Functions have no JSON form (goflow writes null).
+      return null;
     case 'error':
       return null;
   }

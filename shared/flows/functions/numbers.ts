@@ -1,29 +1,25 @@
 // Number functions, all in decimal arithmetic.
 import Decimal from 'decimal.js';
-import { XError, toBoolean, toInteger, toNumber, xError, xNumber, xText, type XValue } from '../expressions/values';
-import { failed, registerFunctions } from './registry';
+import { XError, checkedNumber, divide, toBoolean, xError, xNumber, xText } from '../expressions/values';
+import { registerFunctions } from './registry';
+import { asAny, asInteger, asNumber, noArgs, numberAndOptionalInteger, oneNumber, twoNumbers, typed, variadic } from './wrappers';
 
-function numberArgs(args: XValue[]): Decimal[] | XError {
-  const out: Decimal[] = [];
-  for (const a of args) {
-    const n = toNumber(a);
-    if (failed(n)) return n;
-    out.push(n);
-  }
-  return out;
+// Rounding to more places than this never changes a number in range (±1E100).
+const MAX_ROUND_PLACES = 1000;
+
+/**
+ * Rounds to `places` decimals; negative places round the integer part to
+ * the nearest 10^-places (round(12.146, -1) → 10).
+ */
+function roundTo(n: Decimal, places: number, mode: Decimal.Rounding): XNumberOrError {
+  const p = Math.max(-MAX_ROUND_PLACES, Math.min(MAX_ROUND_PLACES, places));
+  if (p >= 0) return checkedNumber(n.toDecimalPlaces(p, mode));
+  const unit = new Decimal(10).pow(-p);
+  return checkedNumber(n.div(unit).toDecimalPlaces(0, mode).times(unit));
 }
+type XNumberOrError = ReturnType<typeof checkedNumber>;
 
-const rounding = (mode: Decimal.Rounding) => ({
-  min: 1,
-  max: 2,
-  body: (_s: unknown, [v, p]: XValue[]) => {
-    const n = toNumber(v ?? null);
-    if (failed(n)) return n;
-    const places = p === undefined ? 0 : toInteger(p);
-    if (failed(places)) return places;
-    return xNumber(n.toDecimalPlaces(places, mode));
-  },
-});
+const rounding = (mode: Decimal.Rounding) => numberAndOptionalInteger((_s, n, places) => roundTo(n, places, mode), 0);
 
 /** Groups thousands with commas and keeps at most `places` decimals. */
 export function formatNumber(n: Decimal, places: number | undefined, humanize: boolean): string {
@@ -36,78 +32,31 @@ export function formatNumber(n: Decimal, places: number | undefined, humanize: b
   return `${sign}${grouped}${fraction !== undefined ? `.${fraction}` : ''}`;
 }
 
+/** A random decimal in [0, 1). */
+function random(): Decimal {
+  return new Decimal(Math.random()).toDecimalPlaces(16);
+}
+
 registerFunctions({
-  number: { min: 1, max: 1, body: (_s, [v]) => { const n = toNumber(v ?? null); return failed(n) ? n : xNumber(n); } },
-  abs: { min: 1, max: 1, body: (_s, [v]) => { const n = toNumber(v ?? null); return failed(n) ? n : xNumber(n.abs()); } },
+  number: oneNumber((_s, n) => xNumber(n)),
+  abs: oneNumber((_s, n) => xNumber(n.abs())),
   round: rounding(Decimal.ROUND_HALF_UP),
   round_up: rounding(Decimal.ROUND_CEIL),
   round_down: rounding(Decimal.ROUND_FLOOR),
-  max: {
-    min: 1,
-    max: Infinity,
-    body: (_s, args) => {
-      const ns = numberArgs(args);
-      return failed(ns) ? ns : xNumber(Decimal.max(...ns));
-    },
-  },
-  min: {
-    min: 1,
-    max: Infinity,
-    body: (_s, args) => {
-      const ns = numberArgs(args);
-      return failed(ns) ? ns : xNumber(Decimal.min(...ns));
-    },
-  },
-  mean: {
-    min: 1,
-    max: Infinity,
-    body: (_s, args) => {
-      const ns = numberArgs(args);
-      if (failed(ns)) return ns;
-      return xNumber(ns.reduce((a, b) => a.plus(b), new Decimal(0)).div(ns.length));
-    },
-  },
-  mod: {
-    min: 2,
-    max: 2,
-    body: (_s, args) => {
-      const ns = numberArgs(args);
-      if (failed(ns)) return ns;
-      if (ns[1]!.isZero()) return xError('division by zero');
-      return xNumber(ns[0]!.mod(ns[1]!));
-    },
-  },
-  rand: { min: 0, max: 0, body: () => xNumber(new Decimal(Math.random()).toDecimalPlaces(16)) },
-  rand_between: {
-    min: 2,
-    max: 2,
-    body: (_s, args) => {
-      const ns = numberArgs(args);
-      if (failed(ns)) return ns;
-      const [a, b] = [ns[0]!.toNumber(), ns[1]!.toNumber()];
-      return xNumber(Math.floor(a + Math.random() * (b - a + 1)));
-    },
-  },
-  percent: {
-    min: 1,
-    max: 1,
-    body: (_s, [v]) => {
-      const n = toNumber(v ?? null);
-      return failed(n) ? n : xText(`${formatNumber(n.times(100), 0, true)}%`);
-    },
-  },
-  format_number: {
-    min: 1,
-    max: 3,
-    body: (_s, [v, p, h]) => {
-      const n = toNumber(v ?? null);
-      if (failed(n)) return n;
-      const places = p === undefined ? undefined : toInteger(p);
-      if (failed(places)) return places;
-      if (places !== undefined && (places < 0 || places > 9)) return xError('must take 0-9 number of places');
-      const humanize = h === undefined ? true : toBoolean(h);
-      if (failed(humanize)) return humanize;
-      return xText(formatNumber(n, places, humanize));
-    },
-  },
+  max: variadic(asNumber, 1, (_s, ns) => xNumber(Decimal.max(...ns))),
+  min: variadic(asNumber, 1, (_s, ns) => xNumber(Decimal.min(...ns))),
+  mean: variadic(asNumber, 1, (_s, ns) => checkedNumber(divide(ns.reduce((a, b) => a.plus(b), new Decimal(0)), new Decimal(ns.length)))),
+  mod: twoNumbers((_s, a, b) => (b.isZero() ? xError('division by zero') : checkedNumber(a.mod(b)))),
+  rand: noArgs(() => xNumber(random())),
+  rand_between: twoNumbers((_s, a, b) => checkedNumber(random().times(b.minus(a).plus(1)).plus(a).floor())),
+  percent: oneNumber((_s, n) => {
+    const rounded = roundTo(n.times(100), 0, Decimal.ROUND_HALF_UP);
+    return rounded instanceof XError ? rounded : xText(`${rounded.value.toFixed(0)}%`);
+  }),
+  format_number: typed([asNumber], [asInteger, asAny], (_s, n, places, human) => {
+    if (places !== undefined && (places < 0 || places > 9)) return xError(`must take 0-9 number of places, got ${places}`);
+    const humanize = human === undefined ? true : toBoolean(human);
+    if (humanize instanceof XError) return humanize;
+    return xText(formatNumber(n, places, humanize));
+  }),
 });

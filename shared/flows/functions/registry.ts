@@ -17,20 +17,34 @@ export interface FunctionSpec {
 
 export const FUNCTIONS = new Map<string, XFunction>();
 
+/** How many arguments each function takes (what the property tests call them with). */
+export const ARITIES = new Map<string, { min: number; max: number }>();
+
+function arityError(spec: FunctionSpec, count: number): XError | undefined {
+  if (count >= spec.min && count <= spec.max) return undefined;
+  if (spec.min === spec.max) return xError(`need ${spec.min} argument(s), got ${count}`);
+  if (spec.max === Infinity) return xError(`need at least ${spec.min} argument(s), got ${count}`);
+  return xError(`need ${spec.min} to ${spec.max} argument(s), got ${count}`);
+}
+
 export function registerFunctions(specs: Record<string, FunctionSpec>): void {
   for (const [name, spec] of Object.entries(specs)) {
+    ARITIES.set(name, { min: spec.min, max: spec.max });
+    const call = (scope: Scope, args: XValue[]): XValue => {
+      const arity = arityError(spec, args.length);
+      if (arity) return arity;
+      if (!spec.acceptsErrors) {
+        const error = args.find((a): a is XError => a instanceof XError);
+        if (error) return error;
+      }
+      return spec.body(scope, args);
+    };
     FUNCTIONS.set(
       name,
       new XFunction(name, (scope, args) => {
-        if (args.length < spec.min || args.length > spec.max) {
-          const expected = spec.min === spec.max ? `${spec.min}` : spec.max === Infinity ? `at least ${spec.min}` : `${spec.min} to ${spec.max}`;
-          return xError(`function ${name} takes ${expected} argument(s), got ${args.length}`);
-        }
-        if (!spec.acceptsErrors) {
-          const error = args.find((a): a is XError => a instanceof XError);
-          if (error) return error;
-        }
-        return spec.body(scope as Scope, args);
+        const result = call(scope as Scope, args);
+        // As in goflow, an error says which function it came from.
+        return result instanceof XError ? xError(`error calling ${name}(...): ${result.message}`) : result;
       }),
     );
   }

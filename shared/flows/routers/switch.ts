@@ -2,7 +2,7 @@
 // first case whose test matches, else the default category. A timeout
 // resume routes straight to the wait's timeout category.
 import type { RouterJSON } from '../definition/types';
-import { XError, XObject, toText, type XValue } from '../expressions/values';
+import { XError, XObject, toBoolean, toText, type XValue } from '../expressions/values';
 import { FUNCTIONS } from '../functions/index';
 import { categoryExit, type RouteDecision, type RouterContext, type Resumption } from './router';
 
@@ -29,10 +29,12 @@ export function routeSwitch(router: RouterJSON, ctx: RouterContext, resumption: 
     const args = argTemplates.map((a) => ctx.evaluateValue(a));
     const result = test.call(ctx.scope(), [operandValue, ...args]);
     if (result instanceof XError) {
-      ctx.error(`error calling test ${c.type}: ${result.message}`);
+      // The message already says `error calling <test>(...)`, as goflow's does.
+      ctx.error(`Error calling test ${c.type}(...): ${result.message}`);
       continue;
     }
-    if (result instanceof XObject && result.defaultValue !== undefined) {
+    // A test gives a result object whose default says whether it matched.
+    if (result instanceof XObject && toBoolean(result) === true) {
       const { category, exit } = categoryExit(ctx.node, router, c.category_uuid);
       const extra = result.get('extra');
       return {

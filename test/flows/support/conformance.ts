@@ -151,8 +151,13 @@ async function guard(section: Section, name: string, body: () => Promise<string 
     const detail = await body();
     return detail === undefined ? { section, name, passed: true } : { section, name, passed: false, detail };
   } catch (e) {
-    return { section, name, passed: false, detail: `error: ${e instanceof Error ? e.message : String(e)}` };
+    return { section, name, passed: false, detail: thrown(e) };
   }
+}
+
+/** A case that threw is a failure of that case (the engine must never throw), not the end of the run. */
+function thrown(e: unknown): string {
+  return `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
 }
 
 interface ProjectedRun {
@@ -434,16 +439,20 @@ async function expressionsSection(dir: string): Promise<CaseOutcome[]> {
     locations: assets.locations,
   };
   const contact = new Contact({ ...structuredClone(DEFAULT_CONTACT), fields: { gender: { text: 'Male' }, age: { text: '23', number: 23 } } });
-  const contactObj = contactContext(contact, assets, env);
+  const contactObj = contactContext(contact, assets);
   const context = XObject.of({ contact: contactObj, fields: contactObj.get('fields') ?? null });
   return examples.map((e, i) => {
     const expected = e.expected.replace(/\\x20/g, ' ');
-    const result = evaluateTemplate(e.template, { env, context, warnings: [] });
-    const actual = result.errors.length ? 'ERROR' : result.text;
     const name = `examples.json#${i} ${e.template}`;
-    return actual === expected
-      ? { section: 'expressions' as const, name, passed: true }
-      : { section: 'expressions' as const, name, passed: false, detail: `expected ${show(expected)}, got ${show(actual)}${result.errors.length ? ` (${result.errors[0]!.message})` : ''}` };
+    try {
+      const result = evaluateTemplate(e.template, { env, context, warnings: [] });
+      const actual = result.errors.length ? 'ERROR' : result.text;
+      return actual === expected
+        ? { section: 'expressions' as const, name, passed: true }
+        : { section: 'expressions' as const, name, passed: false, detail: `expected ${show(expected)}, got ${show(actual)}${result.errors.length ? ` (${result.errors[0]!.message})` : ''}` };
+    } catch (error) {
+      return { section: 'expressions' as const, name, passed: false, detail: thrown(error) };
+    }
   });
 }
 
@@ -459,7 +468,14 @@ export async function runConformance(directory: string): Promise<ConformanceRepo
   const bySection = Object.fromEntries(SECTIONS.map((s) => [s, { passed: 0, failed: 0 }])) as ConformanceReport['bySection'];
   if (!existsSync(directory)) return { directory, missing: true, outcomes: [], passed: 0, failed: 0, bySection };
   const outcomes: CaseOutcome[] = [];
-  for (const section of SECTIONS) outcomes.push(...(await RUNNERS[section](join(directory, section))));
+  for (const section of SECTIONS) {
+    try {
+      outcomes.push(...(await RUNNERS[section](join(directory, section))));
+    } catch (e) {
+      // Reading the section itself failed (e.g. its assets): one failure, and the other sections still run.
+      outcomes.push({ section, name: '(section)', passed: false, detail: thrown(e) });
+    }
+  }
   for (const o of outcomes) bySection[o.section][o.passed ? 'passed' : 'failed'] += 1;
   const passed = outcomes.filter((o) => o.passed).length;
   return { directory, missing: false, outcomes, passed, failed: outcomes.length - passed, bySection };
@@ -467,7 +483,8 @@ export async function runConformance(directory: string): Promise<ConformanceRepo
 
 /** The report as printed by `npm run conformance`. */
 export function formatReport(report: ConformanceReport): string {
-  if (report.missing) return `conformance corpus not found: ${report.directory}\n0 passed, 0 failed`;
+  // An absent corpus proves nothing: it is reported as skipped, never as passing.
+  if (report.missing) return `conformance corpus not found: ${report.directory}\nSKIPPED (0 cases run)`;
   const lines = report.outcomes.filter((o) => !o.passed).map((o) => `FAIL ${o.section}/${o.name}: ${o.detail ?? ''}`);
   for (const section of SECTIONS) {
     const s = report.bySection[section];
