@@ -84,6 +84,21 @@ interface MatchedRoute {
   pathParameters: Record<string, string>;
 }
 
+/**
+ * A path parameter as functions get it: percent-decoded. A segment that is not
+ * valid percent-encoding (`%zz`) is passed on as it came, never a 500 of the
+ * API itself: the function then refuses it as it refuses any id that names
+ * nothing (404 `<param>_not_found`, shared/http/handler.ts), which is also
+ * what a function on AWS answers to such a path.
+ */
+function decodePathParameter(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** API Gateway's precedence: literal segments beat parameters, parameters beat greedy ones, a method beats ANY, $default last. */
 export function matchRoute(routes: Route[], method: string, rawPath: string): MatchedRoute | undefined {
   const pathSegments = rawPath.split('/').filter(Boolean);
@@ -99,7 +114,7 @@ export function matchRoute(routes: Route[], method: string, rawPath: string): Ma
       if (greedy) {
         const rest = pathSegments.slice(index);
         if (!rest.length) matched = false;
-        else pathParameters[template.slice(1, -2)] = decodeURIComponent(rest.join('/'));
+        else pathParameters[template.slice(1, -2)] = decodePathParameter(rest.join('/'));
         score.push(0);
         break;
       }
@@ -109,7 +124,7 @@ export function matchRoute(routes: Route[], method: string, rawPath: string): Ma
         break;
       }
       if (template.startsWith('{') && template.endsWith('}')) {
-        pathParameters[template.slice(1, -1)] = decodeURIComponent(segment);
+        pathParameters[template.slice(1, -1)] = decodePathParameter(segment);
         score.push(1);
       } else if (template === segment) {
         score.push(2);
