@@ -195,10 +195,12 @@ function buildEvent(api: HttpApi, request: IncomingMessage, url: URL, matched: M
     if (value === undefined || name === 'cookie') continue;
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
-  // API Gateway tells functions how the client reached it; here that is plain HTTP (unless a proxy in front said otherwise).
-  headers['x-forwarded-proto'] ??= 'http';
-  headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
-  headers['x-forwarded-for'] ??= request.socket.remoteAddress ?? '127.0.0.1';
+  // API Gateway tells functions how the client reached it, whatever the client sent in these headers:
+  // here plain HTTP on this port; X-Forwarded-For gets the client's address appended.
+  const client = request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-port'] = String(request.socket.localPort ?? '');
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client;
   const cookies = request.headers.cookie?.split(/;\s*/).filter(Boolean);
   const queryStringParameters: Record<string, string> = {};
   for (const key of new Set(url.searchParams.keys())) queryStringParameters[key] = url.searchParams.getAll(key).join(',');
