@@ -112,6 +112,17 @@ describe('HTTP API', () => {
     expect(await unknown.json()).toEqual({ message: 'Not Found' });
   });
 
+  it('passes a path parameter that is not valid percent-encoding on as it came (never a 500 of its own), and sets the forwarded headers as API Gateway does', async () => {
+    const response = await get('/items/%zz', { authorization: 'Token good', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' });
+    expect(response.status).toBe(201);
+    const { event } = (await response.json()) as { event: any };
+    expect(event.pathParameters).toEqual({ item: '%zz' });
+    expect(event.headers['x-forwarded-proto']).toBe('http');
+    expect(event.headers['x-forwarded-for']).toMatch(/^203\.0\.113\.9, /);
+    const decoded = (await (await get('/items/a%20b', { authorization: 'Token good' })).json()) as { event: any };
+    expect(decoded.event.pathParameters).toEqual({ item: 'a b' });
+  });
+
   it('answers 200 JSON for a plain result and 500 for a failed or timed-out function', async () => {
     const plain = await get('/public/plain');
     expect(plain.status).toBe(200);
