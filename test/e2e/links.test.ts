@@ -67,6 +67,25 @@ describe('links on the local stack', () => {
     expect(await opened.json()).toMatchObject({ email });
   });
 
+  it('mails a link into the inbox when the invitation was made through it, and that link opens the inbox\'s accept page', async () => {
+    expect(stack.appUrl, 'the templates have the inbox distribution').toBeTruthy();
+    const email = `inbox-link-${randomUUID().slice(0, 8)}@example.com`;
+    const invited = await fetch(`${stack.appUrl}/invitations`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ emails: [email], role: 'agent' }),
+    });
+    expect(invited.status).toBe(201);
+    const message = readdirSync(stack.outboxDir)
+      .map((file) => readFileSync(path.join(stack.outboxDir, file), 'utf8'))
+      .find((text) => text.includes(email));
+    const link = message?.match(/https?:\/\/\S+secret=[A-Za-z0-9_-]+/)?.[0];
+    expect(link?.startsWith(`${stack.appUrl}/accept?`), link).toBe(true);
+    const opened = await fetch(link!);
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get('content-type')).toContain('text/html');
+  });
+
   it('answers a channel receive URL that takes a message', async () => {
     const created = await api('POST', '/channels', { type: 'EX', name: `Links ${randomUUID().slice(0, 6)}`, config: { send_url: 'https://gateway.example/send' } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
