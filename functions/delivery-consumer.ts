@@ -8,13 +8,14 @@
 // DLQ (docs/channels.md "Retries and redrive"). Attachments in the
 // attachments bucket are handed to the gateway as presigned GET URLs.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createChannelRepository } from '#adapters/dynamodb/channel-repository';
 import { ITEM_TYPE } from '#adapters/dynamodb/keys';
 import { readStreamRecord } from '#adapters/dynamodb/stream-record';
 import { createTableClient } from '#adapters/dynamodb/table-client';
 import { createSecretBox } from '#adapters/secrets/secret-box';
+import { delayFailedMessages, receiveCountOf, sqsMessageVisibility, type MessageVisibility } from '#adapters/sqs/retry-visibility';
 import { createExternalSender } from '#channels/external-sender';
 import { createTelegramSender } from '#channels/telegram-api';
 import { channelSecretsKey } from '../shared/channel-secrets-key';
@@ -34,30 +35,10 @@ export function messageLocationOf(body: string): MessageLocation | null {
   return { workspace: String(image.workspace), contact: String(image.contact), created_on: String(image.created_on), uuid: String(image.uuid) };
 }
 
-export interface DeliveryQueue {
-  /** Makes the queue message visible again in `seconds`. */
-  delay(record: SQSRecord, seconds: number): Promise<void>;
-}
+export type DeliveryQueue = MessageVisibility;
 
-/** The queue each record came from (its URL looked up once by the ARN's name and account). */
-export function sqsDeliveryQueue(sqs: SQSClient): DeliveryQueue {
-  const urls = new Map<string, Promise<string>>();
-  const urlOf = (arn: string) => {
-    let url = urls.get(arn);
-    if (!url) {
-      const [, , , , account, name] = arn.split(':');
-      url = sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account })).then((out) => out.QueueUrl!);
-      url.catch(() => urls.delete(arn));
-      urls.set(arn, url);
-    }
-    return url;
-  };
-  return {
-    async delay(record, seconds) {
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: await urlOf(record.eventSourceARN), ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }));
-    },
-  };
-}
+/** The queue each record came from (shared/adapters/sqs/retry-visibility.ts). */
+export const sqsDeliveryQueue = sqsMessageVisibility;
 
 export function createDeliveryHandler(delivery: Delivery, queue: DeliveryQueue) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -67,7 +48,7 @@ export function createDeliveryHandler(delivery: Delivery, queue: DeliveryQueue) 
     const { failures } = await processInGroupOrder(messages, async ({ id, group, record }) => {
       const location = messageLocationOf(record.body);
       if (!location) return;
-      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
+      const receiveCount = receiveCountOf(record);
       const result = await delivery.deliver({ location, receiveCount });
       logger.info('delivery', { msg: location.uuid, result: result.kind, ...('reason' in result ? { reason: result.reason } : {}) });
       if (result.kind === 'retry') {
@@ -79,17 +60,11 @@ export function createDeliveryHandler(delivery: Delivery, queue: DeliveryQueue) 
     // reported failed too) with it: a FIFO group hands nothing out while one of its messages is in flight,
     // so leaving them to the queue's visibility timeout would hold the contact back that long.
     const byId = new Map(messages.map((message) => [message.id, message]));
-    await Promise.all(
-      failures.map(async (failure) => {
-        const message = byId.get(failure.id)!;
-        const delay = retryDelay.get(message.group);
-        if (!delay) return;
-        try {
-          await queue.delay(message.record, delay.seconds);
-        } catch (error) {
-          logger.warn('could not set the retry delay; the queue\'s visibility timeout applies', { messageId: failure.id, error: String(error) });
-        }
-      }),
+    await delayFailedMessages(
+      queue,
+      failures.map((failure) => byId.get(failure.id)!),
+      (first) => retryDelay.get(byId.get(first.messageId)!.group)?.seconds ?? null,
+      (message, details) => logger.warn(message, details),
     );
     for (const failure of failures) logger.warn('delivery not done; the queue will redeliver it', { messageId: failure.id, error: String(failure.error) });
     return { batchItemFailures: failures.map((failure) => ({ itemIdentifier: failure.id })) };

@@ -8,6 +8,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { DomainError, ValidationError } from '#domain/errors';
+import { MAX_ATTACHMENT_LENGTH, MAX_CODE_LENGTH, MAX_FLOW_START_KEY_LENGTH, MAX_MESSAGE_TEXT_LENGTH, MAX_TOPIC_NAME_LENGTH } from '#domain/limits';
+import { guardInvoke } from '#http/invoke-entry';
 import { describeIssues } from '#http/invoke-validation';
 import { contactInputSchema } from '#http/schemas';
 import type { FlowUseCases } from '#use-cases/flows';
@@ -26,11 +28,11 @@ export const flowEngineCommandSchema = z.discriminatedUnion('command', [
     trigger: z
       .object({
         type: z.literal('ticket'),
-        event: z.looseObject({ type: z.literal('ticket_closed'), created_on: z.string() }),
-        ticket: z.looseObject({ uuid, status: z.string().optional(), topic: z.looseObject({ uuid, name: z.string() }).nullable() }),
+        event: z.looseObject({ type: z.literal('ticket_closed'), created_on: z.string().max(MAX_CODE_LENGTH) }),
+        ticket: z.looseObject({ uuid, status: z.string().max(MAX_CODE_LENGTH).optional(), topic: z.looseObject({ uuid, name: z.string().max(MAX_TOPIC_NAME_LENGTH) }).nullable() }),
       })
       .optional(),
-    idempotency_key: z.string().min(1).max(200).optional(),
+    idempotency_key: z.string().min(1).max(MAX_FLOW_START_KEY_LENGTH).optional(),
   }),
   z.object({
     command: z.literal('receive_msg'),
@@ -38,8 +40,8 @@ export const flowEngineCommandSchema = z.discriminatedUnion('command', [
     contact: z.object({ uuid }),
     // The caller's message uuid: a retry with the same uuid answers the first outcome (docs/flow-engine-service.md).
     uuid: uuid.optional(),
-    text: z.string(),
-    attachments: z.array(z.string()).optional(),
+    text: z.string().max(MAX_MESSAGE_TEXT_LENGTH),
+    attachments: z.array(z.string().max(MAX_ATTACHMENT_LENGTH)).optional(),
   }),
 ]);
 
@@ -49,7 +51,7 @@ export type FlowEngineError = { error: { code: string; message: string } };
 const failure = (code: string, message: string): FlowEngineError => ({ error: { code, message } });
 
 export function createFlowEngineHandler(useCases: () => Promise<FlowUseCases>) {
-  return async (event: unknown, context?: Context) => {
+  return guardInvoke({ logger, what: 'The flow engine command', refuse: failure }, async (event: unknown, context?: Context) => {
     if (context) logger.addContext(context);
     const parsed = flowEngineCommandSchema.safeParse(event);
     if (!parsed.success) return failure('invalid_request', describeIssues(parsed.error));
@@ -90,12 +92,11 @@ export function createFlowEngineHandler(useCases: () => Promise<FlowUseCases>) {
     } catch (error) {
       if (error instanceof ValidationError) return failure(error.code, error.field ? `${error.field}: ${error.message}` : error.message);
       if (error instanceof DomainError) return failure(error.code, error.message);
-      logger.error('Flow engine command failed', error as Error);
       throw error;
     } finally {
       logger.removeKeys(['workspace', 'command']);
     }
-  };
+  });
 }
 
 // The composition reads the environment; loading it lazily keeps this module importable by tests of the contract.

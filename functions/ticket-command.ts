@@ -10,6 +10,15 @@ import { z } from 'zod';
 import { useCases as defaultUseCases } from '#composition';
 import { DomainError, ValidationError } from '#domain/errors';
 import { requirePermission } from '#domain/permissions';
+import {
+  MAX_EMAIL_LENGTH,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  MAX_MESSAGE_TEXT_LENGTH,
+  MAX_NOTE_LENGTH,
+  MAX_REFERENCE_NAME_LENGTH,
+  MAX_TOPIC_NAME_LENGTH,
+} from '#domain/limits';
+import { guardInvoke } from '#http/invoke-entry';
 import { describeIssues } from '#http/invoke-validation';
 import { contactInputSchema } from '#http/schemas';
 import type { OpenTicketResponse, TicketHistoryEvent, UseCases } from '#use-cases/index';
@@ -21,16 +30,16 @@ const uuid = z.uuid();
 export const ticketCommandSchema = z.object({
   command: z.literal('open_ticket'),
   workspace: uuid,
-  idempotency_key: z.string().min(1).max(128),
+  idempotency_key: z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH),
   // The resource API's contact rules (limits from shared/domain/contact.ts).
   contact: contactInputSchema.extend({ uuid }),
   // goflow references carry a name beside the uuid; the uuid wins when both are given.
-  topic: z.union([z.object({ uuid }), z.object({ name: z.string() })]).nullish(),
-  assignee: z.union([z.object({ uuid }), z.object({ email: z.string() })]).nullish(),
-  note: z.string().nullish(),
-  opened_in: z.object({ uuid, name: z.string() }).nullish(),
+  topic: z.union([z.object({ uuid }), z.object({ name: z.string().max(MAX_TOPIC_NAME_LENGTH) })]).nullish(),
+  assignee: z.union([z.object({ uuid }), z.object({ email: z.string().max(MAX_EMAIL_LENGTH) })]).nullish(),
+  note: z.string().max(MAX_NOTE_LENGTH).nullish(),
+  opened_in: z.object({ uuid, name: z.string().max(MAX_REFERENCE_NAME_LENGTH) }).nullish(),
   // The contact's latest inbound message, when the runtime knows it: the ticket list shows it (cut to 160 characters).
-  last_message: z.object({ text: z.string(), created_on: z.iso.datetime({ offset: true }) }).nullish(),
+  last_message: z.object({ text: z.string().max(MAX_MESSAGE_TEXT_LENGTH), created_on: z.iso.datetime({ offset: true }) }).nullish(),
 });
 
 export type TicketCommandRequest = z.infer<typeof ticketCommandSchema>;
@@ -82,7 +91,7 @@ export function toCommandResponse(opened: OpenTicketResponse): TicketCommandResp
 }
 
 export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'>) {
-  return async (event: unknown, context?: Context): Promise<TicketCommandResponse> => {
+  return guardInvoke({ logger, what: 'The ticket command', refuse: refusal }, async (event: unknown, context?: Context): Promise<TicketCommandResponse> => {
     if (context) logger.addContext(context);
     const parsed = ticketCommandSchema.safeParse(event);
     if (!parsed.success) {
@@ -121,12 +130,11 @@ export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'
     } catch (error) {
       if (error instanceof ValidationError) return refusal('invalid_request', error.field ? `${error.field}: ${error.message}` : error.message);
       if (error instanceof DomainError) return refusal(error.code, error.message);
-      logger.error('Ticket command failed', error as Error);
       throw error;
     } finally {
       logger.removeKeys(['workspace', 'idempotencyKey']);
     }
-  };
+  });
 }
 
 export const handler = createTicketCommandHandler(defaultUseCases);

@@ -1,15 +1,21 @@
 // SQS FIFO consumer of ticket stream records (table stream → pipe → queue):
 // keeps the folder counts. Each message body is one DynamoDB stream record as
 // the pipe delivers it; failed messages are reported one by one
-// (ReportBatchItemFailures) and, after the queue's maxReceiveCount, land in its
-// dead-letter queue.
+// (ReportBatchItemFailures) and come back after a backoff of 1, 2, 4, 8 s (not
+// the queue's 180 s visibility timeout), so that the counts catch up within
+// seconds once storage answers again; applying a record twice is harmless
+// (the APPLIED#eventID guard). After the queue's maxReceiveCount (about 15
+// minutes of failing) a message lands in its dead-letter queue.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { createCountsRepository } from '#adapters/dynamodb/counts-repository';
 import { ITEM_TYPE } from '#adapters/dynamodb/keys';
 import { readTicketStreamRecord } from '#adapters/dynamodb/stream-record';
+import { delayFailedMessages, receiveCountOf, sqsMessageVisibility, type MessageVisibility } from '#adapters/sqs/retry-visibility';
+import { retryBackoffSeconds } from '#domain/backoff';
 import { config } from '#config';
 import type { TicketCountImage } from '#domain/folder-counts';
 import { createTicketCounts, type TicketChange, type TicketCounts } from '#use-cases/ticket-counts';
@@ -38,22 +44,34 @@ export function ticketChangeFromMessageBody(body: string): TicketChange | null {
   return { eventId, workspace, before: countImage(before), after: countImage(after) };
 }
 
-/** The handler over given counts (tests inject failures the emulators cannot produce). */
-export function createTicketEventsHandler(counts: TicketCounts) {
+/** The wait before a failed ticket event's next try: 1, 2, 4, then 8 s (at most 8 s behind storage coming back). */
+export const TICKET_EVENT_RETRY = { baseSeconds: 1, capSeconds: 8 } as const;
+
+/** The handler over given counts (tests inject failures the emulators cannot produce) and the queue's visibility (null: the queue's timeout). */
+export function createTicketEventsHandler(counts: TicketCounts, visibility: MessageVisibility | null = null) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const { failures } = await counts.applyBatch(
-      event.Records.map((record) => ({
-        id: record.messageId,
-        // Always set on a FIFO queue; a message's own id keeps a stray standard-queue message in a group of its own.
-        group: record.attributes.MessageGroupId ?? record.messageId,
-        readChange: () => ticketChangeFromMessageBody(record.body),
-      })),
-    );
+    const messages = event.Records.map((record) => ({
+      id: record.messageId,
+      // Always set on a FIFO queue; a message's own id keeps a stray standard-queue message in a group of its own.
+      group: record.attributes.MessageGroupId ?? record.messageId,
+      record,
+      readChange: () => ticketChangeFromMessageBody(record.body),
+    }));
+    const { failures } = await counts.applyBatch(messages);
     for (const failure of failures) {
       logger.error('ticket event not applied; the queue will redeliver it', { messageId: failure.id, error: failure.error });
+    }
+    if (visibility && failures.length) {
+      const byId = new Map(messages.map((message) => [message.id, message]));
+      await delayFailedMessages(
+        visibility,
+        failures.map((failure) => byId.get(failure.id)!),
+        (first) => retryBackoffSeconds(receiveCountOf(first), TICKET_EVENT_RETRY.baseSeconds, TICKET_EVENT_RETRY.capSeconds),
+        (message, details) => logger.warn(message, details),
+      );
     }
     return { batchItemFailures: failures.map((failure) => ({ itemIdentifier: failure.id })) };
   };
 }
 
-export const handler = createTicketEventsHandler(ticketCounts);
+export const handler = createTicketEventsHandler(ticketCounts, sqsMessageVisibility(new SQSClient({})));

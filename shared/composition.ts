@@ -7,13 +7,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createS3AttachmentStore } from '#adapters/s3/attachment-store';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
+import { DOCUMENT_CLIENT_OPTIONS } from '#adapters/dynamodb/table-client';
 import { createSesMailSender } from '#adapters/ses/mail-sender';
 import { config } from '#config';
 import { createUseCases, type UseCases } from '#use-cases/index';
 
-export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), DOCUMENT_CLIENT_OPTIONS);
 
 /** The attachments bucket (uploads, and presigned reads of its objects); null when ATTACHMENTS_BUCKET_NAME is unset. */
 export const attachmentStore = config.ATTACHMENTS_BUCKET_NAME ? createS3AttachmentStore({ client: new S3Client({}), bucket: config.ATTACHMENTS_BUCKET_NAME }) : null;

@@ -86,6 +86,21 @@ interface MatchedRoute {
   pathParameters: Record<string, string>;
 }
 
+/**
+ * A path parameter as functions get it: percent-decoded. A segment that is not
+ * valid percent-encoding (`%zz`) is passed on as it came, never a 500 of the
+ * API itself: the function then refuses it as it refuses any id that names
+ * nothing (404 `<param>_not_found`, shared/http/handler.ts), which is also
+ * what a function on AWS answers to such a path.
+ */
+function decodePathParameter(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** API Gateway's precedence: literal segments beat parameters, parameters beat greedy ones, a method beats ANY, $default last. */
 export function matchRoute(routes: Route[], method: string, rawPath: string): MatchedRoute | undefined {
   const pathSegments = rawPath.split('/').filter(Boolean);
@@ -101,7 +116,7 @@ export function matchRoute(routes: Route[], method: string, rawPath: string): Ma
       if (greedy) {
         const rest = pathSegments.slice(index);
         if (!rest.length) matched = false;
-        else pathParameters[template.slice(1, -2)] = decodeURIComponent(rest.join('/'));
+        else pathParameters[template.slice(1, -2)] = decodePathParameter(rest.join('/'));
         score.push(0);
         break;
       }
@@ -111,7 +126,7 @@ export function matchRoute(routes: Route[], method: string, rawPath: string): Ma
         break;
       }
       if (template.startsWith('{') && template.endsWith('}')) {
-        pathParameters[template.slice(1, -1)] = decodeURIComponent(segment);
+        pathParameters[template.slice(1, -1)] = decodePathParameter(segment);
         score.push(1);
       } else if (template === segment) {
         score.push(2);
@@ -182,10 +197,12 @@ function buildEvent(api: HttpApi, request: IncomingMessage, url: URL, matched: M
     if (value === undefined || name === 'cookie') continue;
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
-  // API Gateway tells functions how the client reached it; here that is plain HTTP (unless a proxy in front said otherwise).
-  headers['x-forwarded-proto'] ??= 'http';
-  headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
-  headers['x-forwarded-for'] ??= request.socket.remoteAddress ?? '127.0.0.1';
+  // API Gateway tells functions how the client reached it, whatever the client sent in these headers:
+  // here plain HTTP on this port; X-Forwarded-For gets the client's address appended.
+  const client = request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-port'] = String(request.socket.localPort ?? '');
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client;
   const cookies = request.headers.cookie?.split(/;\s*/).filter(Boolean);
   const queryStringParameters: Record<string, string> = {};
   for (const key of new Set(url.searchParams.keys())) queryStringParameters[key] = url.searchParams.getAll(key).join(',');

@@ -38,7 +38,8 @@ parentPort.on('message', async (/** @type {{ id: number; event: unknown; request
       error: {
         errorType: failure.name || 'Error',
         errorMessage: failure.message,
-        trace: String(failure.stack ?? '').split('\n'),
+        // As Lambda's Node runtime: the stack's lines, none for an error without a stack.
+        trace: failure.stack ? String(failure.stack).split('\n') : [],
       },
     });
   }

@@ -7,7 +7,9 @@
 // the batch). Failures are retried with backoff a finite number of times
 // (halving the batch first with AUTOMATIC_BISECT), then the records go to the
 // pipe's dead-letter queue. Shard positions are checkpointed in a file, so a
-// restart neither loses nor replays records.
+// restart neither loses nor replays records. Parking a record never fails on
+// what the record holds (a real pipe's DLQ message carries the batch's
+// position, not its records): no record can stall its shard.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -209,26 +211,26 @@ export function startPipe(
     return pipe.maximumRecordAgeSeconds >= 0 && created !== undefined && Date.now() / 1000 - created > pipe.maximumRecordAgeSeconds;
   };
 
-  const handOn = async (records: StreamRecord[]) => {
+  const handOn = async (shardId: string, records: StreamRecord[]) => {
     const events = records.map((record) => pipeEvent(record, pipe.streamArn));
-    await deliver(events.filter((event) => !pipe.filters.length || pipe.filters.some((filter) => matchesPattern(filter, event))));
+    await deliver(shardId, events.filter((event) => !pipe.filters.length || pipe.filters.some((filter) => matchesPattern(filter, event))));
   };
 
   /** Hands events on until they are delivered or parked in the dead-letter queue, in stream order. */
-  const deliver = async (events: Record<string, unknown>[]): Promise<void> => {
+  const deliver = async (shardId: string, events: Record<string, unknown>[]): Promise<void> => {
     let pending = events;
     for (let attempt = 0; pending.length; attempt++) {
-      for (const event of pending.filter(tooOld)) await deadLetter(event, 'MaximumRecordAgeExceeded');
+      for (const event of pending.filter(tooOld)) await deadLetter(shardId, event, 'MaximumRecordAgeExceeded');
       const failed = await sendToTarget(pending.filter((event) => !tooOld(event)));
       if (!failed.length) return;
       if (pipe.bisectOnFailure && failed.length > 1) {
         const half = Math.ceil(failed.length / 2);
-        await deliver(failed.slice(0, half));
-        await deliver(failed.slice(half));
+        await deliver(shardId, failed.slice(0, half));
+        await deliver(shardId, failed.slice(half));
         return;
       }
       if (pipe.maximumRetryAttempts >= 0 && attempt >= pipe.maximumRetryAttempts) {
-        for (const event of failed) await deadLetter(event, 'MaximumRetryAttemptsExceeded');
+        for (const event of failed) await deadLetter(shardId, event, 'MaximumRetryAttemptsExceeded');
         return;
       }
       await sleep(Math.min(200 * 2 ** attempt, 5_000), undefined, { signal: abort.signal });
@@ -275,20 +277,42 @@ export function startPipe(
     return failed;
   };
 
-  const deadLetter = async (event: Record<string, unknown>, reason: string) => {
+  /**
+   * Parks a record: a message with the pipe, the reason and where the record
+   * is in the stream (what a real pipe's DLQ message says), plus the record
+   * itself for reading it here. A record the queue refuses (characters SQS
+   * does not take, more than 256 KB) is parked by its position alone, and a
+   * queue that refuses even that only costs a log line: the shard goes on.
+   */
+  const deadLetter = async (shardId: string, event: Record<string, unknown>, reason: string) => {
+    const eventId = String(event.eventID);
     if (!pipe.deadLetterQueue) {
-      options.log(`pipe ${pipe.name}: dropped record ${String(event.eventID)} (${reason}; no dead-letter queue)`);
+      options.log(`pipe ${pipe.name}: dropped record ${eventId} (${reason}; no dead-letter queue)`);
       return;
     }
-    const fifo = pipe.deadLetterQueue.queueName.endsWith('.fifo');
-    await clients.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: pipe.deadLetterQueue.queueUrl,
-        MessageBody: JSON.stringify({ pipe: pipe.name, reason, record: event }),
-        ...(fifo ? { MessageGroupId: pipe.name, MessageDeduplicationId: String(event.eventID) } : {}),
-      }),
-    );
-    options.log(`pipe ${pipe.name}: record ${String(event.eventID)} sent to ${pipe.deadLetterQueue.queueName} (${reason})`);
+    const queue = pipe.deadLetterQueue;
+    const sequenceNumber = (event.dynamodb as { SequenceNumber?: string } | undefined)?.SequenceNumber;
+    const batchInfo = { streamArn: pipe.streamArn, shardId, startSequenceNumber: sequenceNumber, endSequenceNumber: sequenceNumber, batchSize: 1 };
+    const fifo = queue.queueName.endsWith('.fifo');
+    const send = (body: object) =>
+      clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queue.queueUrl,
+          MessageBody: JSON.stringify(body),
+          ...(fifo ? { MessageGroupId: pipe.name, MessageDeduplicationId: eventId } : {}),
+        }),
+      );
+    try {
+      await send({ pipe: pipe.name, reason, batchInfo, record: event });
+    } catch (withRecord) {
+      try {
+        await send({ pipe: pipe.name, reason, batchInfo, eventID: eventId, recordRefused: (withRecord as Error).message });
+      } catch (error) {
+        options.log(`pipe ${pipe.name}: record ${eventId} could not be parked in ${queue.queueName} (${reason}): ${(error as Error).message}; skipped`);
+        return;
+      }
+    }
+    options.log(`pipe ${pipe.name}: record ${eventId} sent to ${queue.queueName} (${reason})`);
   };
 
   let markReady = () => {};
@@ -320,7 +344,7 @@ export function startPipe(
             since === undefined
               ? records
               : records.filter((record) => (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Infinity) >= since - 60_000);
-          if (fresh.length) await handOn(fresh);
+          if (fresh.length) await handOn(shardId, fresh);
           const last = records.at(-1)?.dynamodb?.SequenceNumber;
           if (last) {
             checkpoint[shardId] = { sequenceNumber: last };

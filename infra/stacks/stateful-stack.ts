@@ -26,8 +26,14 @@ export const TICKET_EVENTS_CONSUMER_TIMEOUT = Duration.seconds(30);
  */
 export const TICKET_EVENTS_VISIBILITY_TIMEOUT = Duration.seconds(6 * TICKET_EVENTS_CONSUMER_TIMEOUT.toSeconds());
 
-/** Receives before a ticket event is parked in the DLQ. */
-export const TICKET_EVENTS_MAX_RECEIVE_COUNT = 5;
+/**
+ * Receives before a ticket event is parked in the DLQ. The consumer retries a
+ * failed event after 1, 2, 4, then every 8 s (functions/ticket-events-consumer.ts),
+ * so 120 receives ride out about 15 minutes of storage outage — what 5
+ * receives of the 180 s visibility timeout did — while the counts catch up
+ * within seconds after it.
+ */
+export const TICKET_EVENTS_MAX_RECEIVE_COUNT = 120;
 
 /**
  * The closed-ticket consumer waits for the flow engine's first sprint per close (typically well under

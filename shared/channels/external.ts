@@ -5,6 +5,7 @@
 // external-sender.ts).
 import { DEFAULT_EX_BODY, DEFAULT_EX_MAX_LENGTH, MAX_INBOUND_TEXT_LENGTH, type Channel, type ExConfig, type ExContentType, type ExSecrets } from '#domain/channel';
 import { ValidationError } from '#domain/errors';
+import { findMalformedText } from '#domain/text';
 import { normalizePhone, validateURN } from '#flows/urns';
 import type { OutgoingMessage } from '#use-cases/channel-ports';
 import type { GatewayRequest } from './http';
@@ -132,6 +133,8 @@ export function readParameters(request: InboundRequest): Map<string, string> {
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
       throw new ValidationError('body', 'The JSON body must be an object.');
+    const malformed = findMalformedText(parsed);
+    if (malformed) throw new ValidationError(malformed.path || 'body', malformed.message);
     for (const [key, value] of Object.entries(parsed)) {
       if (typeof value === 'string') params.set(key, value);
       else if (typeof value === 'number' || typeof value === 'boolean') params.set(key, String(value));

@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_INBOUND_TEXT_LENGTH, TELEGRAM_MAX_LENGTH } from '#domain/channel';
 import { ValidationError } from '#domain/errors';
+import { findMalformedText } from '#domain/text';
 import { splitText } from './text';
 
 export const DEFAULT_TELEGRAM_API_URL = 'https://api.telegram.org';
@@ -97,6 +98,8 @@ export function parseTelegramUpdate(body: string): TelegramInbound {
   } catch {
     throw new ValidationError('body', 'The update is not valid JSON.', 'invalid_json');
   }
+  const malformed = findMalformedText(json);
+  if (malformed) throw new ValidationError(malformed.path || 'body', malformed.message);
   const parsed = updateSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

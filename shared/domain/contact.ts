@@ -1,5 +1,6 @@
 import { ValidationError } from './errors';
 import { isUuid } from './ids';
+import { isObjectPrototypeName } from './text';
 
 /** RapidPro's contact statuses: a `stopped` contact asked to hear nothing more (a gateway's stop callback); a `blocked` one is ignored. */
 export type ContactStatus = 'active' | 'stopped' | 'blocked';
@@ -50,6 +51,18 @@ export const MAX_CONTACT_FIELDS = 100;
 export const MAX_CONTACT_FIELD_VALUE_LENGTH = 640;
 export const CONTACT_FIELD_KEY_PATTERN = /^[a-z][a-z0-9_]{0,35}$/;
 
+/**
+ * Keys that match the pattern but cannot be field keys: names a plain object
+ * already answers to (`constructor`; the flow engine and the storage layer keep
+ * fields in objects), and the words RapidPro's contact queries and expressions
+ * use for the contact's own attributes (`@contact.name`, `has`, `is`).
+ */
+const RESERVED_FIELD_KEYS = new Set(['id', 'uuid', 'name', 'first_name', 'language', 'urns', 'groups', 'status', 'created_on', 'modified_on', 'last_seen_on', 'has', 'is']);
+
+export function isReservedFieldKey(key: string): boolean {
+  return isObjectPrototypeName(key) || RESERVED_FIELD_KEYS.has(key);
+}
+
 export function validateContactInput(input: ContactInput, field = 'contact'): void {
   if (!isUuid(input.uuid)) throw new ValidationError(`${field}.uuid`, 'The contact uuid must be a UUID.');
   if (input.name != null && input.name.length > MAX_CONTACT_NAME_LENGTH)
@@ -68,6 +81,7 @@ export function validateContactInput(input: ContactInput, field = 'contact'): vo
   for (const [key, value] of fields) {
     if (!CONTACT_FIELD_KEY_PATTERN.test(key))
       throw new ValidationError(`${field}.fields`, `"${key}" is not a field key (lowercase letters, digits, _).`);
+    if (isReservedFieldKey(key)) throw new ValidationError(`${field}.fields.${key}`, `"${key}" is a reserved name, not a field key.`);
     if (value != null && value.length > MAX_CONTACT_FIELD_VALUE_LENGTH)
       throw new ValidationError(`${field}.fields.${key}`, `The value is longer than ${MAX_CONTACT_FIELD_VALUE_LENGTH} characters.`);
   }

@@ -46,7 +46,7 @@ export const acceptInvitationRequestSchema = z
 
 export const invitationSecretQuery = z.object({ secret: invitationSecret });
 export const acceptPageHeaders = z.object({
-  accept: z.string().optional().meta({ description: '`text/html` (as browsers send it): the accept page; otherwise JSON' }),
+  accept: z.string().max(4096).optional().meta({ description: '`text/html` (as browsers send it): the accept page; otherwise JSON' }),
 });
 export const invitationDescriptionSchema = z
   .object({ email: z.string(), role, workspace: z.object({ uuid: z.uuid(), name: z.string() }), expires_on: timestamp })

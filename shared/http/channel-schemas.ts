@@ -8,7 +8,7 @@ import { timestamp } from './schemas';
 
 export const channelParams = z.object({ channel: z.uuid() });
 
-const scheme = z.string().regex(/^[a-z][a-z0-9]{1,15}$/, 'A URN scheme: lowercase letters and digits, e.g. "tel".');
+const scheme = z.string().max(16).regex(/^[a-z][a-z0-9]{1,15}$/, 'A URN scheme: lowercase letters and digits, e.g. "tel".');
 
 const exConfigInput = z
   .object({
@@ -18,7 +18,7 @@ const exConfigInput = z
     body: z.string().max(10_000).optional().meta({ description: 'Body template (POST, PUT); default RapidPro\'s urlencoded body' }),
     max_length: z.number().int().min(1).max(10_000).optional().meta({ description: 'Longer texts are split into parts at word boundaries; default 160' }),
     send_authorization: z.string().max(2048).nullable().optional().meta({ description: 'Sent as the Authorization header; secret' }),
-    headers: z.record(z.string(), z.string().max(2048)).optional().meta({ description: 'Extra request headers; their values are secret' }),
+    headers: z.record(z.string().min(1).max(256), z.string().max(2048)).optional().meta({ description: 'Extra request headers; their values are secret' }),
     mt_response_check: z.string().max(1024).nullable().optional().meta({ description: 'A 2xx answer must contain this text, or the send failed' }),
   })
   .strict()
@@ -33,7 +33,7 @@ const common = {
   name: z.string().trim().min(1).max(MAX_CHANNEL_NAME_LENGTH),
   schemes: z.array(scheme).min(1).max(8).optional().meta({ description: 'URN schemes served; the first is the one contacts writing in get. Default `["tel"]` (EX), `["telegram"]` (TG)' }),
   address: z.string().max(255).nullable().optional().meta({ description: 'The channel\'s own number or id (`{{from}}`); a bot\'s is its username' }),
-  country: z.string().regex(/^[A-Z]{2}$/, 'An ISO 3166-1 alpha-2 code such as "KE".').nullable().optional(),
+  country: z.string().max(2).regex(/^[A-Z]{2}$/, 'An ISO 3166-1 alpha-2 code such as "KE".').nullable().optional(),
 };
 
 export const channelInputSchema = z

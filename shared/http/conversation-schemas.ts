@@ -10,7 +10,7 @@ import {
   MAX_REPLY_ATTACHMENTS,
   MAX_REPLY_TEXT_LENGTH,
 } from '#use-cases/conversations';
-import { ticketEventSchema, timestamp, userRefSchema } from './schemas';
+import { cursor, ticketEventSchema, timestamp, userRefSchema } from './schemas';
 
 const ref = z.object({ uuid: z.string(), name: z.string() });
 
@@ -53,7 +53,7 @@ export const conversationPageSchema = z
   .object({ results: z.array(conversationItemSchema), next_cursor: z.string().nullable() })
   .meta({ id: 'ConversationPage', description: 'Newest first, 50 a page.' });
 
-export const conversationQuerySchema = z.object({ cursor: z.string().min(1).max(4096).optional() });
+export const conversationQuerySchema = z.object({ cursor: cursor.optional() });
 
 export const attachmentRequestSchema = z
   .object({

@@ -2,7 +2,8 @@
 // flow, inbound messages, a contact's messages, and RapidPro's messages.json.
 import { z } from 'zod';
 import { listOf } from './rapidpro-v2-schemas';
-import { contactInputSchema, PAGE_MAX_LIMIT, timestamp } from './schemas';
+import { MAX_ATTACHMENT_LENGTH, MAX_MESSAGE_TEXT_LENGTH } from '#domain/limits';
+import { contactInputSchema, cursor, PAGE_MAX_LIMIT, timestamp } from './schemas';
 import { triggerSchema } from './trigger-schemas';
 
 const flowRef = z.object({ uuid: z.string(), name: z.string() });
@@ -42,8 +43,8 @@ export const startFlowRequestSchema = z
 export const inboundMessageRequestSchema = z
   .object({
     uuid: z.uuid().optional().meta({ description: 'The message\'s own uuid: a retry with the same uuid is not a second message (it answers the first outcome)' }),
-    text: z.string().max(4096).default(''),
-    attachments: z.array(z.string().min(1)).max(10).default([]).meta({ description: 'RapidPro style `content-type:url`' }),
+    text: z.string().max(MAX_MESSAGE_TEXT_LENGTH).default(''),
+    attachments: z.array(z.string().min(1).max(MAX_ATTACHMENT_LENGTH)).max(10).default([]).meta({ description: 'RapidPro style `content-type:url`' }),
   })
   .meta({ id: 'InboundMessage' });
 
@@ -84,7 +85,7 @@ export const messagePageSchema = z
 
 export const messageListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(PAGE_MAX_LIMIT).default(50),
-  cursor: z.string().min(1).optional(),
+  cursor: cursor.optional(),
 });
 
 export const v2MessageSchema = z
@@ -106,5 +107,5 @@ export const v2MessageListSchema = listOf(v2MessageSchema, 'V2MessageList');
 
 export const v2MessagesQuerySchema = z.object({
   contact: z.uuid().meta({ description: 'Required: messages are listed per contact' }),
-  cursor: z.string().min(1).optional(),
+  cursor: cursor.optional(),
 });

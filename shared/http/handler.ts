@@ -11,6 +11,7 @@ import type {
 import type { z } from 'zod';
 import { NotFoundError, UnauthorizedError, ValidationError } from '#domain/errors';
 import { requirePermission } from '#domain/permissions';
+import { findMalformedText } from '#domain/text';
 import { errorResult, type ErrorStyle } from './errors';
 import { identitySchema, type Identity } from './identity';
 import { logger } from './logger';
@@ -112,15 +113,23 @@ function readIdentity(event: HttpEvent): Identity {
   return parsed.data;
 }
 
-/** An empty body reads as `{}` so that missing fields are reported by name. */
+/**
+ * An empty body reads as `{}` so that missing fields are reported by name.
+ * Text that is not valid Unicode and `__proto__` keys are refused wherever they
+ * are (shared/domain/text.ts), before any schema sees the body.
+ */
 function readJsonBody(event: HttpEvent): unknown {
   if (!event.body) return {};
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new ValidationError('body', 'Request body is not valid JSON', 'invalid_json');
   }
+  const malformed = findMalformedText(body);
+  if (malformed) throw new ValidationError(malformed.path || 'body', malformed.message);
+  return body;
 }
 
 function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, whole: 'query' | 'headers' | 'body'): z.output<T> {

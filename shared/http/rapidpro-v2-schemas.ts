@@ -1,7 +1,8 @@
 // Schemas of the RapidPro-compatible API v2 (shared/reference/rapidpro-tickets.md):
 // the shapes existing RapidPro clients parse, so field names and envelopes are theirs.
 import { z } from 'zod';
-import { note, topicName } from './schemas';
+import { MAX_EMAIL_LENGTH } from '#domain/limits';
+import { cursor, note, topicName } from './schemas';
 
 export const V2_PAGE_SIZE = 250;
 export const V2_MAX_TICKETS_PER_ACTION = 100;
@@ -40,7 +41,7 @@ export const v2TicketListSchema = listOf(v2TicketSchema, 'V2TicketList');
 export const v2TicketsQuerySchema = z.object({
   uuid: z.uuid().optional(),
   contact: z.uuid().optional(),
-  cursor: z.string().min(1).optional(),
+  cursor: cursor.optional(),
 });
 
 const tickets = z.array(z.uuid()).min(1).max(V2_MAX_TICKETS_PER_ACTION);
@@ -50,7 +51,7 @@ export const v2TicketActionRequestSchema = z
     z.object({
       tickets,
       action: z.literal('assign'),
-      assignee: z.email().nullable().meta({ description: 'Required key; null unassigns' }),
+      assignee: z.email().max(MAX_EMAIL_LENGTH).nullable().meta({ description: 'Required key; null unassigns' }),
     }),
     z.object({ tickets, action: z.literal('add_note'), note }),
     z.object({ tickets, action: z.literal('change_topic'), topic: z.uuid() }),

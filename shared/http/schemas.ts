@@ -2,16 +2,19 @@
 // validate requests and, through `.meta({ id })`, become the components of
 // docs/openapi.json. Response schemas mirror the use cases' views.
 import { z } from 'zod';
+import { CONTACT_FIELD_KEY_PATTERN, isReservedFieldKey } from '#domain/contact';
 import {
-  CONTACT_FIELD_KEY_PATTERN,
+  MAX_CONTACT_FIELD_KEY_LENGTH,
   MAX_CONTACT_FIELD_VALUE_LENGTH,
   MAX_CONTACT_FIELDS,
   MAX_CONTACT_NAME_LENGTH,
   MAX_CONTACT_URN_LENGTH,
   MAX_CONTACT_URNS,
-} from '#domain/contact';
-import { MAX_NOTE_LENGTH } from '#domain/ticket';
-import { MAX_TOPIC_NAME_LENGTH } from '#domain/topic';
+  MAX_CURSOR_LENGTH,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  MAX_NOTE_LENGTH,
+  MAX_TOPIC_NAME_LENGTH,
+} from '#domain/limits';
 import { PAGE_SIZE } from '#use-cases/context';
 
 /** The largest page a list answers (the domain's limit, shown in the OpenAPI document). */
@@ -20,6 +23,8 @@ export const PAGE_MAX_LIMIT = PAGE_SIZE.folderMax;
 export const timestamp = z.string().meta({ description: 'ISO-8601 UTC, 6 fractional digits', example: '2026-11-24T10:00:00.123000Z' });
 export const note = z.string().trim().min(1).max(MAX_NOTE_LENGTH);
 export const topicName = z.string().trim().min(1).max(MAX_TOPIC_NAME_LENGTH);
+/** A paging cursor as a list handed it out (opaque; checked by the list). */
+export const cursor = z.string().min(1).max(MAX_CURSOR_LENGTH);
 
 export const userRefSchema = z.object({ uuid: z.uuid(), email: z.string(), name: z.string() }).meta({ id: 'UserRef' });
 export const topicRefSchema = z.object({ uuid: z.uuid(), name: z.string() }).meta({ id: 'TopicRef' });
@@ -159,10 +164,14 @@ export const contactInputSchema = z
       .max(MAX_CONTACT_URNS)
       .optional()
       .meta({ example: ['tel:+250788123123'] }),
-    language: z.string().regex(/^[a-z]{3}$/, 'Not an ISO 639-3 code such as "eng"').nullable().optional(),
+    language: z.string().max(3).regex(/^[a-z]{3}$/, 'Not an ISO 639-3 code such as "eng"').nullable().optional(),
     fields: z
       .record(
-        z.string().regex(CONTACT_FIELD_KEY_PATTERN, 'Not a field key (lowercase letters, digits, _)'),
+        z
+          .string()
+          .max(MAX_CONTACT_FIELD_KEY_LENGTH)
+          .regex(CONTACT_FIELD_KEY_PATTERN, 'Not a field key (lowercase letters, digits, _)')
+          .refine((key) => !isReservedFieldKey(key), 'A reserved name, not a field key'),
         z.string().max(MAX_CONTACT_FIELD_VALUE_LENGTH).nullable(),
       )
       .refine((fields) => Object.keys(fields).length <= MAX_CONTACT_FIELDS, `At most ${MAX_CONTACT_FIELDS} fields`)
@@ -200,7 +209,7 @@ export const ticketListQuerySchema = z
     topic: z.uuid().optional().meta({ description: 'Required with folder=topic' }),
     status: z.enum(['open', 'closed']).default('open'),
     limit: z.coerce.number().int().min(1).max(PAGE_MAX_LIMIT).default(25),
-    cursor: z.string().min(1).optional(),
+    cursor: cursor.optional(),
   })
   .superRefine((query, context) => {
     if (query.folder === 'topic' && !query.topic) {
@@ -209,7 +218,7 @@ export const ticketListQuerySchema = z
   });
 
 export const idempotencyHeaderSchema = z.object({
-  'idempotency-key': z.string().min(1).max(128).optional().meta({ description: 'Retries with the same key open at most one ticket and get the same answer' }),
+  'idempotency-key': z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH).optional().meta({ description: 'Retries with the same key open at most one ticket and get the same answer' }),
 });
 
 export const ticketParams = z.object({ ticket: z.uuid() });

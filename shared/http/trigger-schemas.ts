@@ -9,7 +9,7 @@ export const triggerParams = z.object({ trigger: z.uuid() });
 const triggerType = z.enum(['closed_ticket', 'keyword', 'catch_all']).meta({
   description: '`closed_ticket` (RapidPro "T"): a ticket of the contact closed; `keyword` ("K"): an inbound message\'s first (or only) word is one of `keywords`; `catch_all` ("C"): an inbound message that resumed nothing and matched no keyword',
 });
-const keyword = z.string().regex(/^[\p{L}\p{N}_]{1,16}$/u, 'A keyword is one word of letters, digits or _, at most 16 characters.');
+const keyword = z.string().max(16).regex(/^[\p{L}\p{N}_]{1,16}$/u, 'A keyword is one word of letters, digits or _, at most 16 characters.');
 const matchType = z.enum(['F', 'O']).meta({ description: '`F`: the first word of the message; `O`: the message is only the keyword' });
 
 export const triggerInputSchema = z

@@ -6,6 +6,7 @@
 // conditionally, so a duplicate stream record sends nothing. Attachments of
 // our (private) bucket go to the gateway as presigned GETs (attachments.ts).
 import { urnScheme, type Channel, type ChannelSecrets, type ChannelType } from '#domain/channel';
+import { retryBackoffSeconds } from '#domain/backoff';
 import { formatTimestamp } from '#domain/time';
 import { createAttachmentLinks, DELIVERY_LINK_SECONDS, type AttachmentReader } from './attachments';
 import type { ChannelRef, ChannelRepository, ChannelSender, MessageLocation, SecretBox, StoredOutgoingMessage } from './channel-ports';
@@ -46,7 +47,7 @@ function sendable(message: StoredOutgoingMessage): boolean {
 const SENDABLE: MessageRecord['status'][] = ['queued', 'errored', 'failed'];
 
 export function backoffSeconds(receiveCount: number, baseSeconds: number): number {
-  return Math.min(MAX_BACKOFF_SECONDS, baseSeconds * 2 ** Math.max(0, receiveCount - 1));
+  return retryBackoffSeconds(receiveCount, baseSeconds, MAX_BACKOFF_SECONDS);
 }
 
 export function createDelivery(deps: DeliveryDeps) {

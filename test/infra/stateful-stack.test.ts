@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '#adapters/dynamodb/table';
-import { TICKET_EVENTS_CONSUMER_TIMEOUT } from '../../infra/stacks/stateful-stack';
+import { TICKET_EVENTS_CONSUMER_TIMEOUT, TICKET_EVENTS_MAX_RECEIVE_COUNT } from '../../infra/stacks/stateful-stack';
 import { onlyResource, synthTicketer } from './synth';
 
 let synth: ReturnType<typeof synthTicketer>;
@@ -69,7 +69,7 @@ describe('the stateful stack', () => {
   });
 
   describe('the ticket events queues', () => {
-    it('is a FIFO queue deduplicating by the id the fan-out sets, with a FIFO dead-letter queue after 5 receives', () => {
+    it('is a FIFO queue deduplicating by the id the fan-out sets, with a FIFO dead-letter queue after TICKET_EVENTS_MAX_RECEIVE_COUNT receives (the consumer backs off by itself)', () => {
       // The closed-tickets queues have the same shape: test/infra/closed-ticket-triggers.test.ts.
       const queue = onlyResource(synth.stateful, 'AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TicketEvents'), 'Arn'] } } });
       const dlq = { id: queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string };
@@ -78,12 +78,12 @@ describe('the stateful stack', () => {
       synth.stateful.hasResourceProperties('AWS::SQS::Queue', {
         FifoQueue: true,
         ContentBasedDeduplication: false,
-        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq.id, 'Arn'] }, maxReceiveCount: 5 },
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq.id, 'Arn'] }, maxReceiveCount: TICKET_EVENTS_MAX_RECEIVE_COUNT },
       });
     });
 
     it('keeps a message invisible for at least 6 × the consumer timeout', () => {
-      const queue = onlyResource(synth.stateful, 'AWS::SQS::Queue', { RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TicketEvents'), 'Arn'] } } });
+      const queue = onlyResource(synth.stateful, 'AWS::SQS::Queue', { RedrivePolicy: { maxReceiveCount: TICKET_EVENTS_MAX_RECEIVE_COUNT, deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TicketEvents'), 'Arn'] } } });
       const consumer = onlyResource(synth.stateless, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('counts') });
       expect(consumer.Properties.Timeout).toBe(TICKET_EVENTS_CONSUMER_TIMEOUT.toSeconds());
       expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * consumer.Properties.Timeout);

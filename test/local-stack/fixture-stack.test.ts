@@ -3,10 +3,10 @@
 // (fixture-assembly/) so that each behaviour is pinned independently of the
 // project's own functions.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 
 let stack: LocalStack;
@@ -112,6 +112,17 @@ describe('HTTP API', () => {
     expect(await unknown.json()).toEqual({ message: 'Not Found' });
   });
 
+  it('passes a path parameter that is not valid percent-encoding on as it came (never a 500 of its own), and sets the forwarded headers as API Gateway does', async () => {
+    const response = await get('/items/%zz', { authorization: 'Token good', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' });
+    expect(response.status).toBe(201);
+    const { event } = (await response.json()) as { event: any };
+    expect(event.pathParameters).toEqual({ item: '%zz' });
+    expect(event.headers['x-forwarded-proto']).toBe('http');
+    expect(event.headers['x-forwarded-for']).toMatch(/^203\.0\.113\.9, /);
+    const decoded = (await (await get('/items/a%20b', { authorization: 'Token good' })).json()) as { event: any };
+    expect(decoded.event.pathParameters).toEqual({ item: 'a b' });
+  });
+
   it('answers 200 JSON for a plain result and 500 for a failed or timed-out function', async () => {
     const plain = await get('/public/plain');
     expect(plain.status).toBe(200);
@@ -178,6 +189,16 @@ describe('stream → pipe → FIFO queue → consumer', () => {
     expect(other).toBeUndefined();
   });
 
+  it('hands on a record with emoji (SQS takes every code point up to U+10FFFF; fauxqs is patched to agree)', async () => {
+    await dynamodb.send(
+      new PutItemCommand({ TableName: stack.tableName, Item: { pk: { S: 'ticket-emoji' }, sk: { S: 'X' }, type: { S: 'ticket' }, name: { S: 'Support 💬 👩‍👩‍👧' } } }),
+    );
+    await eventually(async () => {
+      const { Item } = await dynamodb.send(new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: 'SEEN#ticket-emoji' }, sk: { S: 'SEEN' } } }));
+      return Item;
+    }, 'the consumer to see the record with emoji');
+  });
+
   it('leaves reported batch item failures on the queue until the redrive policy moves them to the DLQ', async () => {
     await dynamodb.send(
       new PutItemCommand({ TableName: stack.tableName, Item: { pk: { S: 'ticket-poison' }, sk: { S: 'X' }, type: { S: 'ticket' }, fail: { BOOL: true } } }),
@@ -221,6 +242,32 @@ describe('stream → pipe → Lambda function', () => {
     expect(await item('WORKED#job-poison')).toBeUndefined();
     await put('job-after');
     await eventually(() => item('WORKED#job-after'), 'the record after the poison one');
+  });
+
+  it('parks a failing record the DLQ refuses by its stream position, and the records after it flow on', async () => {
+    const sqs = new SQSClient({ endpoint: inject('sqsEndpoint') });
+    // A queue that takes 1 KB messages (SQS's smallest MaximumMessageSize) refuses the record itself, as one with content SQS does not take would be.
+    const dlqUrl = stack.queues.PipeDlq!.url;
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['MaximumMessageSize'] }));
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlqUrl, Attributes: { MaximumMessageSize: '1024' } }));
+    onTestFinished(() => sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlqUrl, Attributes: { MaximumMessageSize: Attributes!.MaximumMessageSize! } })).then(() => undefined));
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: stack.tableName,
+        Item: { pk: { S: 'job-huge' }, sk: { S: 'X' }, type: { S: 'job' }, fail: { BOOL: true }, blob: { S: 'x'.repeat(4_000) } },
+      }),
+    );
+    const parked = await eventually(async () => {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.PipeDlq!.url, WaitTimeSeconds: 1, VisibilityTimeout: 0, MaxNumberOfMessages: 10 }));
+      return Messages?.map((message) => JSON.parse(message.Body!)).find((body) => body.recordRefused && !body.record);
+    }, 'the huge record parked by position');
+    expect(parked).toMatchObject({
+      reason: 'MaximumRetryAttemptsExceeded',
+      eventID: expect.any(String),
+      batchInfo: { shardId: expect.any(String), startSequenceNumber: expect.any(String), streamArn: expect.stringContaining(':dynamodb:') },
+    });
+    await put('job-after-huge');
+    await eventually(() => item('WORKED#job-after-huge'), 'the record after the huge one');
   });
 
   it('halves a failing batch (AUTOMATIC_BISECT), so a good record written with a bad one is not parked with it', async () => {

@@ -161,7 +161,7 @@ export function createConversationRepository(table: TableClient): ConversationRe
     },
 
     async conversationPage({ workspace, ticket, contact, from, to, limit, cursor }) {
-      const decoded = cursor ? decodeCursor(cursor, CONVERSATION_CURSOR) : null;
+      const decoded = cursor ? await decodeCursor(table, cursor, CONVERSATION_CURSOR) : null;
       const position = { m: decoded?.m ?? LAST_MESSAGE_KEY, e: decoded?.e ?? LAST_EVENT_KEY };
       // Messages of the window: created in [from, to]; a key above `to` (all of that second's uuids) bounds it.
       const windowEnd = to === null ? LAST_MESSAGE_KEY : `${FLOW_SK_PREFIX.message}${to}#ffffffff-ffff-ffff-ffff-ffffffffffff`;
@@ -206,7 +206,7 @@ export function createConversationRepository(table: TableClient): ConversationRe
         }
       }
       const more = m < messageItems.length || e < eventItems.length;
-      return { entries, nextCursor: more ? encodeCursor(last, CONVERSATION_CURSOR) : null };
+      return { entries, nextCursor: more ? await encodeCursor(table, last, CONVERSATION_CURSOR) : null };
     },
   };
 }

@@ -1,12 +1,16 @@
-// Keyset pagination: the cursor is the last returned item's key attributes
-// (table key, and index key for an index Query), as base64url JSON. Opaque to
-// clients, and checked strictly on the way back in: every attribute must have
-// the shape that list's items have, so a cursor from another folder or
-// workspace — or a crafted one — is a ValidationError('cursor'), never a Query
-// that DynamoDB refuses (a 500) or one that reads another partition.
+// Keyset pagination: the cursor stands for the last returned item's key
+// attributes (table key, and index key for an index Query). It is sealed with
+// AES-256-GCM under a key the service keeps in its table (created once, on
+// first use): opaque — clients cannot read table keys out of it — and
+// tamper-evident — a changed or made-up cursor does not open, and is a
+// ValidationError('cursor') (400 naming `cursor`). A cursor that opens is still
+// checked strictly: every attribute must have the shape that list's items
+// have, so a cursor from another folder or workspace is refused the same way,
+// never a Query that DynamoDB refuses (a 500) or one that reads another partition.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { ValidationError } from '#domain/errors';
 import { ticketKeys, type IndexName } from './keys';
-import type { Item } from './table-client';
+import type { Item, TableClient } from './table-client';
 
 /** The key attributes a list's cursor holds, each with its exact value or its pattern. */
 export type CursorShape = Record<string, string | RegExp>;
@@ -36,17 +40,54 @@ export function ticketIndexCursorShape(workspace: string, index: IndexName, part
   };
 }
 
-export function encodeCursor(item: Item, shape: CursorShape): string {
+/** Where the key material lives: one item per table, never changed once written (a new one would void every open cursor). */
+export const CURSOR_KEY_ITEM = { pk: 'CONFIG', sk: 'CURSOR_KEY' } as const;
+
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** Per table: the cursor key, read (or created) once per container. */
+const keys = new Map<string, Promise<Buffer>>();
+
+function cursorKey(table: Pick<TableClient, 'tableName' | 'get' | 'putIfAbsent'>): Promise<Buffer> {
+  let key = keys.get(table.tableName);
+  if (!key) {
+    key = (async () => {
+      const stored = await table.get<{ material: string }>('cursor_key.get', CURSOR_KEY_ITEM, true);
+      let material = stored?.material;
+      if (!material) {
+        // Two first uses at once: one write wins, and both read the winner's.
+        await table.putIfAbsent('cursor_key.create', { ...CURSOR_KEY_ITEM, type: 'config', material: randomBytes(32).toString('base64') });
+        material = (await table.get<{ material: string }>('cursor_key.get', CURSOR_KEY_ITEM, true))!.material;
+      }
+      return Buffer.from(hkdfSync('sha256', Buffer.from(material, 'base64'), Buffer.alloc(0), 'ticketer paging cursor v1', 32));
+    })();
+    key.catch(() => keys.delete(table.tableName));
+    keys.set(table.tableName, key);
+  }
+  return key;
+}
+
+export async function encodeCursor(table: TableClient, item: Item, shape: CursorShape): Promise<string> {
   const key = Object.fromEntries(Object.keys(shape).map((name) => [name, item[name]]));
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', await cursorKey(table), iv);
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(key), 'utf8'), cipher.final()]);
+  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), sealed]).toString('base64url');
 }
 
 /** The ExclusiveStartKey a cursor stands for; every attribute of `shape`, matching it, and nothing else. */
-export function decodeCursor(cursor: string, shape: CursorShape): Record<string, string> {
+export async function decodeCursor(table: TableClient, cursor: string, shape: CursorShape): Promise<Record<string, string>> {
   const invalid = () => new ValidationError('cursor', 'The cursor is not valid for this list.');
+  const bytes = Buffer.from(cursor, 'base64url');
+  if (bytes.length <= 1 + IV_BYTES + TAG_BYTES || bytes[0] !== VERSION) throw invalid();
   let key: unknown;
   try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const decipher = createDecipheriv('aes-256-gcm', await cursorKey(table), bytes.subarray(1, 1 + IV_BYTES));
+    decipher.setAuthTag(bytes.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
+    const text = Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    key = JSON.parse(text);
   } catch {
     throw invalid();
   }

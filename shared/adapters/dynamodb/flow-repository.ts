@@ -239,11 +239,11 @@ export function createFlowRepository(table: TableClient): FlowRepository {
         ExpressionAttributeValues: { ':pk': partition, ':prefix': FLOW_SK_PREFIX.message },
         ScanIndexForward: false,
         Limit: limit + 1,
-        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, messageCursorShape(partition)) } : {}),
+        ...(cursor ? { ExclusiveStartKey: await decodeCursor(table, cursor, messageCursorShape(partition)) } : {}),
       });
       const items = page.items.slice(0, limit);
       const last = items.at(-1);
-      return { results: items.map(toMessage), next_cursor: page.items.length > limit && last ? encodeCursor(last, messageCursorShape(partition)) : null };
+      return { results: items.map(toMessage), next_cursor: page.items.length > limit && last ? await encodeCursor(table, last, messageCursorShape(partition)) : null };
     },
   };
 }

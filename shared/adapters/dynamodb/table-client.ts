@@ -75,10 +75,19 @@ export class TransactionRefused extends Error {
 
 export type TableClient = ReturnType<typeof createTableClient>;
 
+/**
+ * How every document client of the table marshals: undefined attributes left
+ * out, and a map marshaled by its own entries even when one of them is named
+ * `constructor` — the SDK otherwise reads `map.constructor` to tell a plain
+ * object from a class instance and refuses the write (a user-keyed map, such
+ * as a channel's headers, must store whatever keys it was given).
+ */
+export const DOCUMENT_CLIENT_OPTIONS = { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } } as const;
+
 export function createTableClient(options: TableOptions) {
   const client = options.client instanceof DynamoDBDocumentClient
     ? options.client
-    : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    : DynamoDBDocumentClient.from(options.client, DOCUMENT_CLIENT_OPTIONS);
   const TableName = options.tableName;
   const conflictAttempts = options.transactionConflictAttempts ?? 8;
 

@@ -46,11 +46,11 @@ export function createTicketRepository(table: TableClient): TicketRepository {
       ExpressionAttributeValues: { ':pk': partition },
       ScanIndexForward: false,
       Limit: limit + 1,
-      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, cursorShape) } : {}),
+      ...(cursor ? { ExclusiveStartKey: await decodeCursor(table, cursor, cursorShape) } : {}),
     });
     const page = items.slice(0, limit);
     const last = page.at(-1);
-    return { tickets: page.map(toTicket), nextCursor: items.length > limit && last ? encodeCursor(last, cursorShape) : null };
+    return { tickets: page.map(toTicket), nextCursor: items.length > limit && last ? await encodeCursor(table, last, cursorShape) : null };
   }
 
   return {

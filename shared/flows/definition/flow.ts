@@ -7,6 +7,10 @@ import { ActionReadError, type ActionType } from '../actions/action';
 import { ROUTER_TEST_TYPES } from '../routers/tests';
 import { FlowMigrationError, migrateFlow } from './migrations';
 import type { ActionJSON, ExitJSON, FlowJSON, LocalizationJSON, RouterJSON } from './types';
+import { z } from 'zod';
+
+/** The rule start_flow and the flow routes apply to a flow's uuid: a flow imported under any other id could never be started. */
+const flowUuid = z.uuid();
 
 export class FlowReadError extends Error {
   constructor(readonly problems: string[]) {
@@ -92,6 +96,7 @@ export function readFlow(input: unknown): Flow {
   for (const field of ['uuid', 'name', 'spec_version', 'language', 'type']) {
     if (typeof json[field] !== 'string' || json[field] === '') problems.push(`field '${field}' is required`);
   }
+  if (typeof json.uuid === 'string' && json.uuid !== '' && !flowUuid.safeParse(json.uuid).success) problems.push(`field 'uuid' must be a UUID (got ${JSON.stringify(json.uuid.slice(0, 40))})`);
   if (typeof json.type === 'string' && json.type !== '' && !FLOW_TYPES.has(json.type)) problems.push(`field 'type' must be one of ${[...FLOW_TYPES].join(', ')}`);
   if (!Array.isArray(json.nodes)) problems.push("field 'nodes' is required");
   if (problems.length) throw new FlowReadError(problems);

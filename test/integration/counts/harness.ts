@@ -42,7 +42,8 @@ export interface TicketEventsQueues {
 }
 
 /** The stack's FIFO queue and FIFO DLQ with its maxReceiveCount; a 1 s visibility timeout keeps retries quick. */
-export async function createQueues(): Promise<TicketEventsQueues> {
+/** The consumer's queue and its DLQ, with the stack's redrive count unless the test names another. */
+export async function createQueues(maxReceiveCount = TICKET_EVENTS_MAX_RECEIVE_COUNT): Promise<TicketEventsQueues> {
   const suffix = randomUUID().slice(0, 8);
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `ticket-events-dlq-${suffix}.fifo`, Attributes: { FifoQueue: 'true' } }));
   const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
@@ -52,7 +53,7 @@ export async function createQueues(): Promise<TicketEventsQueues> {
       Attributes: {
         FifoQueue: 'true',
         VisibilityTimeout: '1',
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: TICKET_EVENTS_MAX_RECEIVE_COUNT }),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
       },
     }),
   );

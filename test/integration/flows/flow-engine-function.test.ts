@@ -71,8 +71,10 @@ describe('the FlowEngine function', () => {
     });
   });
 
-  it('throws when storage fails, so Lambda reports a FunctionError and the caller may retry', async () => {
+  it('throws when storage fails, so Lambda reports a FunctionError and the caller may retry — without the cause or a stack trace', async () => {
     const { handler } = handlerWith({ receiveMsg: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) });
-    await expect(handler({ command: 'receive_msg', workspace, contact: { uuid: randomUUID() }, text: 'hi' })).rejects.toThrow('ProvisionedThroughput');
+    const failure = await handler({ command: 'receive_msg', workspace, contact: { uuid: randomUUID() }, text: 'hi' }).then(() => null, (error: Error) => error);
+    expect(failure).toMatchObject({ name: 'CommandFailed', message: expect.stringContaining('retry'), stack: '' });
+    expect(failure!.message).not.toContain('ProvisionedThroughput');
   });
 });

@@ -220,7 +220,7 @@ describe('bad input', () => {
     expect(atLimits.status, JSON.stringify(atLimits.body)).toBe(201);
   });
 
-  it('refuses crafted cursors with 400 on cursor', async () => {
+  it('refuses crafted cursors with 400 on cursor — even ones naming real keys: cursors are sealed', async () => {
     const { asAdmin, uuid: workspace } = world.acme;
     const encode = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
     const partition = `WS#${workspace}#STATUS#open`;
@@ -239,8 +239,26 @@ describe('bad input', () => {
       '%%%',
     ];
     for (const cursor of crafted) expectBadRequest(await tickets({ route: 'GET /tickets', identity: asAdmin, query: { cursor } }), 'cursor');
-    const wellFormed = await tickets({ route: 'GET /tickets', identity: asAdmin, query: { cursor: encode({ pk: ticketPk, sk: 'TICKET', gsi1pk: partition, gsi1sk: sortKey }) } });
-    expect(wellFormed.status).toBe(200);
+    // What the old, readable cursors looked like: well-formed keys, not sealed.
+    expectBadRequest(await tickets({ route: 'GET /tickets', identity: asAdmin, query: { cursor: encode({ pk: ticketPk, sk: 'TICKET', gsi1pk: partition, gsi1sk: sortKey }) } }), 'cursor');
+  });
+
+  it('hands out opaque cursors that page on, and refuses one changed by a bit or used for another folder', async () => {
+    const { asAdmin } = world.acme;
+    for (let index = 0; index < 2; index++) {
+      expect((await tickets({ route: 'POST /tickets', identity: asAdmin, body: { contact: { uuid: newContactUuid() } } })).status).toBe(201);
+    }
+    const first = await tickets({ route: 'GET /tickets', identity: asAdmin, query: { limit: '1' } });
+    const cursor: string = first.body.next_cursor;
+    expect(cursor).toEqual(expect.any(String));
+    expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toMatch(/WS#|TICKET|gsi/);
+    const second = await tickets({ route: 'GET /tickets', identity: asAdmin, query: { limit: '1', cursor } });
+    expect(second.status).toBe(200);
+    expect(second.body.results[0].uuid).not.toBe(first.body.results[0].uuid);
+    const tampered = Buffer.from(cursor, 'base64url');
+    tampered[tampered.length - 1]! ^= 1;
+    expectBadRequest(await tickets({ route: 'GET /tickets', identity: asAdmin, query: { limit: '1', cursor: tampered.toString('base64url') } }), 'cursor');
+    expectBadRequest(await tickets({ route: 'GET /tickets', identity: asAdmin, query: { limit: '1', cursor, status: 'closed' } }), 'cursor');
   });
 
   it('refuses an unknown or non-working assignee with 400 on assignee, as assign does', async () => {
