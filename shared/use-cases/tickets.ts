@@ -6,6 +6,7 @@ import { DomainError, NotFoundError, ValidationError } from '#domain/errors';
 import { mayBeAssigned } from '#domain/permissions';
 import * as tickets from '#domain/ticket';
 import { findTopicByName, newTopic, validateTopicName, type Topic } from '#domain/topic';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#domain/limits';
 import { normalizeEmail } from '#domain/workspace';
 import { PAGE_SIZE, type Actor, type UseCaseContext } from './context';
 import type { FolderQuery, IdempotencyRecord, TicketCommandName, WorkspaceDirectory } from './ports';
@@ -73,8 +74,6 @@ export type TicketAction =
 const TICKET_ACTION_CONCURRENCY = 10;
 
 export type Folder = 'all' | 'unassigned' | 'mine' | { topic: string };
-
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 
 export function validatePageLimit(limit: number | undefined, fallback: number, max: number): number {
   if (limit === undefined) return fallback;
