@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { resourcesOfType, type CloudAssembly, type IntrinsicResolver } from './cloud-assembly';
 import type { FunctionHost, LocalFunction } from './functions';
-import { listen, readBody, sendJson } from './http-server';
+// Path parameters reach functions percent-decoded; `%zz` reaches them as it came and they
+// answer it 404 `<param>_not_found` (shared/http/handler.ts), as a function on AWS does.
+import { decodePathSegment, listen, readBody, sendJson } from './http-server';
 
 interface Authorizer {
   function: LocalFunction;
@@ -86,21 +88,6 @@ interface MatchedRoute {
   pathParameters: Record<string, string>;
 }
 
-/**
- * A path parameter as functions get it: percent-decoded. A segment that is not
- * valid percent-encoding (`%zz`) is passed on as it came, never a 500 of the
- * API itself: the function then refuses it as it refuses any id that names
- * nothing (404 `<param>_not_found`, shared/http/handler.ts), which is also
- * what a function on AWS answers to such a path.
- */
-function decodePathParameter(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
 /** API Gateway's precedence: literal segments beat parameters, parameters beat greedy ones, a method beats ANY, $default last. */
 export function matchRoute(routes: Route[], method: string, rawPath: string): MatchedRoute | undefined {
   const pathSegments = rawPath.split('/').filter(Boolean);
@@ -116,7 +103,7 @@ export function matchRoute(routes: Route[], method: string, rawPath: string): Ma
       if (greedy) {
         const rest = pathSegments.slice(index);
         if (!rest.length) matched = false;
-        else pathParameters[template.slice(1, -2)] = decodePathParameter(rest.join('/'));
+        else pathParameters[template.slice(1, -2)] = decodePathSegment(rest.join('/'));
         score.push(0);
         break;
       }
@@ -126,7 +113,7 @@ export function matchRoute(routes: Route[], method: string, rawPath: string): Ma
         break;
       }
       if (template.startsWith('{') && template.endsWith('}')) {
-        pathParameters[template.slice(1, -1)] = decodePathParameter(segment);
+        pathParameters[template.slice(1, -1)] = decodePathSegment(segment);
         score.push(1);
       } else if (template === segment) {
         score.push(2);

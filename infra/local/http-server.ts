@@ -37,3 +37,16 @@ export function readBody(request: IncomingMessage): Promise<Buffer> {
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
+
+/**
+ * A percent-encoded path segment, decoded; one that is not valid percent-encoding
+ * (`%zz`) comes back as it came, so the caller answers it as a name that matches
+ * nothing (a 404), as the AWS services do, instead of failing with a 500.
+ */
+export function decodePathSegment(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -3,7 +3,7 @@
 // `new LambdaClient({ endpoint })` and `aws lambda invoke --endpoint-url` work.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FunctionHost, LocalFunction } from './functions';
-import { listen, readBody, sendJson } from './http-server';
+import { decodePathSegment, listen, readBody, sendJson } from './http-server';
 
 /** `functions` is read per request: the server listens before the functions start, as they need its URL. */
 export function startLambdaApiServer(functions: () => FunctionHost | undefined, port: number, log: (line: string) => void): Promise<Server> {
@@ -31,7 +31,7 @@ async function handle(host: () => FunctionHost | undefined, request: IncomingMes
     if (request.method !== 'GET') return sendError(response, 404, 'UnknownOperationException', 'Unknown operation');
     return sendJson(response, 200, { Functions: functions.functions.map(configuration) });
   }
-  const name = decodeURIComponent(encodedName);
+  const name = decodePathSegment(encodedName);
   const fn = functions.find(name);
   if (!fn) {
     return sendError(response, 404, 'ResourceNotFoundException', `Function not found: ${name}`);

@@ -8,7 +8,7 @@
 // presigned URLs do too.
 import { request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RunningEmulator } from './emulators';
-import { closeServer, listen } from './http-server';
+import { closeServer, decodePathSegment, listen } from './http-server';
 import type { BucketCorsRule, LocalBucket } from './resources';
 
 interface CorsRequest {
@@ -55,7 +55,7 @@ export function corsResponseHeaders(rule: BucketCorsRule, request: CorsRequest, 
 function bucketOf(request: IncomingMessage): string {
   const hostname = (request.headers.host ?? '').split(':')[0] ?? '';
   if (hostname.includes('.') && !/^\d+\.\d+\.\d+\.\d+$/.test(hostname)) return hostname.slice(0, hostname.indexOf('.'));
-  return decodeURIComponent((request.url ?? '/').split('?')[0]!.split('/')[1] ?? '');
+  return decodePathSegment((request.url ?? '/').split('?')[0]!.split('/')[1] ?? '');
 }
 
 export async function startS3Front(options: { port: number; fauxqsEndpoint: string; buckets: LocalBucket[]; log: (line: string) => void }): Promise<RunningEmulator> {

@@ -18,7 +18,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID, resourcesOfType, type CloudAssembly, type IntrinsicResolver } from './cloud-assembly';
 import type { RunningEmulator } from './emulators';
 import type { FunctionHost } from './functions';
-import { closeServer, listen, readBody, sendJson } from './http-server';
+import { closeServer, decodePathSegment, listen, readBody, sendJson } from './http-server';
 import type { LocalQueue } from './resources';
 
 export interface LocalScheduleGroup {
@@ -190,7 +190,7 @@ export async function startScheduler(options: {
   const handle = async (method: string, url: URL, body: Buffer, response: ServerResponse) => {
     const match = /^\/schedules\/([^/]+)$/.exec(url.pathname);
     if (!match) throw new ScheduleError(404, 'UnknownOperationException', `${method} ${url.pathname} is not served by the local Scheduler endpoint`);
-    const name = decodeURIComponent(match[1]!);
+    const name = decodePathSegment(match[1]!);
     if (!/^[0-9a-zA-Z-_.]{1,64}$/.test(name)) throw new ScheduleError(400, 'ValidationException', 'Name must be 1-64 characters of [0-9a-zA-Z-_.]');
     if (method === 'POST') {
       const input = JSON.parse(body.toString('utf8') || '{}') as Partial<StoredSchedule> & { ScheduleExpressionTimezone?: string; FlexibleTimeWindow?: { Mode?: string } };

@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import vm from 'node:vm';
 import { resourcesOfType, type CloudAssembly, type SynthesizedStack } from './cloud-assembly';
-import { listen, readBody, sendJson } from './http-server';
+import { decodePathSegment, listen, readBody, sendJson } from './http-server';
 
 /** Overridable with TICKETER_APP_PORT (8006 is the local S3 endpoint's). */
 export const DEFAULT_APP_PORT = 8007;
@@ -210,7 +210,7 @@ async function serve(distribution: LocalDistribution, apiUrl: string, incoming: 
 }
 
 function serveFile(directory: string, cacheControl: string | undefined, uri: string, method: string, response: ServerResponse): void {
-  const file = path.join(directory, decodeURIComponent(uri));
+  const file = path.join(directory, decodePathSegment(uri));
   const inside = file.startsWith(directory + path.sep);
   if (!['GET', 'HEAD'].includes(method)) return sendXml(response, 403, 'MethodNotAllowed');
   // S3 behind origin access control answers 403 for a key it does not have (the distribution may not list the bucket).

@@ -17,7 +17,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { LOCAL_ACCOUNT_ID, resourcesOfType, type CloudAssembly, type IntrinsicResolver, type SynthesizedStack } from './cloud-assembly';
 import type { FunctionHost, LocalFunction } from './functions';
-import { listen, readBody, sendJson } from './http-server';
+import { decodePathSegment, listen, readBody, sendJson } from './http-server';
 
 /** API Gateway closes a connection idle this long (no frame either way). */
 export const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
@@ -171,8 +171,8 @@ export async function startWebSocketServer(port: number, options: { region: stri
   async function manage(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const match = /^\/([^/]+)\/(?:@|%40)connections\/([^/]+)$/.exec(url.pathname);
-    if (!api || !match || decodeURIComponent(match[1]!) !== api.stageName) return sendJson(response, 404, { message: 'Not Found' });
-    const connection = connections.get(decodeURIComponent(match[2]!));
+    if (!api || !match || decodePathSegment(match[1]!) !== api.stageName) return sendJson(response, 404, { message: 'Not Found' });
+    const connection = connections.get(decodePathSegment(match[2]!));
     const body = await readBody(request);
     if (!connection || connection.socket.readyState !== WebSocket.OPEN) {
       response.setHeader('x-amzn-ErrorType', 'GoneException');

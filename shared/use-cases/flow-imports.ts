@@ -3,6 +3,7 @@
 // picked out, and what a stored definition refers to (the flows it enters,
 // the topics it opens tickets in). Pure: the import use case (flows.ts)
 // stores what this reads.
+import { CONTACT_FIELD_KEY_PATTERN, isReservedFieldKey } from '#domain/contact';
 import { ValidationError } from '#domain/errors';
 import type { FieldAsset, GroupAsset } from '#flows/assets';
 import { FlowReadError, readFlow, type Flow } from '#flows/definition/flow';
@@ -61,9 +62,20 @@ export function readImport(input: unknown): ImportBundle {
       'invalid_definition',
     );
 
+  const fields = isExport ? readAssetList<FieldAsset>(json.fields, (field) => typeof field.key === 'string' && typeof field.name === 'string') : [];
+  // Flows write contact fields by these keys, into the contact's fields object: the
+  // rule of contact field keys holds here too (no `__proto__`, no `constructor`).
+  const badKeys = fields.filter((field) => !CONTACT_FIELD_KEY_PATTERN.test(field.key) || isReservedFieldKey(field.key));
+  if (badKeys.length)
+    throw new ValidationError(
+      'definitions.fields',
+      `Invalid field key: ${badKeys.map((field) => JSON.stringify(field.key)).join(', ')} (lowercase letters, digits and _, starting with a letter; not a reserved name).`,
+      'invalid_definition',
+    );
+
   return {
     flows: read,
-    fields: isExport ? readAssetList<FieldAsset>(json.fields, (field) => typeof field.key === 'string' && typeof field.name === 'string').map((field) => ({ ...field, type: fieldType(field) })) : [],
+    fields: fields.map((field) => ({ ...field, type: fieldType(field) })),
     groups: isExport ? readAssetList<GroupAsset>(json.groups, (group) => typeof group.uuid === 'string' && typeof group.name === 'string') : [],
   };
 }

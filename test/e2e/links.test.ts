@@ -98,4 +98,13 @@ describe('links on the local stack', () => {
     });
     expect(received.status).toBe(200);
   });
+
+  it('answers a path that is not valid percent-encoding as the cloud does, on every origin: 404 from the API, 403 from the inbox\'s files', async () => {
+    const viaApi = await fetch(`${stack.apiUrl}/tickets/%zz`, { headers: auth() });
+    expect(viaApi.status).toBe(404);
+    const viaInbox = await fetch(`${stack.appUrl}/tickets/%zz`, { headers: auth() });
+    expect(viaInbox.status).toBe(404);
+    const file = await fetch(`${stack.appUrl}/assets/%zz.js`);
+    expect(file.status).toBe(403);
+  });
 });

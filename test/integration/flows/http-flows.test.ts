@@ -54,4 +54,14 @@ describe('HttpFlows', () => {
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'invalid_definition', field: 'definitions', message: expect.stringContaining('node[0] must be an object') });
   });
+
+  it('refuses an export whose contact field keys a flow could not write (a prototype name, reserved, not a key)', async () => {
+    for (const key of ['__proto__', 'constructor', 'name', 'Plan']) {
+      const response = await call({ route: 'POST /flows', body: { version: '13', flows: [supportFlow13()], fields: [{ key, name: 'Field' }] } });
+      expect(response.status).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'invalid_definition', field: 'definitions.fields', message: expect.stringContaining(JSON.stringify(key)) });
+    }
+    const fine = await call({ route: 'POST /flows', body: { version: '13', flows: [supportFlow13()], fields: [{ key: 'plan', name: 'Plan' }] } });
+    expect(fine.status).toBe(201);
+  });
 });
