@@ -3,7 +3,8 @@
 // the pipe delivers it; failed messages are reported one by one
 // (ReportBatchItemFailures) and, after the queue's maxReceiveCount, land in its
 // dead-letter queue.
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logger } from '#adapters/observability/logger';
+import { observed } from '#adapters/observability/handler';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
@@ -13,10 +14,10 @@ import { readTicketStreamRecord } from '#adapters/dynamodb/stream-record';
 import { config } from '#config';
 import type { TicketCountImage } from '#domain/folder-counts';
 import { createTicketCounts, type TicketChange, type TicketCounts } from '#use-cases/ticket-counts';
+import { traced } from '#adapters/observability/tracer';
 
-const logger = new Logger();
 const ticketCounts = createTicketCounts({
-  counts: createCountsRepository({ client: new DynamoDBClient({}), tableName: config.TABLE_NAME }),
+  counts: createCountsRepository({ client: traced(new DynamoDBClient({})), tableName: config.TABLE_NAME }),
 });
 
 /** The attributes of a ticket item (shared/adapters/dynamodb/items.ts) that place it in folders. */
@@ -56,4 +57,4 @@ export function createTicketEventsHandler(counts: TicketCounts) {
   };
 }
 
-export const handler = createTicketEventsHandler(ticketCounts);
+export const handler = observed(createTicketEventsHandler(ticketCounts));
