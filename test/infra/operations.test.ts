@@ -19,7 +19,7 @@ beforeAll(() => {
 });
 
 const resources = (template: Template, type: string): [string, Resource][] => Object.entries(template.findResources(type)) as [string, Resource][];
-const alarms = () => resources(synth.stateless, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => ({ id, ...alarm.Properties }));
+const alarms = (): ({ id: string } & Record<string, any>)[] => resources(synth.stateless, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => ({ id, ...alarm.Properties }));
 const FUNCTION_LOGICAL_ID = /^(.+)[0-9A-F]{8}$/;
 
 describe('every function', () => {
@@ -115,7 +115,7 @@ describe('alarms', () => {
   it('the pipe\'s ExecutionFailed and TargetStageFailed have alarms, by pipe name', () => {
     const pipeAlarms = alarms().filter((alarm) => alarm.Namespace === 'AWS/EventBridge/Pipes');
     expect(pipeAlarms.map((alarm) => alarm.MetricName).sort()).toEqual(['ExecutionFailed', 'TargetStageFailed']);
-    const [[pipeId]] = resources(synth.stateless, 'AWS::Pipes::Pipe');
+    const [[pipeId]] = resources(synth.stateless, 'AWS::Pipes::Pipe') as [[string, Resource]];
     for (const alarm of pipeAlarms) expect(alarm.Dimensions).toEqual([{ Name: 'PipeName', Value: { Ref: pipeId } }]);
   });
 
@@ -133,7 +133,7 @@ describe('alarms', () => {
   });
 
   it('every alarm notifies the one alarm topic when it fires and when it is back to OK', () => {
-    const [[topicId]] = resources(synth.stateless, 'AWS::SNS::Topic');
+    const [[topicId]] = resources(synth.stateless, 'AWS::SNS::Topic') as [[string, Resource]];
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions, alarm.id).toEqual([{ Ref: topicId }]);
       expect(alarm.OKActions, alarm.id).toEqual([{ Ref: topicId }]);
