@@ -22,7 +22,6 @@ import { createTriggerUseCases, type TicketClose, type TriggerUseCases } from '#
 import { processInGroupOrder } from '#use-cases/fifo-batch';
 import { traced } from '#adapters/observability/tracer';
 
-
 /** The attributes of a ticket item (shared/adapters/dynamodb/items.ts) a close needs. */
 const ticketImageSchema = z.object({
   type: z.literal(ITEM_TYPE.ticket),

@@ -28,7 +28,6 @@ import { createDelivery, type Delivery } from '#use-cases/delivery';
 import { processInGroupOrder } from '#use-cases/fifo-batch';
 import { traced } from '#adapters/observability/tracer';
 
-
 /** Where a queue message is: its stream record's msg item (null: not an outgoing message INSERT, nothing to do). */
 export function messageLocationOf(body: string): MessageLocation | null {
   const record = readStreamRecord(body);

@@ -12,7 +12,6 @@ import { liveChangeFromMessageBody } from '#adapters/dynamodb/stream-record';
 import type { LiveChange, LiveUseCases } from '#use-cases/live';
 import { liveUseCases } from '../shared/live-composition';
 
-
 /** The handler over given use cases (tests inject posters and failures). */
 export function createLiveUpdatesHandler(live: Pick<LiveUseCases, 'publish'>) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {

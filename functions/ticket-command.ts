@@ -15,7 +15,6 @@ import { describeIssues } from '#http/invoke-validation';
 import { contactInputSchema } from '#http/schemas';
 import type { OpenTicketResponse, TicketHistoryEvent, UseCases } from '#use-cases/index';
 
-
 const uuid = z.uuid();
 
 export const ticketCommandSchema = z.object({
