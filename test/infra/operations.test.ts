@@ -46,6 +46,16 @@ describe('logs', () => {
     expect(resources(synth.stateless, 'AWS::Logs::LogGroup').length).toBeGreaterThanOrEqual(19 + 3);
   });
 
+  it('the inbox deployment\'s function logs to a log group with retention too', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const web = Template.fromStack(addTicketerStacks(app).web);
+    const groups = resources(web, 'AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(1);
+    for (const [id, group] of groups) expect(group.Properties.RetentionInDays, id).toBeGreaterThan(0);
+    // Every function of the stack names its log group (none is left to Lambda's implicit, never-expiring one).
+    for (const [id, fn] of resources(web, 'AWS::Lambda::Function')) expect(fn.Properties.LoggingConfig?.LogGroup, id).toBeDefined();
+  });
+
   it('the HTTP API and the WebSocket API stages write JSON access logs to a log group of their own', () => {
     const stages = resources(synth.stateless, 'AWS::ApiGatewayV2::Stage');
     expect(stages.length).toBe(2);
