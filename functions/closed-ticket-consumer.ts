@@ -5,7 +5,8 @@
 // one. A close that fails (the engine unreachable or failing) is reported on
 // its own (ReportBatchItemFailures); the queue redelivers it and, after its
 // maxReceiveCount, parks it in the dead-letter queue with its full record.
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logger } from '#adapters/observability/logger';
+import { observed } from '#adapters/observability/handler';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -19,8 +20,7 @@ import { createTriggerRepository } from '#adapters/dynamodb/trigger-repository';
 import { createFlowEngineClient } from '#adapters/lambda/flow-engine-client';
 import { createTriggerUseCases, type TicketClose, type TriggerUseCases } from '#use-cases/closed-ticket-triggers';
 import { processInGroupOrder } from '#use-cases/fifo-batch';
-
-const logger = new Logger();
+import { traced } from '#adapters/observability/tracer';
 
 /** The attributes of a ticket item (shared/adapters/dynamodb/items.ts) a close needs. */
 const ticketImageSchema = z.object({
@@ -82,19 +82,19 @@ async function triggersFromEnvironment(): Promise<TriggerUseCases> {
   // Read here, not at module scope: tests import the parsing above without a Lambda environment.
   const { config, requiredSetting } = await import('#config');
   const functionName = requiredSetting(config, 'FLOW_ENGINE_FUNCTION_NAME', 'the FlowEngine function that closes start flows with');
-  const table = { client: new DynamoDBClient({}), tableName: config.TABLE_NAME };
+  const table = { client: traced(new DynamoDBClient({})), tableName: config.TABLE_NAME };
   return createTriggerUseCases({
     triggers: createTriggerRepository(table),
     flows: createFlowRepository(createTableClient(table)),
     workspaces: createDynamoDbRepositories(table).workspaces,
-    engine: createFlowEngineClient({ client: new LambdaClient({}), functionName }),
+    engine: createFlowEngineClient({ client: traced(new LambdaClient({})), functionName }),
   });
 }
 
 // Wired on the first event, once per container.
 let configured: Promise<ReturnType<typeof createClosedTicketHandler>> | undefined;
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = observed(async (event: SQSEvent): Promise<SQSBatchResponse> => {
   configured ??= triggersFromEnvironment().then(createClosedTicketHandler);
   return (await configured)(event);
-};
+});

@@ -7,7 +7,10 @@
 // DELIVERY_MAX_ATTEMPTS receives the queue's redrive policy parks it in the
 // DLQ (docs/channels.md "Retries and redrive"). Attachments in the
 // attachments bucket are handed to the gateway as presigned GET URLs.
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logger } from '#adapters/observability/logger';
+import { deliveryMetrics } from '#adapters/observability/delivery-metrics';
+import { observed } from '#adapters/observability/handler';
+import { recordMetrics } from '#adapters/observability/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createChannelRepository } from '#adapters/dynamodb/channel-repository';
@@ -24,8 +27,7 @@ import { config } from '#config';
 import type { MessageLocation } from '#use-cases/channel-ports';
 import { createDelivery, type Delivery } from '#use-cases/delivery';
 import { processInGroupOrder } from '#use-cases/fifo-batch';
-
-const logger = new Logger();
+import { traced } from '#adapters/observability/tracer';
 
 /** Where a queue message is: its stream record's msg item (null: not an outgoing message INSERT, nothing to do). */
 export function messageLocationOf(body: string): MessageLocation | null {
@@ -51,6 +53,7 @@ export function createDeliveryHandler(delivery: Delivery, queue: DeliveryQueue) 
       const receiveCount = receiveCountOf(record);
       const result = await delivery.deliver({ location, receiveCount });
       logger.info('delivery', { msg: location.uuid, result: result.kind, ...('reason' in result ? { reason: result.reason } : {}) });
+      recordMetrics(deliveryMetrics(result));
       if (result.kind === 'retry') {
         retryDelay.set(group, { messageId: id, seconds: result.delaySeconds });
         throw new Error(`delivery of ${location.uuid} to be retried: ${result.reason}${result.final ? ' (retries exhausted: to the DLQ)' : ''}`);
@@ -72,9 +75,9 @@ export function createDeliveryHandler(delivery: Delivery, queue: DeliveryQueue) 
 }
 
 const table = createTableClient({ client: documentClient, tableName: config.TABLE_NAME });
-const sqsClient = new SQSClient({});
+const sqsClient = traced(new SQSClient({}));
 
-export const handler = createDeliveryHandler(
+export const handler = observed(createDeliveryHandler(
   createDelivery({
     channels: createChannelRepository(table),
     secrets: createSecretBox(channelSecretsKey),
@@ -84,4 +87,4 @@ export const handler = createDeliveryHandler(
     ...(attachmentStore ? { attachments: attachmentStore } : {}),
   }),
   sqsDeliveryQueue(sqsClient),
-);
+));

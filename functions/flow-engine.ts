@@ -4,7 +4,8 @@
 // refusals come back as `{"error": {"code", "message"}}`; only an
 // infrastructure failure throws (Lambda FunctionError), and the caller may
 // retry.
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logger } from '#adapters/observability/logger';
+import { observed } from '#adapters/observability/handler';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { DomainError, ValidationError } from '#domain/errors';
@@ -14,7 +15,6 @@ import { describeIssues } from '#http/invoke-validation';
 import { contactInputSchema } from '#http/schemas';
 import type { FlowUseCases } from '#use-cases/flows';
 
-const logger = new Logger();
 const uuid = z.uuid();
 
 export const flowEngineCommandSchema = z.discriminatedUnion('command', [
@@ -100,4 +100,4 @@ export function createFlowEngineHandler(useCases: () => Promise<FlowUseCases>) {
 }
 
 // The composition reads the environment; loading it lazily keeps this module importable by tests of the contract.
-export const handler = createFlowEngineHandler(async () => (await import('../shared/flow-composition')).flowUseCases);
+export const handler = observed(createFlowEngineHandler(async () => (await import('../shared/flow-composition')).flowUseCases));

@@ -3,14 +3,14 @@
 // (docs/flow-engine-service.md, "Timers"). A timer whose wait is over answers
 // `fired: false` and changes nothing; an infrastructure failure throws, so
 // Lambda retries the invocation and then parks it in the dead-letter queue.
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logger } from '#adapters/observability/logger';
+import { observed } from '#adapters/observability/handler';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { DomainError } from '#domain/errors';
 import { describeIssues } from '#http/invoke-validation';
 import type { FlowUseCases } from '#use-cases/flows';
 
-const logger = new Logger();
 const uuid = z.uuid();
 
 export const flowTimerEventSchema = z.object({
@@ -52,4 +52,4 @@ export function createFlowTimersHandler(useCases: () => Promise<Pick<FlowUseCase
 }
 
 // The composition reads the environment; loading it lazily keeps this module importable by tests.
-export const handler = createFlowTimersHandler(async () => (await import('../shared/flow-composition')).flowUseCases);
+export const handler = observed(createFlowTimersHandler(async () => (await import('../shared/flow-composition')).flowUseCases));

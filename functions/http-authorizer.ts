@@ -8,6 +8,7 @@
 // ended session stops working at once.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
@@ -16,6 +17,7 @@ import type {
 import { useCases } from '#composition';
 import { readTokenHeader, type Identity } from '#http/identity';
 import { logger } from '#http/logger';
+import { tracer } from '#adapters/observability/tracer';
 import { readCredential } from '#http/session-cookie';
 
 /**
@@ -33,6 +35,8 @@ export const handler = middy<
 >()
   // Never log the event: it carries the key.
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+  // Responses stay out of traces: they carry contacts' names and messages.
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(async (event) => {
     const credential = readCredential(event, readTokenHeader);
     const identity = credential ? await useCases.resolveApiToken(credential.key) : null;

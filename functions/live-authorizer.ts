@@ -9,10 +9,12 @@
 // the context reaches every later frame of the connection.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { useCases } from '#composition';
 import { readTokenHeader, type Identity } from '#http/identity';
 import { logger } from '#http/logger';
+import { tracer } from '#adapters/observability/tracer';
 import { readCredential } from '#http/session-cookie';
 
 /** API Gateway refuses the handshake with 401 when the authorizer fails with exactly this message. */
@@ -30,6 +32,8 @@ export function handshakeCredential(event: Pick<APIGatewayRequestAuthorizerEvent
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>()
   // Never log the event: it carries the key.
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+  // Responses stay out of traces: they carry contacts' names and messages.
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(async (event) => {
     const credential = handshakeCredential(event);
     const identity: Identity | null = credential ? await useCases.resolveApiToken(credential.key) : null;

@@ -5,9 +5,11 @@
 // is, so $default's bad frames get the same error frames).
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import { identitySchema } from '#http/identity';
 import { logger } from '#http/logger';
+import { tracer } from '#adapters/observability/tracer';
 import { liveUseCases } from '../shared/live-composition';
 import type { LiveIdentity } from '#use-cases/live';
 
@@ -21,6 +23,8 @@ function identityOf(event: WebSocketEvent): LiveIdentity | null {
 
 export const handler = middy<WebSocketEvent, APIGatewayProxyResultV2, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+  // Responses stay out of traces: they carry contacts' names and messages.
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(async (event) => {
     const { routeKey, connectionId } = event.requestContext;
     const identity = identityOf(event);

@@ -5,13 +5,12 @@
 // fail has its messages reported failed (ReportBatchItemFailures) and
 // redelivered; a redelivery may repeat an event, which clients tell by its
 // version or uuid.
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logger } from '#adapters/observability/logger';
+import { observed } from '#adapters/observability/handler';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { liveChangeFromMessageBody } from '#adapters/dynamodb/stream-record';
 import type { LiveChange, LiveUseCases } from '#use-cases/live';
 import { liveUseCases } from '../shared/live-composition';
-
-const logger = new Logger();
 
 /** The handler over given use cases (tests inject posters and failures). */
 export function createLiveUpdatesHandler(live: Pick<LiveUseCases, 'publish'>) {
@@ -49,4 +48,4 @@ export function createLiveUpdatesHandler(live: Pick<LiveUseCases, 'publish'>) {
   };
 }
 
-export const handler = createLiveUpdatesHandler(liveUseCases);
+export const handler = observed(createLiveUpdatesHandler(liveUseCases));

@@ -6,17 +6,20 @@
 // refused record fails the invocation: the pipe retries the batch (the
 // topic's deduplication on the stream eventID drops what already went out)
 // and after its retries parks it in the pipe's dead-letter queue.
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logger } from '#adapters/observability/logger';
+import { streamMetrics } from '#adapters/dynamodb/stream-metrics';
+import { observed } from '#adapters/observability/handler';
+import { recordMetrics } from '#adapters/observability/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { createSnsFanOutPublisher } from '#adapters/sns/fan-out-publisher';
 import { config, requiredSetting } from '#config';
 import { createStreamFanOut } from '#use-cases/stream-fan-out';
+import { traced } from '#adapters/observability/tracer';
 
-const logger = new Logger();
 const fanOut = createStreamFanOut({
   publisher: createSnsFanOutPublisher({
-    client: new SNSClient({}),
+    client: traced(new SNSClient({})),
     topicArn: requiredSetting(config, 'FAN_OUT_TOPIC_ARN', 'the SNS FIFO topic the stream records are published to'),
   }),
 });
@@ -24,12 +27,15 @@ const fanOut = createStreamFanOut({
 /** A pipe with a Lambda target passes the batch as a JSON array of records. */
 const pipeBatch = z.array(z.unknown());
 
-export async function handler(event: unknown): Promise<{ published: number }> {
+export const handler = observed(async function handler(event: unknown): Promise<{ published: number }> {
   const records = pipeBatch.parse(event);
   try {
-    return await fanOut(records);
+    const published = await fanOut(records);
+    // Counted once published: a batch that failed is retried by the pipe and counted then.
+    recordMetrics(streamMetrics(records));
+    return published;
   } catch (error) {
     logger.error('stream records not published; the pipe will retry the batch', { records: records.length, error });
     throw error;
   }
-}
+});

@@ -4,7 +4,8 @@
 // as a thrown error, so the flow can take its Failure path; only an
 // infrastructure failure throws (the runtime then retries with the same
 // idempotency key and gets the first answer). Contract: docs/ticket-command.md.
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logger } from '#adapters/observability/logger';
+import { observed } from '#adapters/observability/handler';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { useCases as defaultUseCases } from '#composition';
@@ -22,8 +23,6 @@ import { guardInvoke } from '#http/invoke-entry';
 import { describeIssues } from '#http/invoke-validation';
 import { contactInputSchema } from '#http/schemas';
 import type { OpenTicketResponse, TicketHistoryEvent, UseCases } from '#use-cases/index';
-
-const logger = new Logger();
 
 const uuid = z.uuid();
 
@@ -137,4 +136,4 @@ export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'
   });
 }
 
-export const handler = createTicketCommandHandler(defaultUseCases);
+export const handler = observed(createTicketCommandHandler(defaultUseCases));

@@ -6,7 +6,8 @@
 // seconds once storage answers again; applying a record twice is harmless
 // (the APPLIED#eventID guard). After the queue's maxReceiveCount (about 15
 // minutes of failing) a message lands in its dead-letter queue.
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logger } from '#adapters/observability/logger';
+import { observed } from '#adapters/observability/handler';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -19,10 +20,10 @@ import { retryBackoffSeconds } from '#domain/backoff';
 import { config } from '#config';
 import type { TicketCountImage } from '#domain/folder-counts';
 import { createTicketCounts, type TicketChange, type TicketCounts } from '#use-cases/ticket-counts';
+import { traced } from '#adapters/observability/tracer';
 
-const logger = new Logger();
 const ticketCounts = createTicketCounts({
-  counts: createCountsRepository({ client: new DynamoDBClient({}), tableName: config.TABLE_NAME }),
+  counts: createCountsRepository({ client: traced(new DynamoDBClient({})), tableName: config.TABLE_NAME }),
 });
 
 /** The attributes of a ticket item (shared/adapters/dynamodb/items.ts) that place it in folders. */
@@ -74,4 +75,4 @@ export function createTicketEventsHandler(counts: TicketCounts, visibility: Mess
   };
 }
 
-export const handler = createTicketEventsHandler(ticketCounts, sqsMessageVisibility(new SQSClient({})));
+export const handler = observed(createTicketEventsHandler(ticketCounts, sqsMessageVisibility(traced(new SQSClient({})))));

@@ -5,10 +5,11 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { secretsManagerKeyProvider, type KeyProvider } from '#adapters/secrets/secret-box';
 import { config, requiredSetting } from '#config';
+import { traced } from '#adapters/observability/tracer';
 
 let keyProvider: KeyProvider | undefined;
 
 export const channelSecretsKey: KeyProvider = () => {
-  keyProvider ??= secretsManagerKeyProvider(new SecretsManagerClient({}), requiredSetting(config, 'CHANNEL_SECRETS_KEY_SECRET_ARN', 'the channel secrets key'));
+  keyProvider ??= secretsManagerKeyProvider(traced(new SecretsManagerClient({})), requiredSetting(config, 'CHANNEL_SECRETS_KEY_SECRET_ARN', 'the channel secrets key'));
   return keyProvider();
 };

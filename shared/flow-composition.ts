@@ -17,6 +17,7 @@ import { createUseCases, type UseCases } from '#use-cases/index';
 import { config, requiredSetting } from '#config';
 import { createTriggerUseCases } from '#use-cases/closed-ticket-triggers';
 import { createFlowUseCases, type FlowUseCases } from '#use-cases/flows';
+import { traced } from '#adapters/observability/tracer';
 
 const ticketCommandFunction = requiredSetting(config, 'TICKET_COMMAND_FUNCTION_NAME', 'the name of the TicketCommand function the open_ticket action invokes');
 
@@ -26,7 +27,7 @@ const flowRepository = createFlowRepository(createTableClient({ client: document
 /** Flow timers, when the function is given the schedule group (every function that runs sprints is). */
 const timers = config.FLOW_TIMERS_SCHEDULE_GROUP
   ? createFlowTimerScheduler({
-      client: new SchedulerClient({}),
+      client: traced(new SchedulerClient({})),
       groupName: config.FLOW_TIMERS_SCHEDULE_GROUP,
       targetArn: requiredSetting(config, 'FLOW_TIMERS_FUNCTION_ARN', 'the FlowTimers function the timers invoke'),
       roleArn: requiredSetting(config, 'FLOW_TIMERS_ROLE_ARN', 'the role EventBridge Scheduler invokes FlowTimers as'),
@@ -39,9 +40,9 @@ const triggerStore = createTriggerRepository({ client: documentClient, tableName
 export const flowUseCases: FlowUseCases = createFlowUseCases({
   repos,
   flows: flowRepository,
-  ticketCommand: createTicketCommandClient({ client: new LambdaClient({}), functionName: ticketCommandFunction }),
+  ticketCommand: createTicketCommandClient({ client: traced(new LambdaClient({})), functionName: ticketCommandFunction }),
   // send_email: one mail per recipient, from the configured sender.
-  mail: createSesMailSender({ client: new SESv2Client({}), from: config.MAIL_FROM }),
+  mail: createSesMailSender({ client: traced(new SESv2Client({})), from: config.MAIL_FROM }),
   // Imports store the closed-ticket triggers of an export (docs/triggers.md).
   triggers: createTriggerUseCases({ triggers: triggerStore, flows: flowRepository, workspaces: repos.workspaces }),
   // Channel messages start keyword and catch-all triggers.
@@ -59,6 +60,6 @@ export const flowUseCases: FlowUseCases = createFlowUseCases({
  */
 export const inboundUseCases: UseCases = createUseCases({
   ...repos,
-  mail: createSesMailSender({ client: new SESv2Client({}), from: config.MAIL_FROM }),
+  mail: createSesMailSender({ client: traced(new SESv2Client({})), from: config.MAIL_FROM }),
   inbound: flowUseCases,
 });

@@ -3,9 +3,11 @@
 // fan-out topic; every consumer has its own SQS FIFO queue subscribed with a
 // message-body filter (docs/architecture.md, "The fan-out"). Why a function
 // between pipe and topic: pipes cannot target SNS FIFO topics.
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { FilterOrPolicy, SubscriptionFilter, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -89,11 +91,14 @@ export interface StreamFanOutPipeProps {
 export class StreamFanOutPipe extends Construct {
   readonly pipe: CfnPipe;
   readonly role: Role;
+  /** The pipe's own log: ERROR level, so a batch the target refused says why (without the records' contents). */
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: StreamFanOutPipeProps) {
     super(scope, id);
     const streamArn = props.table.tableStreamArn;
     if (!streamArn) throw new Error('StreamFanOutPipe needs a table with a stream');
+    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
 
     // Written out rather than through grant helpers: the pipe reads one stream, invokes one
     // function and parks records in one queue, nothing more. Inline, so the policy exists
@@ -112,6 +117,7 @@ export class StreamFanOutPipe extends Construct {
             new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:ListStreams'], resources: ['*'] }),
             new PolicyStatement({ effect: Effect.ALLOW, actions: ['lambda:InvokeFunction'], resources: [props.target.functionArn] }),
             new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
+            new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
           ],
         }),
       },
@@ -131,6 +137,8 @@ export class StreamFanOutPipe extends Construct {
       // Synchronous: the batch counts as delivered only once the function published it,
       // and a failed invocation is retried (then parked in the DLQ) in stream order.
       targetParameters: { lambdaFunctionParameters: { invocationType: 'REQUEST_RESPONSE' } },
+      // Errors only, and no execution data: the records carry contacts' names and messages.
+      logConfiguration: { level: 'ERROR', cloudwatchLogsLogDestination: { logGroupArn: this.logGroup.logGroupArn } },
     });
   }
 }

@@ -4,16 +4,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/adapters/observability/metric-names';
 
 /** The repository root: entries and the lock file are resolved from here, whatever the working directory. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Service name in every structured log line (Powertools Logger). */
-export const SERVICE_NAME = 'ticketer';
+/**
+ * Service name in every structured log line, trace and metric (Powertools): one service, so the
+ * metrics of two functions are one series; the Lambda context on each line names the function.
+ */
+export { SERVICE_NAME };
 
 /**
  * An ESM bundle that contains the AWS SDK still has CommonJS code inside that
@@ -53,12 +57,17 @@ export class TicketerFunction extends NodejsFunction {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       functionName: props.functionName,
       logGroup,
+      // X-Ray: each invocation is a trace; the SDK clients are traced where they are created (shared/adapters/observability/tracer.ts).
+      tracing: Tracing.ACTIVE,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
         TABLE_NAME: props.table.tableName,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // Traces never hold responses or errors' payloads beyond the message: they carry contacts' data.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },

@@ -196,6 +196,10 @@ export class IntrinsicResolver {
     if (attribute === 'Arn' && resource.Type === 'AWS::IAM::Role') {
       return `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${logicalId}`;
     }
+    // Log groups are not run locally either (functions log to the console); a pipe's log configuration names one.
+    if (attribute === 'Arn' && resource.Type === 'AWS::Logs::LogGroup') {
+      return `arn:aws:logs:${this.region}:${LOCAL_ACCOUNT_ID}:log-group:${logicalId}:*`;
+    }
     throw new UnresolvableError(`Fn::GetAtt ${stack.name}/${logicalId}.${attribute} is not known locally (${resource.Type})`);
   }
 

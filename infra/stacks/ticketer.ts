@@ -1,6 +1,7 @@
 // Ticketer's two stacks, wired together: the stateless stack receives the
 // table and queues of the stateful one. Used by the CDK app and by the tests.
 import type { App } from 'aws-cdk-lib';
+import { Operations, OPERATIONS_CONTEXT } from '../constructs/operations';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 import { WebStack } from './web-stack';
@@ -14,6 +15,7 @@ export interface TicketerStacks {
   stateful: StatefulStack;
   stateless: StatelessStack;
   web: WebStack;
+  operations: Operations;
 }
 
 /** Environment-agnostic stacks: the account and region come from the deploying credentials. */
@@ -36,5 +38,18 @@ export function addTicketerStacks(app: App): TicketerStacks {
     flowTimerStore: stateful.flowTimerStore,
   });
   const web = new WebStack(app, WEB_STACK_NAME, { description: 'Ticketer agent inbox: S3 + CloudFront, with the HTTP API on the same origin', api: stateless.api, liveApi: stateless.live.api });
-  return { stateful, stateless, web };
+
+  // ── Operations (docs/operations.md) ──────────────────────────────────────────────────────────────
+  // Last, once every queue, function and pipe exists: alarms on each DLQ, function and pipe of both
+  // stacks, the delivery failure rate, the APIs' access logs and the dashboard, in the stateless stack.
+  const alarmEmail: unknown = app.node.tryGetContext(OPERATIONS_CONTEXT.alarmEmail);
+  const operations = new Operations(stateless, 'Operations', {
+    watch: [stateful, stateless],
+    httpApi: stateless.api,
+    webSocketStage: stateless.live.stage,
+    ...(alarmEmail ? { alarmEmail: String(alarmEmail) } : {}),
+  });
+  // ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  return { stateful, stateless, web, operations };
 }

@@ -3,6 +3,7 @@
 // error mapping, in one middy pipeline shared by every HTTP function.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type {
   APIGatewayProxyEventV2WithLambdaAuthorizer,
   APIGatewayProxyStructuredResultV2,
@@ -15,6 +16,7 @@ import { findMalformedText } from '#domain/text';
 import { errorResult, type ErrorStyle } from './errors';
 import { identitySchema, type Identity } from './identity';
 import { logger } from './logger';
+import { tracer } from '#adapters/observability/tracer';
 import { toLambdaResult, type HttpResult } from './response';
 import { routeKey, type RouteSpec } from './route-spec';
 
@@ -81,6 +83,8 @@ export function createHttpHandler<G extends Record<string, RouteSpec>>(
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
     // Never log events: they carry the Authorization header.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+    // Responses stay out of traces: they carry contacts' names and messages.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use({
       onError: (request) => {
         request.response = toLambdaResult(errorResult(request.error, style));

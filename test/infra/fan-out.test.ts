@@ -79,6 +79,8 @@ describe('the pipe', () => {
       { Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' },
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [fanOutFunction().id, 'Arn'] } },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: importOf('PipeDeadLetterQueue') },
+      // Its own error log (docs/operations.md).
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [pipe().LogConfiguration.CloudwatchLogsLogDestination.LogGroupArn['Fn::GetAtt'][0], 'Arn'] } },
     ]);
     expect(Object.values(synth.stateless.findResources('AWS::IAM::Policy')).some((policy) => JSON.stringify(policy).includes(roleId))).toBe(false);
   });
@@ -92,7 +94,11 @@ describe('the StreamFanOut function', () => {
     const statements = Object.values(synth.stateless.findResources('AWS::IAM::Policy'))
       .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-    expect(statements).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: fn.Properties.Environment.Variables.FAN_OUT_TOPIC_ARN }]);
+    // Besides the traces every function writes (Tracing.ACTIVE).
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+      { Effect: 'Allow', Action: 'sns:Publish', Resource: fn.Properties.Environment.Variables.FAN_OUT_TOPIC_ARN },
+    ]);
   });
 
   it('has no event source mapping (the pipe invokes it)', () => {

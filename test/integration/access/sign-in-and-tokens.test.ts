@@ -31,6 +31,8 @@ async function capturingLogs<T>(run: () => Promise<T>): Promise<{ result: T; log
   };
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  // Under POWERTOOLS_DEV (vitest.config.ts) Powertools logs through console.
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, method).mockImplementation((...args) => void capture(args.join(' ')));
   try {
     return { result: await run(), logs: written.join('') };
   } finally {

@@ -15,7 +15,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** Everything the function writes to stdout/stderr (Powertools logs there) while `run` runs. */
+/** Everything the function logs while `run` runs: to stdout/stderr (Powertools), or through `console` (under POWERTOOLS_DEV, as in vitest.config.ts). */
 async function capturingLogs<T>(run: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>; logs: string }> {
   const written: string[] = [];
   const capture = (chunk: unknown) => {
@@ -24,6 +24,7 @@ async function capturingLogs<T>(run: () => Promise<T>): Promise<{ result: Promis
   };
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, method).mockImplementation((...args) => void capture(args.join(' ')));
   const [result] = await Promise.allSettled([run()]);
   vi.restoreAllMocks();
   return { result: result!, logs: written.join('') };
