@@ -55,10 +55,13 @@ describe('cdk-nag (AwsSolutionsChecks)', () => {
     for (const { path, id, reason } of ours) expect(reason.length, `${path} ${id}`).toBeGreaterThanOrEqual(40);
   });
 
-  it('still reports what is not acknowledged (a queue without a DLQ or TLS)', () => {
+  it('still stops a synthesis on what is not acknowledged (a queue without a DLQ or TLS)', () => {
     const other = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     new Queue(new Stack(other, 'Probe'), 'Plain', { enforceSSL: false });
-    const findings = findingsOf(new AwsSolutionsChecks(other), other);
+    const otherChecks = new AwsSolutionsChecks(other);
+    Validations.of(other).addPlugins(otherChecks);
+    expect(() => other.synth()).toThrow(/AwsSolutions-SQS3/);
+    const findings = findingsOf(otherChecks, other);
     expect(findings).toContain('error AwsSolutions-SQS3 Probe/Plain/Resource');
     expect(findings).toContain('error AwsSolutions-SQS4 Probe/Plain/Resource');
   });
