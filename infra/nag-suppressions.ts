@@ -9,8 +9,9 @@
 // `Validations.of(construct).acknowledge`): one per rule, and per finding for
 // rules that report several (`AwsSolutions-IAM5[Resource::…]`, as printed in
 // the report); an acknowledgment on a construct covers everything below it.
-import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Stack, Validations, type App, type CfnElement } from 'aws-cdk-lib';
 import { CfnRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TicketerFunction } from './constructs/ticketer-function';
 import type { TicketerStacks } from './stacks/ticketer';
@@ -57,6 +58,18 @@ const PUBLIC_ROUTE_REASONS: readonly [RegExp, string][] = [
     "Channel gateways (external, Telegram) call these callbacks without Ticketer credentials: the channel's unguessable uuid in the path (and, for Telegram, the webhook secret header) authenticates them, rate limited per channel (docs/channels.md).",
   ],
 ];
+
+/**
+ * Runs cdk-nag's AWS Solutions checks when `app` is synthesized (an unacknowledged error stops the
+ * synthesis; warnings are reported), with Ticketer's acknowledgments. Called once every stack and
+ * construct exists (infra/app.ts, test/infra/nag.test.ts). Returns the checks, to list findings.
+ */
+export function addNagChecks(app: App, stacks: TicketerStacks): AwsSolutionsChecks {
+  acknowledgeNagFindings(stacks);
+  const checks = new AwsSolutionsChecks(app);
+  Validations.of(app).addPlugins(checks);
+  return checks;
+}
 
 export function acknowledgeNagFindings({ stateful, stateless, web }: TicketerStacks): void {
   const functions = [stateless, stateful, web].flatMap((stack) => stack.node.findAll().filter((c): c is TicketerFunction => c instanceof TicketerFunction));

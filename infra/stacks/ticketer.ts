@@ -4,7 +4,6 @@ import type { App } from 'aws-cdk-lib';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 import { WebStack } from './web-stack';
-import { acknowledgeNagFindings } from '../nag-suppressions';
 
 /** infra/local reads cdk.out by these names. */
 export const STATEFUL_STACK_NAME = 'TicketerStateful';
@@ -37,7 +36,5 @@ export function addTicketerStacks(app: App): TicketerStacks {
     flowTimerStore: stateful.flowTimerStore,
   });
   const web = new WebStack(app, WEB_STACK_NAME, { description: 'Ticketer agent inbox: S3 + CloudFront, with the HTTP API on the same origin', api: stateless.api, liveApi: stateless.live.api });
-  // The cdk-nag findings Ticketer accepts, each with its reason (infra/nag-suppressions.ts).
-  acknowledgeNagFindings({ stateful, stateless, web });
   return { stateful, stateless, web };
 }

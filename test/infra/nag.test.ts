@@ -6,6 +6,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { addNagChecks } from '../../infra/nag-suppressions';
 import { addTicketerStacks } from '../../infra/stacks/ticketer';
 
 /** `<severity> <rule>[finding] <construct path>`, one line per finding and resource. */
@@ -29,9 +30,7 @@ let checks: AwsSolutionsChecks;
 let synthError: unknown;
 beforeAll(() => {
   app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  addTicketerStacks(app);
-  checks = new AwsSolutionsChecks(app);
-  Validations.of(app).addPlugins(checks);
+  checks = addNagChecks(app, addTicketerStacks(app)); // as infra/app.ts does
   try {
     app.synth(); // runs the checks as a validation plugin: unacknowledged errors fail it
   } catch (error) {
