@@ -11,6 +11,7 @@
 // the report); an acknowledgment on a construct covers everything below it.
 import { Stack, Validations, type App, type CfnElement } from 'aws-cdk-lib';
 import { CfnRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TicketerFunction } from './constructs/ticketer-function';
@@ -71,6 +72,13 @@ export function addNagChecks(app: App, stacks: TicketerStacks): AwsSolutionsChec
   return checks;
 }
 
+/** Whether a function is traced by X-Ray (Tracing.ACTIVE). */
+function isTraced(fn: TicketerFunction): boolean {
+  const cfn = fn.node.defaultChild as CfnFunction;
+  const tracing = Stack.of(fn).resolve(cfn.tracingConfig) as { mode?: string } | undefined;
+  return tracing?.mode === 'Active';
+}
+
 export function acknowledgeNagFindings({ stateful, stateless, web }: TicketerStacks): void {
   const functions = [stateless, stateful, web].flatMap((stack) => stack.node.findAll().filter((c): c is TicketerFunction => c instanceof TicketerFunction));
   const tableExport = exportNameOf(stateful, stateful.table.tableArn);
@@ -86,6 +94,16 @@ export function acknowledgeNagFindings({ stateful, stateless, web }: TicketerSta
     acknowledge(fn.role!, {
       id: `AwsSolutions-IAM5[Resource::${tableExport}/index/*]`,
       reason: "Queries on the table's global secondary indexes (gsi1…gsi5): the grant names them as table/index/*, indexes of the one Ticketer table only.",
+    });
+  }
+
+  // X-Ray (Tracing.ACTIVE): CDK grants xray:PutTraceSegments and xray:PutTelemetryRecords, which take no
+  // resource. This acknowledgment is per role and not per action, so test/infra/nag.test.ts checks that
+  // X-Ray's are the only statements on '*' of any function role.
+  for (const fn of functions.filter(isTraced)) {
+    acknowledge(fn.role!, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource, IAM accepts only '*' for them (no other statement of the role is on '*').",
     });
   }
 
@@ -126,6 +144,16 @@ export function acknowledgeNagFindings({ stateful, stateless, web }: TicketerSta
     acknowledge(fn.role!, {
       id: `AwsSolutions-IAM5[Resource::${arnPrefix('execute-api')}:${referenceTo(stateless.live.api)}/*/*/@connections/*]`,
       reason: "Posts to WebSocket connections, whose ids exist only at run time: execute-api:ManageConnections on the live-updates API's @connections only (CDK's grantManageConnections).",
+    });
+  }
+
+  // API Gateway's account-level CloudWatch role (the observability work's Operations construct, which
+  // WebSocket stage logging needs): AWS's documented managed policy for exactly that role.
+  const apiGatewayLogsRole = stateless.node.tryFindChild('Operations')?.node.tryFindChild('ApiGatewayCloudWatchRole');
+  if (apiGatewayLogsRole) {
+    acknowledge(apiGatewayLogsRole, {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: "API Gateway's one account-wide role for writing stage logs: AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for it, and API Gateway names the log groups itself.",
     });
   }
 

@@ -2,10 +2,12 @@
 // (infra/app.ts): no finding, error or warning, that infra/nag-suppressions.ts
 // does not acknowledge with a reason.
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TicketerFunction } from '../../infra/constructs/ticketer-function';
 import { addNagChecks } from '../../infra/nag-suppressions';
 import { addTicketerStacks } from '../../infra/stacks/ticketer';
 
@@ -52,6 +54,19 @@ describe('cdk-nag (AwsSolutionsChecks)', () => {
     const ours = acknowledgments(app).filter(({ id }) => id.includes('AwsSolutions-'));
     expect(ours.length).toBeGreaterThan(20);
     for (const { path, id, reason } of ours) expect(reason.length, `${path} ${id}`).toBeGreaterThanOrEqual(40);
+  });
+
+  it("acknowledges '*' on a function role for X-Ray's actions only: no other statement of one is on '*'", () => {
+    const functions = app.node.findAll().filter((c): c is TicketerFunction => c instanceof TicketerFunction);
+    expect(functions.length).toBeGreaterThanOrEqual(19);
+    for (const fn of functions) {
+      for (const policy of fn.role!.node.findAll().filter((c): c is CfnPolicy => c instanceof CfnPolicy)) {
+        const document = Stack.of(policy).resolve(policy.policyDocument) as { Statement: { Action: string | string[]; Resource: unknown }[] };
+        for (const statement of document.Statement.filter((candidate) => [candidate.Resource].flat().includes('*'))) {
+          expect([statement.Action].flat().sort(), policy.node.path).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        }
+      }
+    }
   });
 
   it('still stops a synthesis on what is not acknowledged (a queue without a DLQ or TLS)', () => {
