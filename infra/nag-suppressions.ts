@@ -52,7 +52,7 @@ const arnPrefix = (service: string) => `arn:${PARTITION_REGION_ACCOUNT.replace('
 const PUBLIC_ROUTE_REASONS: readonly [RegExp, string][] = [
   [
     /^POST \/sign-in$|^(GET|POST) \/invitations\/accept$/,
-    'People without a token yet sign in or accept an invitation here; the handler checks the password or the 64-character invitation secret, and repeated failures are locked out (docs/access.md).',
+    'People without a token yet sign in or accept an invitation here: the handler checks the password (repeated failures are locked out) or the 64-character invitation secret (docs/access.md).',
   ],
   [
     /^(GET|POST) \/c\/(ex|tg)\/\{channel\}\//,
