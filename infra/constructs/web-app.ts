@@ -27,7 +27,7 @@ import {
   type BehaviorOptions,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
@@ -84,13 +84,26 @@ export interface WebAppProps {
 
 /** The inbox's WebSocket path: the stage name of the live API, so CloudFront passes the path on unchanged. */
 export const LIVE_PATH = '/live';
+/** CloudFront access logs are kept this long. */
+export const CLOUDFRONT_LOGS_RETENTION = Duration.days(90);
 
 export class WebApp extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
+  /** CloudFront's access logs (standard logging): every request to the inbox and, through it, the API. */
+  readonly logsBucket: Bucket;
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
+    // CloudFront's standard logging writes with an ACL, so this bucket keeps ACLs (object writer owns).
+    this.logsBucket = new Bucket(this, 'LogsBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: CLOUDFRONT_LOGS_RETENTION }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
@@ -126,6 +139,9 @@ export class WebApp extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: this.logsBucket,
+      logFilePrefix: 'cloudfront/',
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

@@ -8,6 +8,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cd
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { FifoThroughputScope, Topic } from 'aws-cdk-lib/aws-sns';
 import { DeduplicationScope, FifoThroughputLimit, Queue } from 'aws-cdk-lib/aws-sqs';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import type { EventPattern } from '../local/event-pattern';
 import { FlowTimerStore } from '../constructs/flow-timers';
@@ -58,6 +59,8 @@ export const LIVE_UPDATES_MAX_RECEIVE_COUNT = 3;
 
 /** Incomplete multipart uploads of attachments are cleaned up after this long. */
 export const ATTACHMENT_UPLOAD_ABORT_AFTER = Duration.days(1);
+/** S3 server access logs (of the attachments bucket) are kept this long. */
+export const ACCESS_LOGS_RETENTION = Duration.days(90);
 /** Generated length of the channel-secrets key (letters and digits). */
 export const CHANNEL_SECRETS_KEY_LENGTH = 64;
 
@@ -85,6 +88,8 @@ export class StatefulStack extends Stack {
   readonly liveUpdatesDeadLetterQueue: Queue;
   /** Message attachments, uploaded by browsers with presigned PUTs. */
   readonly attachmentsBucket: Bucket;
+  /** The attachments bucket's server access logs. */
+  readonly accessLogsBucket: Bucket;
   /** The key that encrypts channel secrets (auth headers, bot tokens) stored in the table. */
   readonly channelSecretsKey: Secret;
   /** Pending flow timers (a schedule group) and their dead-letter queue: docs/flow-engine-service.md, "Timers". */
@@ -92,6 +97,9 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+    // S3 server access logs are delivered under a bucket policy (logging.s3.amazonaws.com), as AWS
+    // recommends, not through the legacy LogDeliveryWrite ACL: set on the stack, so tests and `cdk synth` agree.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
@@ -145,7 +153,18 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
     });
 
+    // Who read or wrote which attachment (presigned requests included): S3 server access logs.
+    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED, // server access log delivery does not support SSE-KMS
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: ACCESS_LOGS_RETENTION }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     this.attachmentsBucket = new Bucket(this, 'AttachmentsBucket', {
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'attachments/',
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,

@@ -12,7 +12,7 @@ import {
   DELIVERIES_MAX_RECEIVE_COUNT,
   DELIVERIES_VISIBILITY_TIMEOUT,
 } from '../../infra/stacks/stateful-stack';
-import { onlyResource, synthTicketer } from './synth';
+import { isOwnLogGroupWriting, onlyResource, synthTicketer } from './synth';
 
 let synth: ReturnType<typeof synthTicketer>;
 beforeAll(() => {
@@ -93,7 +93,8 @@ describe('the StreamFanOut function', () => {
     const roleId = fn.Properties.Role['Fn::GetAtt'][0];
     const statements = Object.values(synth.stateless.findResources('AWS::IAM::Policy'))
       .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement) => !isOwnLogGroupWriting(statement));
     // Besides the traces every function writes (Tracing.ACTIVE).
     expect(statements).toEqual([
       { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
@@ -186,7 +187,7 @@ describe('the deliveries queues', () => {
 
 describe('the attachments bucket', () => {
   it('is private, TLS only, encrypted, kept, and lets browsers PUT and GET through CORS', () => {
-    const bucket = onlyResource(synth.stateful, 'AWS::S3::Bucket');
+    const bucket = onlyResource(synth.stateful, 'AWS::S3::Bucket', { CorsConfiguration: Match.anyValue() });
     expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -199,8 +200,26 @@ describe('the attachments bucket', () => {
     expect(rule.AllowedMethods).toEqual(expect.arrayContaining(['PUT', 'GET']));
     expect(rule.AllowedHeaders).toEqual(['*']);
     synth.stateful.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    const policy = onlyResource(synth.stateful, 'AWS::S3::BucketPolicy').Properties;
+    const policy = onlyResource(synth.stateful, 'AWS::S3::BucketPolicy', { Bucket: { Ref: bucket.id } }).Properties;
     expect(policy.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+  });
+
+  it('writes server access logs to the access-log bucket, delivered under its bucket policy (no ACL), kept 90 days', () => {
+    const attachments = onlyResource(synth.stateful, 'AWS::S3::Bucket', { CorsConfiguration: Match.anyValue() });
+    const logsId = attachments.Properties.LoggingConfiguration.DestinationBucketName.Ref;
+    const logs = synth.stateful.toJSON().Resources[logsId];
+    expect(logs.Properties.AccessControl).toBeUndefined();
+    expect(logs.Properties.LifecycleConfiguration.Rules).toEqual([{ ExpirationInDays: 90, Status: 'Enabled' }]);
+    expect(logs.DeletionPolicy).toBe('Retain');
+    const policy = onlyResource(synth.stateful, 'AWS::S3::BucketPolicy', { Bucket: { Ref: logsId } }).Properties;
+    expect(policy.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Action: 's3:PutObject',
+        Condition: expect.objectContaining({ ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [attachments.id, 'Arn'] } } }),
+      }),
+    );
   });
 });
 

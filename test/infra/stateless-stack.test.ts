@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onlyResource, synthTicketer } from './synth';
+import { isOwnLogGroupWriting, onlyResource, synthTicketer } from './synth';
 
 let synth: ReturnType<typeof synthTicketer>;
 beforeAll(() => {
@@ -18,8 +18,12 @@ function functionId(constructId: string): string {
   return found[0]![0];
 }
 
-/** The IAM statements of the role a resource runs as. */
+/** The IAM statements of the role a resource runs as (but writing to its own log group, checked on its own). */
 function statementsOfRole(roleId: string): any[] {
+  return allStatementsOfRole(roleId).filter((statement) => !isOwnLogGroupWriting(statement));
+}
+
+function allStatementsOfRole(roleId: string): any[] {
   const inline = synth.stateless.toJSON().Resources[roleId].Properties.Policies ?? [];
   const attached = resources('AWS::IAM::Policy')
     .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
@@ -44,6 +48,17 @@ describe('the functions', () => {
   it('are the nineteen of the catalog in docs/architecture.md (live updates’ three under the Live construct)', () => {
     expect(resources('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
     for (const name of FUNCTIONS) expect(functionId(name)).toMatch(new RegExp(`^${name}`));
+  });
+
+  it.each(FUNCTIONS)('%s has a role of its own, which may write logs to its own log group only (no managed policy)', (name) => {
+    const fn = synth.stateless.toJSON().Resources[functionId(name)];
+    const roleId = roleOfFunction(name);
+    expect(synth.stateless.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+    const logs = allStatementsOfRole(roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('logs:')));
+    expect(logs).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [fn.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] } }]);
+    expect(logs.every(isOwnLogGroupWriting)).toBe(true);
+    const users = resources('AWS::Lambda::Function').filter(([, other]) => other.Properties.Role?.['Fn::GetAtt']?.[0] === roleId);
+    expect(users).toHaveLength(1);
   });
 
   it.each(FUNCTIONS)('%s runs on nodejs22.x, arm64, with the table, service name and source maps in its environment and its own log group', (name) => {

@@ -22,3 +22,19 @@ export function onlyResource(template: Template, type: string, props?: object): 
   const [id, resource] = found[0]!;
   return { id, Properties: resource.Properties };
 }
+
+/**
+ * Every TicketerFunction's role may write to its own log group (the statement TicketerFunction
+ * adds instead of the managed basic-execution policy; test/infra/stateless-stack.test.ts checks it):
+ * tests of what else a function may do leave that statement out.
+ */
+export function isOwnLogGroupWriting(statement: { Action?: unknown; Resource?: unknown }): boolean {
+  const actions = [statement.Action].flat();
+  const resource = statement.Resource as { 'Fn::GetAtt'?: [string, string] } | undefined;
+  return (
+    actions.length === 2 &&
+    actions.includes('logs:CreateLogStream') &&
+    actions.includes('logs:PutLogEvents') &&
+    /LogGroup[0-9A-F]{8}$/.test(resource?.['Fn::GetAtt']?.[0] ?? '')
+  );
+}

@@ -65,6 +65,16 @@ describe('the inbox distribution', () => {
     web.resourceCountIs('Custom::CDKBucketDeployment', 1);
   });
 
+  it('logs every request (CloudFront standard logging) to a retained, ACL-enabled log bucket', () => {
+    const config = Object.values(web.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+    expect(config.Logging.Prefix).toBe('cloudfront/');
+    const [bucketId] = config.Logging.Bucket['Fn::GetAtt'];
+    const bucket = web.toJSON().Resources[bucketId];
+    expect(bucket.Properties.OwnershipControls.Rules).toEqual([{ ObjectOwnership: 'ObjectWriter' }]); // CloudFront writes logs with an ACL
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([{ ExpirationInDays: 90, Status: 'Enabled' }]);
+    expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+
   it('answers deep links of the app with index.html and leaves files alone', () => {
     expect(runFunction(SPA_FALLBACK_FUNCTION, { uri: '/inbox/mine/0190a000-0000-7000-8000-000000000001' }).uri).toBe('/index.html');
     expect(runFunction(SPA_FALLBACK_FUNCTION, { uri: '/' }).uri).toBe('/index.html');
