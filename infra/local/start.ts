@@ -69,7 +69,7 @@ try {
   Inbox           ${stack.appUrl || '—'}    sign in as ${stack.email ?? '—'} with the password ${stack.password ?? '— (data from before the inbox: npm start -- --fresh)'}
   HTTP API        ${stack.apiUrl}
   live updates    ${stack.websocketUrl || '—'}    (WebSocket; the inbox uses ${stack.appUrl ? `${stack.appUrl.replace(/^http/, 'ws')}/live` : '/live'}; npx tsx scripts/live-listen.ts — docs/live-updates.md)
-  Lambda API      ${stack.lambdaEndpoint}    (aws lambda invoke --endpoint-url ${stack.lambdaEndpoint} --function-name ${stack.functions.TicketCommand ?? Object.values(stack.functions)[0] ?? '…'} …)
+  Lambda API      ${stack.lambdaEndpoint}    (aws lambda invoke --region ${stack.region} --endpoint-url ${stack.lambdaEndpoint} --function-name ${stack.functions.TicketCommand ?? Object.values(stack.functions)[0] ?? '…'} --payload fileb://…: README, "Commands in these docs")
   DynamoDB        ${stack.dynamodbEndpoint}    table ${stack.tableName}
   SQS, SNS        ${stack.sqsEndpoint}    (fauxqs) topic ${Object.values(stack.topics).map((topic) => topic.name).join(', ') || '—'}
   S3              ${stack.s3Endpoint}    (fauxqs's S3 with CORS) bucket ${Object.values(stack.buckets).join(', ') || '—'}

@@ -63,7 +63,8 @@ describe('npm start', () => {
     const child = spawn('npm', ['start', '--', '--fresh', '--quiet'], {
       cwd: PROJECT_ROOT,
       env: {
-        ...process.env,
+        // Not the test run's AWS_* settings (they point at the shared emulators): npm start brings its own.
+        ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_'))),
         ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
         TICKETER_LOCAL_DIR: dataDir,
         TICKETER_CLOUD_ASSEMBLY: inject('cloudAssemblyDir'),
