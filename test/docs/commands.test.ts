@@ -34,24 +34,21 @@ export function commandBlocks(file: string, markdown: string): CommandBlock[] {
   const lines = markdown.split('\n');
   const blocks: CommandBlock[] = [];
   for (let index = 0; index < lines.length; index++) {
-    const open = /^(\s*)```(sh|bash|shell)\s*$/.exec(lines[index]!);
-    if (!open) {
-      // Skip over other fenced blocks whole, so a ```sh inside them is not taken for one.
-      if (/^\s*```/.test(lines[index]!)) {
-        const close = lines.findIndex((line, at) => at > index && /^\s*```\s*$/.test(line));
-        if (close > index) index = close;
-      }
-      continue;
-    }
-    const indent = open[1]!.length;
-    const body: string[] = [];
+    const open = /^(\s*)(`{3,})\s*([\w-]*)/.exec(lines[index]!);
+    if (!open) continue;
+    // A fence closes on a line of as many backticks or more (CommonMark), so a ```sh inside a ````markdown block is text.
+    const fence = open[2]!;
     let end = index + 1;
-    for (; end < lines.length && !/^\s*```\s*$/.test(lines[end]!); end++) body.push(lines[end]!.slice(indent));
-    const markers: string[] = [];
-    for (let above = index - 1; above >= 0 && /^\s*<!--.*-->\s*$/.test(lines[above]!); above--) markers.push(lines[above]!.trim());
-    const skip = markers.map((marker) => /^<!--\s*not run in CI:\s*(.*?)\s*-->$/.exec(marker)?.[1]).find(Boolean);
-    const expectOutput = markers.flatMap((marker) => /^<!--\s*output contains:\s*(.*?)\s*-->$/.exec(marker)?.[1] ?? []);
-    blocks.push({ file, line: index + 1, code: body.join('\n'), skip, expectOutput });
+    while (end < lines.length && !(/^\s*(`{3,})\s*$/.test(lines[end]!) && lines[end]!.trim().length >= fence.length)) end++;
+    if (['sh', 'bash', 'shell'].includes(open[3]!)) {
+      const indent = open[1]!.length;
+      const code = lines.slice(index + 1, end).map((line) => line.slice(indent)).join('\n');
+      const markers: string[] = [];
+      for (let above = index - 1; above >= 0 && /^\s*<!--.*-->\s*$/.test(lines[above]!); above--) markers.push(lines[above]!.trim());
+      const skip = markers.map((marker) => /^<!--\s*not run in CI:\s*(.*?)\s*-->$/.exec(marker)?.[1]).find(Boolean);
+      const expectOutput = markers.flatMap((marker) => /^<!--\s*output contains:\s*(.*?)\s*-->$/.exec(marker)?.[1] ?? []);
+      blocks.push({ file, line: index + 1, code, skip, expectOutput });
+    }
     index = end;
   }
   return blocks;
@@ -82,7 +79,7 @@ function missingTool(code: string): string | undefined {
  * project's node_modules, so `npm ci` there would empty the real one: such a block must be marked
  * `not run in CI`, and the test refuses to run it unmarked.
  */
-const DESTRUCTIVE = /(^|[\s;&|(])(npm\s+(ci|install|i|uninstall|update)\b|rm\s+-\w*r|apt-get\s|cdk\s+(deploy|destroy|bootstrap)|cdklocal\s)/m;
+export const DESTRUCTIVE = /(^|[\s;&|(])(npm\s+(ci|install|i|uninstall|update)\b|rm\s+-\w*r|apt-get\s|cdk\s+(deploy|destroy|bootstrap)|cdklocal\s)/m;
 
 function run(code: string, cwd: string, home: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -155,4 +152,53 @@ describe('the commands of README.md and docs/*.md', () => {
       for (const text of block.expectOutput) expect(result.stdout, `${block.file}:${block.line} output`).toContain(text);
     }, 60_000);
   }
+});
+
+describe('commandBlocks (how the blocks and their markers are read)', () => {
+  const markdown = [
+    'Text.',
+    '<!-- not run in CI: deploys to AWS -->',
+    '```bash',
+    'npx cdk deploy --all',
+    '```',
+    '<!-- output contains: "status":"open" -->',
+    '<!-- output contains: ok -->',
+    '```sh',
+    'echo ok',
+    '```',
+    '- a list item:',
+    '',
+    '  ```bash',
+    '  curl -fsS "$API/folders"',
+    '  ```',
+    '````markdown',
+    '```sh',
+    'echo inside another block',
+    '```',
+    '````',
+    '```json',
+    '{"not": "a command"}',
+    '```',
+  ].join('\n');
+  const blocks = commandBlocks('x.md', markdown);
+
+  it('takes sh and bash blocks, indented ones without their indentation, and nothing inside other blocks', () => {
+    expect(blocks.map((block) => block.code)).toEqual(['npx cdk deploy --all', 'echo ok', 'curl -fsS "$API/folders"']);
+    expect(blocks.map((block) => block.line)).toEqual([3, 8, 13]);
+  });
+
+  it('reads the markers just above a block', () => {
+    expect(blocks[0]).toMatchObject({ skip: 'deploys to AWS', expectOutput: [] });
+    expect(blocks[1]).toMatchObject({ skip: undefined, expectOutput: ['ok', '"status":"open"'] });
+    expect(blocks[2]).toMatchObject({ skip: undefined, expectOutput: [] });
+  });
+
+  it('refuses to run an unmarked block that would change the installation or deploy', () => {
+    for (const code of ['npm ci', 'npm install', 'cd x && npm i', 'rm -rf node_modules', 'npx cdk deploy --all', 'npx cdklocal deploy']) {
+      expect(DESTRUCTIVE.test(code), code).toBe(true);
+    }
+    for (const code of ['npm start', 'npm run synth', 'curl -fsS "$API/folders"', 'npx tsx scripts/live-listen.ts']) {
+      expect(DESTRUCTIVE.test(code), code).toBe(false);
+    }
+  });
 });
