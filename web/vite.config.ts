@@ -4,10 +4,11 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { allRoutes } from '../shared/http/routes/index.ts';
 import { reportInitialJavaScript } from './build-report.ts';
+import { apiDocs } from './api-docs.ts';
 
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react(), reportInitialJavaScript()],
+  plugins: [react(), reportInitialJavaScript(), apiDocs()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

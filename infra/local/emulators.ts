@@ -159,6 +159,9 @@ export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promis
     // The default "localhost" would instead send calls to sqs.<region>.localhost, which
     // does not resolve here.
     host: '127.0.0.1',
+    // Listen on 127.0.0.1 only, as every other local server does (docs/local-stack.md, "Addresses"):
+    // fauxqs 2.4.1 binds 0.0.0.0 unless patched to read this option (patches/fauxqs+2.4.1.patch).
+    listenHost: '127.0.0.1',
     logger: false,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   } as Parameters<typeof startFauxqs>[0]);

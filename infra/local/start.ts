@@ -1,6 +1,8 @@
 // `npm start`: synthesizes the CDK app and runs it locally (see docs/local-stack.md).
 //   npm start                 data kept in .local/ between runs
 //   npm start -- --fresh      start from empty data (or TICKETER_LOCAL_FRESH=1)
+//   TICKETER_CLOUD_ASSEMBLY=<dir> npm start   run that synthesized cloud assembly, without `cdk synth`
+// Ctrl-C (SIGINT) or SIGTERM stops it: every server, worker and the DynamoDB Local child.
 import path from 'node:path';
 import { LocalStackSetupError } from './emulators';
 import { PROJECT_ROOT, startLocalStack } from './stack';
@@ -20,6 +22,29 @@ if (unknown.length) {
 const fresh = arguments_.includes('--fresh') || ['1', 'true'].includes(process.env.TICKETER_LOCAL_FRESH ?? '');
 const quiet = arguments_.includes('--quiet');
 const dataDir = process.env.TICKETER_LOCAL_DIR ?? path.join(PROJECT_ROOT, '.local');
+const cloudAssemblyDir = process.env.TICKETER_CLOUD_ASSEMBLY || undefined;
+
+// Signals are handled from the first moment: one that comes while the stack is still starting
+// ends the process at once (the DynamoDB Local child is killed on exit, the rest lives in this
+// process); once it runs, the stack is stopped in order. A second signal, or a stop taking
+// longer than 15 s, ends the process without waiting.
+let stopStack: (() => Promise<void>) | undefined;
+let stopping = false;
+const shutDown = (signal: NodeJS.Signals) => {
+  if (stopping || !stopStack) {
+    console.log(`\n${signal}: stopped${stopStack ? ' without waiting' : ' while starting'}.`);
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(`\n${signal}: stopping the local stack…`);
+  setTimeout(() => {
+    console.error('✗ the local stack did not stop within 15 s; exiting anyway.');
+    process.exit(1);
+  }, 15_000).unref();
+  void stopStack().finally(() => process.exit(0));
+};
+process.on('SIGINT', shutDown);
+process.on('SIGTERM', shutDown);
 
 /** How to write in as a demo contact through the demo channel (the bot answers through the demo gateway). */
 function playTheContact(channel: { receive_url: string } | undefined): string {
@@ -34,25 +59,17 @@ try {
   const stack = await startLocalStack({
     dataDir,
     fresh,
+    ...(cloudAssemblyDir ? { cloudAssemblyDir, synth: false } : {}),
     demoData: true,
     log: (line) => console.log(`▸ ${line}`),
     functionLog: quiet ? undefined : (line) => console.log(line),
   });
-  let stopping = false;
-  const shutDown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the local stack…`);
-    await stack.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutDown('SIGINT'));
-  process.on('SIGTERM', () => void shutDown('SIGTERM'));
+  stopStack = () => stack.stop();
   console.log(`
   Inbox           ${stack.appUrl || '—'}    sign in as ${stack.email ?? '—'} with the password ${stack.password ?? '— (data from before the inbox: npm start -- --fresh)'}
   HTTP API        ${stack.apiUrl}
   live updates    ${stack.websocketUrl || '—'}    (WebSocket; the inbox uses ${stack.appUrl ? `${stack.appUrl.replace(/^http/, 'ws')}/live` : '/live'}; npx tsx scripts/live-listen.ts — docs/live-updates.md)
-  Lambda API      ${stack.lambdaEndpoint}    (aws lambda invoke --endpoint-url ${stack.lambdaEndpoint} --function-name ${stack.functions.TicketCommand ?? Object.values(stack.functions)[0] ?? '…'} …)
+  Lambda API      ${stack.lambdaEndpoint}    (aws lambda invoke --region ${stack.region} --endpoint-url ${stack.lambdaEndpoint} --function-name ${stack.functions.TicketCommand ?? Object.values(stack.functions)[0] ?? '…'} --payload fileb://…: README, "Commands in these docs")
   DynamoDB        ${stack.dynamodbEndpoint}    table ${stack.tableName}
   SQS, SNS        ${stack.sqsEndpoint}    (fauxqs) topic ${Object.values(stack.topics).map((topic) => topic.name).join(', ') || '—'}
   S3              ${stack.s3Endpoint}    (fauxqs's S3 with CORS) bucket ${Object.values(stack.buckets).join(', ') || '—'}
