@@ -52,7 +52,6 @@ const failure = (code: string, message: string): FlowEngineError => ({ error: { 
 
 export function createFlowEngineHandler(useCases: () => Promise<FlowUseCases>) {
   return guardInvoke({ logger, what: 'The flow engine command', refuse: failure }, async (event: unknown, context?: Context) => {
-    if (context) logger.addContext(context);
     const parsed = flowEngineCommandSchema.safeParse(event);
     if (!parsed.success) return failure('invalid_request', describeIssues(parsed.error));
     const command = parsed.data;

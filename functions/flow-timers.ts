@@ -27,7 +27,6 @@ export const flowTimerEventSchema = z.object({
 
 export function createFlowTimersHandler(useCases: () => Promise<Pick<FlowUseCases, 'fireTimer'>>) {
   return async (event: unknown, context?: Context) => {
-    if (context) logger.addContext(context);
     const parsed = flowTimerEventSchema.safeParse(event);
     if (!parsed.success) {
       // Not a timer of ours: retrying would not make it one.

@@ -91,7 +91,6 @@ export function toCommandResponse(opened: OpenTicketResponse): TicketCommandResp
 
 export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'>) {
   return guardInvoke({ logger, what: 'The ticket command', refuse: refusal }, async (event: unknown, context?: Context): Promise<TicketCommandResponse> => {
-    if (context) logger.addContext(context);
     const parsed = ticketCommandSchema.safeParse(event);
     if (!parsed.success) {
       const message = describeIssues(parsed.error);

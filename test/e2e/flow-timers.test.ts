@@ -15,48 +15,10 @@ import { createFlowRepository } from '#adapters/dynamodb/flow-repository';
 import { createTableClient } from '#adapters/dynamodb/table-client';
 import type { SessionJSON } from '#flows/session';
 import { apiClient, eventually, startTestStack } from './support';
+import { ASK_NAME_REMINDER, askNameFlow } from '../flows/fixtures/flows';
 
-const REMINDER = 'Are you still there?';
+const REMINDER = ASK_NAME_REMINDER;
 
-/** A flow that asks a name and waits for it, with a timeout (seconds) and an expiration (minutes) if given. */
-function askNameFlow(options: { timeoutSeconds?: number; expireAfterMinutes?: number }) {
-  const [ask, wait, thanks, remind] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-  const [replied, timedOut] = [randomUUID(), randomUUID()];
-  const [repliedExit, timedOutExit] = [randomUUID(), randomUUID()];
-  return {
-    uuid: randomUUID(),
-    name: `Ask name ${randomUUID().slice(0, 6)}`,
-    spec_version: '14.4.2',
-    language: 'eng',
-    type: 'messaging',
-    ...(options.expireAfterMinutes !== undefined ? { expire_after_minutes: options.expireAfterMinutes } : {}),
-    nodes: [
-      { uuid: ask, actions: [{ uuid: randomUUID(), type: 'send_msg', text: 'What is your name?' }], exits: [{ uuid: randomUUID(), destination_uuid: wait }] },
-      {
-        uuid: wait,
-        actions: [],
-        router: {
-          type: 'switch',
-          operand: '@input.text',
-          result_name: 'Name',
-          wait: { type: 'msg', ...(options.timeoutSeconds ? { timeout: { seconds: options.timeoutSeconds, category_uuid: timedOut } } : {}) },
-          cases: [],
-          categories: [
-            { uuid: replied, name: 'All Responses', exit_uuid: repliedExit },
-            { uuid: timedOut, name: 'No Response', exit_uuid: timedOutExit },
-          ],
-          default_category_uuid: replied,
-        },
-        exits: [
-          { uuid: repliedExit, destination_uuid: thanks },
-          { uuid: timedOutExit, destination_uuid: remind },
-        ],
-      },
-      { uuid: thanks, actions: [{ uuid: randomUUID(), type: 'send_msg', text: 'Thanks @results.name' }], exits: [{ uuid: randomUUID() }] },
-      { uuid: remind, actions: [{ uuid: randomUUID(), type: 'send_msg', text: REMINDER }], exits: [{ uuid: randomUUID() }] },
-    ],
-  };
-}
 
 function newContact(name: string) {
   return { uuid: randomUUID(), name, urns: [`tel:+25078${Math.floor(1_000_000 + Math.random() * 8_999_999)}`], language: 'eng' };

@@ -11,6 +11,7 @@ import { SessionMovedError, type FlowRepository, type FlowTimer, type FlowTimerS
 import { createFlowUseCases, type FlowUseCases } from '#use-cases/flows';
 import { timerName, timersOf } from '#use-cases/flow-timers';
 import { createTestTable, seedWorkspace, useCasesOver, type TestTable } from '../storage/support';
+import { ASK_NAME_REMINDER, askNameFlow } from '../../flows/fixtures/flows';
 
 let table: TestTable;
 let flows: FlowUseCases;
@@ -29,44 +30,8 @@ const scheduler: FlowTimerScheduler = {
   },
 };
 
-/** Asks a name and waits for it with a 5-minute timeout: "Thanks @results.name" or, on timeout, a reminder (and, with `remindAgain`, the wait again). */
-function askNameFlow(remindAgain = false) {
-  const [ask, wait, thanks, remind, replied, timedOut, repliedExit, timedOutExit] = Array.from({ length: 8 }, () => randomUUID());
-  return {
-    uuid: randomUUID(),
-    name: 'Ask name',
-    spec_version: '14.4.2',
-    language: 'eng',
-    type: 'messaging',
-    nodes: [
-      { uuid: ask, actions: [{ uuid: randomUUID(), type: 'send_msg', text: 'What is your name?' }], exits: [{ uuid: randomUUID(), destination_uuid: wait }] },
-      {
-        uuid: wait,
-        actions: [],
-        router: {
-          type: 'switch',
-          operand: '@input.text',
-          result_name: 'Name',
-          wait: { type: 'msg', timeout: { seconds: 300, category_uuid: timedOut } },
-          cases: [],
-          categories: [
-            { uuid: replied, name: 'All Responses', exit_uuid: repliedExit },
-            { uuid: timedOut, name: 'No Response', exit_uuid: timedOutExit },
-          ],
-          default_category_uuid: replied,
-        },
-        exits: [
-          { uuid: repliedExit, destination_uuid: thanks },
-          { uuid: timedOutExit, destination_uuid: remind },
-        ],
-      },
-      { uuid: thanks, actions: [{ uuid: randomUUID(), type: 'send_msg', text: 'Thanks @results.name' }], exits: [{ uuid: randomUUID() }] },
-      { uuid: remind, actions: [{ uuid: randomUUID(), type: 'send_msg', text: 'Are you still there?' }], exits: [{ uuid: randomUUID(), ...(remindAgain ? { destination_uuid: wait } : {}) }] },
-    ],
-  };
-}
 
-const flow = askNameFlow();
+const flow = askNameFlow({ timeoutSeconds: 300 });
 const contact = () => ({ uuid: randomUUID(), name: 'Tim', urns: ['tel:+250788123123'] });
 const timersOfSession = (session: string) => [...pending.values()].filter((timer) => timer.session === session);
 const texts = (events: { type: string; msg?: unknown }[]) => events.filter((event) => event.type === 'msg_created').map((event) => (event.msg as { text: string }).text);
@@ -110,17 +75,17 @@ describe('flow timers of the use cases', () => {
     expect(firings.map((firing) => firing.fired).sort()).toEqual([false, true]);
     const fired = firings.find((firing) => firing.fired)!;
     expect(fired.outcome?.session).toEqual({ uuid: started.session!.uuid, status: 'completed' });
-    expect(texts(fired.outcome!.events)).toEqual(['Are you still there?']);
+    expect(texts(fired.outcome!.events)).toEqual([ASK_NAME_REMINDER]);
     // Fired again later: the session has left that wait.
     expect(await flows.fireTimer(timeout)).toEqual({ fired: false, outcome: null });
     expect(cleared.map(timerName)).toContain(timerName(expiration));
     expect(timersOfSession(started.session!.uuid)).toEqual([]);
     const messages = await flows.listMessages({ actor, contact: who.uuid });
-    expect(messages.results.filter((message) => message.text === 'Are you still there?')).toHaveLength(1);
+    expect(messages.results.filter((message) => message.text === ASK_NAME_REMINDER)).toHaveLength(1);
   });
 
   it("a timeout that leads to the wait again sets the new wait's timers (a reminder loop)", async () => {
-    const looping = askNameFlow(true);
+    const looping = askNameFlow({ timeoutSeconds: 300, remindAgain: true });
     await flows.importFlows({ actor, definitions: looping });
     const who = contact();
     const started = await flows.startFlow({ actor, flow: looping.uuid, contact: who });
@@ -135,7 +100,7 @@ describe('flow timers of the use cases', () => {
     ]);
     expect(next.find((timer) => timer.kind === 'timeout')!.at).toBe(stored!.timeout_on);
     const again = await flows.fireTimer(next.find((timer) => timer.kind === 'timeout')!);
-    expect(texts(again.outcome!.events)).toEqual(['Are you still there?']);
+    expect(texts(again.outcome!.events)).toEqual([ASK_NAME_REMINDER]);
   });
 
   it('a reply first clears the timers, and a timer that fires anyway does nothing', async () => {
