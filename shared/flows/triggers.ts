@@ -58,7 +58,7 @@ const REQUIRED: Record<string, string[]> = {
 export function readTrigger(json: unknown): TriggerJSON {
   if (typeof json !== 'object' || json === null) throw new TriggerReadError('trigger must be an object');
   const t = json as TriggerJSON;
-  const required = REQUIRED[t.type];
+  const required = Object.hasOwn(REQUIRED, t.type) ? REQUIRED[t.type] : undefined;
   if (!required) throw new TriggerReadError(`unknown trigger type '${String(t.type)}'`);
   const missing = required.filter((field) => (t as Record<string, unknown>)[field] === undefined || (t as Record<string, unknown>)[field] === null);
   if (t.keyword_match && !t.keyword_match.type) missing.push('keyword_match.type');

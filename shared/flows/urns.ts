@@ -63,6 +63,6 @@ const PATH_RULES: Record<string, RegExp> = {
 export function validateURN(urn: string): boolean {
   const p = parseURN(urn);
   if (!p) return false;
-  const rule = PATH_RULES[p.scheme];
+  const rule = Object.hasOwn(PATH_RULES, p.scheme) ? PATH_RULES[p.scheme] : undefined;
   return rule ? rule.test(p.path) : p.path.trim() !== '';
 }

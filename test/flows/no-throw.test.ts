@@ -12,6 +12,8 @@ import { parseISODateTime } from '#flows/expressions/dates';
 import { environmentFromJSON } from '#flows/expressions/environment';
 import { INTERNAL_ERROR, evaluateExpression, type Scope } from '#flows/expressions/evaluate';
 import { evaluateTemplate, evaluateTemplateValue } from '#flows/expressions/template';
+import { TriggerReadError, readTrigger } from '#flows/triggers';
+import { validateURN } from '#flows/urns';
 import {
   XArray,
   XBoolean,
@@ -53,12 +55,14 @@ const xt = (s: string) => new XText(s);
 
 // ------------------------------------------------------------ arbitrary values
 
-/** Text of every kind: lone surrogates, control characters, and text that looks like numbers, dates, URNs, layouts, patterns. */
+/** Text of every kind: lone surrogates, control characters, prototype names, and text that looks like numbers, dates, URNs, layouts, patterns. */
 const anyText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.constantFrom('', ' ', '\ud800', '\udfff', 'a\ud800b', '12', '-0.5', '1e400', '٤٢', '2017-01-15', '15/01/2017 10:30', '2017-01-15T10:30:00Z', '10 PM',
-    'tel:+250781234567', 'mailto:a@b.com', 'not a urn', 'image/jpeg:http://x/y.jpg', 'YYYY-MM-DD tt:mm', 'h:mm aa', 'D', 'Y', '(\\w+)', '[', '(?<', '*', 'UTC', 'Mars/Olympus', 'Rwanda > Kigali', '{"a": [1, 2]}', '&#99999999;', '&#x110000;'),
+    'tel:+250781234567', 'mailto:a@b.com', 'not a urn', 'image/jpeg:http://x/y.jpg', 'YYYY-MM-DD tt:mm', 'h:mm aa', 'D', 'Y', '(\\w+)', '[', '(?<', '*', 'UTC', 'Mars/Olympus', 'Rwanda > Kigali', '{"a": [1, 2]}', '&#99999999;', '&#x110000;',
+    // Names every plain object answers to: a lookup table keyed by user text must not find them.
+    'valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty'),
 );
 
 const anyNumber = fc.oneof(
@@ -158,6 +162,23 @@ function expectValue(v: XValue): void {
   expectUsable(v);
   if (v instanceof XError) expect(v.message).not.toContain(INTERNAL_ERROR);
 }
+
+describe('lookup tables keyed by text from a flow', () => {
+  // A plain object answers to Object.prototype's names: each table must find only its own entries.
+  const PROTOTYPE_NAMES = ['constructor', 'valueOf', 'toString', '__proto__', 'hasOwnProperty'];
+
+  it('never take a prototype member for an entry', () => {
+    for (const name of PROTOTYPE_NAMES) {
+      expect(evaluateExpression(`prompt("${name}")`, scope())).toBeInstanceOf(XError);
+      expect(evaluateExpression(`datetime_add("2020-01-01T00:00:00Z", 1, "${name}")`, scope())).toBeInstanceOf(XError);
+      expect(toText(evaluateExpression(`html_decode("&${name};")`, scope()))).toBe(`&${name};`);
+      expect(() => validateURN(`${name}:abc`)).not.toThrow();
+      expect(() => readTrigger({ type: name, flow: {} })).toThrow(TriggerReadError);
+    }
+    // A lowercase scheme without a rule of its own only needs a path.
+    expect(validateURN('constructor:abc')).toBe(true);
+  });
+});
 
 describe('any expression or template', () => {
   it('evaluates generated expressions to a value or an error value', () => {

@@ -64,7 +64,7 @@ export class Flow {
     return this.json.localization ?? {};
   }
   get expireAfterMinutes(): number {
-    return this.json.expire_after_minutes ?? DEFAULT_EXPIRE_MINUTES[this.type] ?? 10080;
+    return this.json.expire_after_minutes ?? (Object.hasOwn(DEFAULT_EXPIRE_MINUTES, this.type) ? DEFAULT_EXPIRE_MINUTES[this.type] : undefined) ?? 10080;
   }
 
   node(uuid: string): FlowNode | undefined {

@@ -92,7 +92,7 @@ registerFunctions({
     }
   }),
   datetime_add: typed([asDateTime, asInteger, asText], [], (_scope, dt, amount, unit) => {
-    const unitName = UNITS[unit];
+    const unitName = Object.hasOwn(UNITS, unit) ? UNITS[unit] : undefined;
     if (!unitName) return xError(`unknown unit: ${unit}, must be one of s, m, h, D, W, M, Y`);
     return valid(new XDateTime(dt.dt.plus({ [unitName]: amount }), dt.micros));
   }),

@@ -112,7 +112,7 @@ registerFunctions({
     return failed(t) ? t : xText(t);
   }),
   prompt: variadic(asText, 1, (_s, [key, ...texts]) => {
-    const template = PROMPTS[key!];
+    const template = Object.hasOwn(PROMPTS, key!) ? PROMPTS[key!] : undefined;
     return template ? xText(template(texts)) : xError(`no prompt named '${key}'`);
   }),
 });

@@ -41,7 +41,8 @@ function htmlDecode(s: string): string {
   return s.replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (m, e: string) => {
     if (e.startsWith('#x') || e.startsWith('#X')) return fromCodePoint(parseInt(e.slice(2), 16));
     if (e.startsWith('#')) return fromCodePoint(Number(e.slice(1)));
-    return HTML_ENTITIES[e.toLowerCase()] ?? m;
+    const name = e.toLowerCase();
+    return Object.hasOwn(HTML_ENTITIES, name) ? HTML_ENTITIES[name]! : m;
   });
 }
 
