@@ -109,5 +109,7 @@ describe('folder counts', () => {
     }
     expect(deliveries.length).toBeGreaterThan(records.length);
     expect(nonZero(await counts.readCounts(workspace))).toEqual(nonZero(expected));
-  });
+    // ~250 transactions contending on a few counter items: on a loaded 2-core machine this can take
+    // well over the default 30 s; what the test asserts is convergence, not speed.
+  }, 180_000);
 });
