@@ -20,6 +20,7 @@ const CHANNEL_ATTRIBUTES = ['workspace', 'uuid', 'type', 'name', 'address', 'sch
 type ChannelAttributes = { channel_type: Channel['type'] } & Omit<Channel, 'type'>;
 export type ChannelItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.channel } & ChannelAttributes>;
 export type ChannelPointerItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.channelPointer } & ChannelAttributes>;
+
 /** Exactly the channel's own attributes (nothing else a caller's object carries). */
 function channelAttributes(channel: Channel): ChannelAttributes {
   const { type, ...rest } = Object.fromEntries(CHANNEL_ATTRIBUTES.map((name) => [name, channel[name]])) as unknown as Channel;

@@ -3,7 +3,7 @@
 // per URN. The contact's partition also holds its flow session
 // (flow-session.ts) and messages (message.ts).
 import type { Contact } from '#domain/contact';
-import { type StoredItem, str, strOrNull } from '../attributes';
+import { str, strOrNull, type StoredItem } from '../attributes';
 import { ITEM_TYPE, workspacePk, type TableKey } from '../keys';
 import type { Item } from '../table-client';
 
@@ -18,6 +18,7 @@ export const contactKeys = {
 /** `open_ticket` is absent rather than null when free: the open-ticket invariant is the condition attribute_not_exists(open_ticket). */
 export type ContactItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.contact; open_ticket?: string } & Omit<Contact, 'open_ticket'>>;
 export type ContactUrnItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.contactUrn; workspace: string; urn: string; contact_uuid: string }>;
+
 export function toContactItem(contact: Contact): ContactItem {
   const { open_ticket, ...rest } = contact;
   return { ...contactKeys.contact(contact.workspace, contact.uuid), type: ITEM_TYPE.contact, ...rest, ...(open_ticket ? { open_ticket } : {}) };

@@ -10,6 +10,7 @@ export const cursorKeyKeys = {
 
 /** `material`: 32 random bytes, base64. */
 export type CursorKeyItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.config; material: string }>;
+
 export function toCursorKeyItem(material: string): CursorKeyItem {
   return { ...cursorKeyKeys.cursorKey(), type: ITEM_TYPE.config, material };
 }

@@ -18,6 +18,7 @@ export const flowSessionKeys = {
  * results, the contact) compresses several times over, and write units are per KB.
  */
 export type FlowSessionItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.flowSession; session_gz: Buffer } & Omit<StoredSession, 'session'>>;
+
 export function toFlowSessionItem(session: StoredSession): FlowSessionItem {
   const { session: json, ...rest } = session;
   return {

@@ -23,6 +23,7 @@ export const flowKeys = {
 export type FlowItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.flow; flow_type: string; definition: string } & Omit<StoredFlow, 'type' | 'definition'>>;
 /** `fields` and `groups` as JSON text. */
 export type FlowAssetsItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.flowAssets; workspace: string; fields: string; groups: string; version: number }>;
+
 export function toFlowItem(flow: StoredFlow): FlowItem {
   const { definition, type: flowType, ...rest } = flow;
   return { ...flowKeys.flow(flow.workspace, flow.uuid), ...rest, type: ITEM_TYPE.flow, flow_type: flowType, definition: JSON.stringify(definition) };

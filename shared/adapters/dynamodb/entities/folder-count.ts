@@ -23,6 +23,7 @@ export const appliedEventKeys = {
 /** Written only by `ADD count` updates. */
 export type CountItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.count; count: number }>;
 export type AppliedEventItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.appliedEvent; [TTL_ATTRIBUTE]: number }>;
+
 export function toAppliedEventItem(workspace: string, eventId: string, now: Date): AppliedEventItem {
   return { ...appliedEventKeys.record(workspace, eventId), type: ITEM_TYPE.appliedEvent, [TTL_ATTRIBUTE]: epochSeconds(now) + APPLIED_EVENT_TTL_SECONDS };
 }

@@ -24,6 +24,7 @@ export interface IdempotencyRecordInput {
 }
 
 export type IdempotencyItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.idempotency; response: string; request_hash?: string; [TTL_ATTRIBUTE]: number }>;
+
 export function toIdempotencyItem(workspace: string, record: IdempotencyRecordInput, now: Date): IdempotencyItem {
   return {
     ...idempotencyKeys.record(workspace, record.scope, record.key),

@@ -3,7 +3,7 @@
 // way from the link's secret to the invitation. Both expire (TTL) with it.
 import type { Invitation } from '#domain/people';
 import type { Role } from '#domain/workspace';
-import { epochSeconds, type StoredItem, str } from '../attributes';
+import { epochSeconds, str, type StoredItem } from '../attributes';
 import { ITEM_TYPE, workspacePk, type TableKey } from '../keys';
 import { TTL_ATTRIBUTE } from '../table';
 import type { Item } from '../table-client';
@@ -19,6 +19,7 @@ export const invitationKeys = {
 export type InvitationItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.invitation; [TTL_ATTRIBUTE]: number } & Invitation>;
 /** Carries the invitation's key. */
 export type InvitationSecretItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.invitationSecret; workspace: string; email: string; [TTL_ATTRIBUTE]: number }>;
+
 export function toInvitationItem(invitation: Invitation): InvitationItem {
   return {
     ...invitationKeys.invitation(invitation.workspace, invitation.email),

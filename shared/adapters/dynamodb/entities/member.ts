@@ -4,7 +4,7 @@
 // one administrator (people-repository.ts changes it with every role change).
 // The member's entry in the user's own partition is the membership (user.ts).
 import type { Member, Role } from '#domain/workspace';
-import { type StoredItem, str } from '../attributes';
+import { str, type StoredItem } from '../attributes';
 import { ITEM_TYPE, workspacePk, type TableKey } from '../keys';
 import type { Item } from '../table-client';
 
@@ -20,6 +20,7 @@ export type MemberItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.member }
 export type MemberEmailItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.memberEmail; user: string }>;
 /** Written only by `ADD admin_count` updates. */
 export type AdminCounterItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.adminCounter; admin_count: number }>;
+
 export function toMemberItem(member: Member): MemberItem {
   return { ...memberKeys.member(member.workspace, member.uuid), type: ITEM_TYPE.member, ...member };
 }

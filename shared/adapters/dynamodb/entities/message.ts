@@ -28,6 +28,7 @@ export const messageKeys = {
 /** `type` is the item type on every item, so the message's own type is stored as `msg_type`. */
 export type MessageItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.message; msg_type: MessageRecord['type']; workspace: string } & Omit<MessageRecord, 'type'>>;
 export type MessageRefItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.messageRef; [TTL_ATTRIBUTE]: number } & MessageLocation>;
+
 export function toMessageItem(workspace: string, message: MessageRecord): MessageItem {
   const { type: msgType, ...rest } = message;
   return { ...messageKeys.message(workspace, message.contact, message.created_on, message.uuid), ...rest, type: ITEM_TYPE.message, msg_type: msgType, workspace };

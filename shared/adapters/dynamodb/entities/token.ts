@@ -3,7 +3,7 @@
 // API token's entry in its user's token list (the same attributes, keyed by
 // the token's id), so tokens can be listed and revoked without their secrets.
 import type { StoredToken } from '#domain/people';
-import { epochSeconds, type StoredItem, str, strOrNull } from '../attributes';
+import { epochSeconds, str, strOrNull, type StoredItem } from '../attributes';
 import { ITEM_TYPE, workspacePk, type TableKey } from '../keys';
 import { TTL_ATTRIBUTE } from '../table';
 import type { Item } from '../table-client';
@@ -18,6 +18,7 @@ export const tokenKeys = {
 /** Sessions expire (TTL); API tokens do not. */
 export type TokenItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.session | typeof ITEM_TYPE.apiToken; [TTL_ATTRIBUTE]?: number } & StoredToken>;
 export type TokenRefItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.apiTokenRef } & StoredToken>;
+
 export function toTokenItem(token: StoredToken): TokenItem {
   return {
     ...tokenKeys.token(token.hash),

@@ -2,7 +2,7 @@
 // making topic names unique per workspace regardless of case, and the counter
 // enforcing the topic limit inside the creating transaction.
 import type { Topic } from '#domain/topic';
-import { type StoredItem, str } from '../attributes';
+import { str, type StoredItem } from '../attributes';
 import { ITEM_TYPE, workspacePk, type TableKey } from '../keys';
 import type { Item } from '../table-client';
 
@@ -18,6 +18,7 @@ export type TopicItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.topic } &
 export type TopicNameItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.topicName; topic_uuid: string }>;
 /** Put with 1 by the workspace's first topic, then changed by `ADD topic_count` updates. */
 export type TopicCounterItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.topicCounter; topic_count: number }>;
+
 export function toTopicItem(topic: Topic): TopicItem {
   return { ...topicKeys.topic(topic.workspace, topic.uuid), type: ITEM_TYPE.topic, ...topic };
 }

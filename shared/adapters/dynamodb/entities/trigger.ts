@@ -17,6 +17,7 @@ export const triggerKeys = {
 export type TriggerItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.trigger; trigger_type?: ClosedTicketTrigger['type'] } & Omit<ClosedTicketTrigger, 'type'>>;
 /** Bumped by every change of the workspace's triggers. */
 export type TriggerSetItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.triggerSet; workspace: string; version: number }>;
+
 export function toTriggerItem(workspace: string, { type, ...trigger }: ClosedTicketTrigger): TriggerItem {
   return { ...triggerKeys.trigger(workspace, trigger.uuid), ...trigger, type: ITEM_TYPE.trigger, ...(type ? { trigger_type: type } : {}) };
 }

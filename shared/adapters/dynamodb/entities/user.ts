@@ -4,7 +4,7 @@
 // may sign in to (each written with its member item, member.ts).
 import type { User } from '#domain/people';
 import type { Member } from '#domain/workspace';
-import { type StoredItem, str, strOrNull } from '../attributes';
+import { str, strOrNull, type StoredItem } from '../attributes';
 import { ITEM_TYPE, type TableKey } from '../keys';
 import type { Item } from '../table-client';
 
@@ -29,6 +29,7 @@ export type UserItem = StoredItem<TableKey & {
 }>;
 export type UserEmailItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.userEmail; user: string }>;
 export type MembershipItem = StoredItem<TableKey & { type: typeof ITEM_TYPE.membership; workspace: string; user: string }>;
+
 export function toUserItem(user: User): UserItem {
   const { password_hash, ...rest } = user;
   return { ...userKeys.user(user.uuid), type: ITEM_TYPE.user, ...rest, ...(password_hash ? { password_hash } : {}) };

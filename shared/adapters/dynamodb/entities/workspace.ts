@@ -2,7 +2,7 @@
 // partition also holds the members (member.ts) and topics (topic.ts), so the
 // whole workspace directory is one Query.
 import type { Workspace } from '#domain/workspace';
-import { type StoredItem, str } from '../attributes';
+import { str, type StoredItem } from '../attributes';
 import { ITEM_TYPE, workspacePk, type TableKey } from '../keys';
 import type { Item } from '../table-client';
 
