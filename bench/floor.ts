@@ -23,19 +23,20 @@ import * as tickets from '#domain/ticket';
 import { API_RATE_WINDOW_SECONDS, DEFAULT_API_REQUESTS_PER_HOUR, fixedWindow } from '#domain/rate-limit';
 import { hashTokenSecret } from '#domain/workspace';
 import { nowTimestamp } from '#domain/time';
-import { contactItem, toContact, toMember, toTicket, toTopic, toWorkspace, ticketEventItem, ticketItem } from '#adapters/dynamodb/items';
+import { toTicket, ticketEventItem, ticketItem } from '#adapters/dynamodb/items';
+import { contactKeys, fromContactItem, toContactItem } from '#adapters/dynamodb/entities/contact';
+import { IDEMPOTENCY_TTL_SECONDS, idempotencyKeys } from '#adapters/dynamodb/entities/idempotency';
+import { fromMemberItem, memberKeys } from '#adapters/dynamodb/entities/member';
+import { tokenKeys } from '#adapters/dynamodb/entities/token';
+import { fromTopicItem } from '#adapters/dynamodb/entities/topic';
+import { fromWorkspaceItem, workspaceKeys } from '#adapters/dynamodb/entities/workspace';
 import {
-  contactKeys,
-  idempotencyKeys,
   ITEM_TYPE,
   rateLimitKeys,
   ticketIndexPartitions,
   ticketKeys,
-  tokenKeys,
-  workspaceKeys,
   type TableKey,
 } from '#adapters/dynamodb/keys';
-import { IDEMPOTENCY_TTL_SECONDS } from '#adapters/dynamodb/idempotency-repository';
 import { TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
 import { ViewContext } from '#use-cases/views';
 import type { WorkspaceDirectory } from '#use-cases/ports';
@@ -96,7 +97,7 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
    */
   async function admitApiRequest(): Promise<void> {
     await getItem(tokenKeys.token(hashTokenSecret(token)), false);
-    await Promise.all([getItem(workspaceKeys.member(workspace, user), false), getItem(workspaceKeys.workspace(workspace), false)]);
+    await Promise.all([getItem(memberKeys.member(workspace, user), false), getItem(workspaceKeys.workspace(workspace), false)]);
     const window = fixedWindow(new Date(), API_RATE_WINDOW_SECONDS);
     await db.send(
       new UpdateCommand({
@@ -172,7 +173,7 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
       if (!topic) throw new Error(`floor: no topic named ${input.topic.name}`);
       const storedContact = await getItem(contactKeys.contact(workspace, input.contact.uuid), true);
       const now = nowTimestamp();
-      const { contact } = upsertContact(storedContact ? toContact(storedContact) : null, workspace, input.contact, now);
+      const { contact } = upsertContact(storedContact ? fromContactItem(storedContact) : null, workspace, input.contact, now);
       const opened = tickets.openTicket(
         { workspace, contact: contact.uuid, topic: topic.uuid, assignee: null, note: input.note, opened_in: input.opened_in },
         { user: null, now },
@@ -186,7 +187,7 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
         {
           Put: {
             TableName,
-            Item: contactItem({ ...contact, open_ticket: opened.ticket.uuid, version: contact.version + 1 }),
+            Item: toContactItem({ ...contact, open_ticket: opened.ticket.uuid, version: contact.version + 1 }),
             ConditionExpression: '(attribute_not_exists(pk)) AND attribute_not_exists(open_ticket)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
@@ -274,8 +275,8 @@ function toDirectory(items: Item[]): WorkspaceDirectory {
   const workspace = items.find((item) => item.type === ITEM_TYPE.workspace);
   if (!workspace) throw new Error('floor: the workspace is missing');
   return {
-    workspace: toWorkspace(workspace),
-    members: items.filter((item) => item.type === ITEM_TYPE.member).map(toMember),
-    topics: items.filter((item) => item.type === ITEM_TYPE.topic).map(toTopic),
+    workspace: fromWorkspaceItem(workspace),
+    members: items.filter((item) => item.type === ITEM_TYPE.member).map(fromMemberItem),
+    topics: items.filter((item) => item.type === ITEM_TYPE.topic).map(fromTopicItem),
   };
 }

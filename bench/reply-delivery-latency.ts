@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
-import { flowKeys } from '#adapters/dynamodb/keys';
+import { messageKeys } from '#adapters/dynamodb/entities/message';
 import { createUseCases } from '#use-cases/index';
 import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
 import type { LocalStack } from '../infra/local/stack';
@@ -108,7 +108,7 @@ export async function benchReplyDelivery(options: { stack: LocalStack; proxy: Dy
         throw error;
       }
       const ms = performance.now() - started;
-      await waitUntilSent(direct, stack.tableName, flowKeys.message(workspace.uuid, stackTicket.contact, sent.created_on, sent.uuid), started);
+      await waitUntilSent(direct, stack.tableName, messageKeys.message(workspace.uuid, stackTicket.contact, sent.created_on, sent.uuid), started);
       const { calls } = window.close();
       if (round >= WARM_UP) samples.stack.push({ ms, readUnits: sum(calls, 'readUnits'), writeUnits: sum(calls, 'writeUnits') });
 

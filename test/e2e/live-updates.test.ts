@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/emulators';
 import type { LocalStack } from '../../infra/local/stack';
-import { liveConnectionKeys } from '#adapters/dynamodb/keys';
+import { liveConnectionKeys } from '#adapters/dynamodb/entities/live-connection';
 import { apiClient, directory, eventually, startTestStack, ticketCommand } from './support';
 import { connectLive, type LiveClient } from '../support/live-client';
 

@@ -3,63 +3,22 @@
 // channel partition plus its global pointer (a full copy, written in the same
 // transaction), the message-location items status callbacks find messages by,
 // and conditional status updates of message items.
-import type { Channel } from '#domain/channel';
 import { NotFoundError } from '#domain/errors';
-import type { ChannelRepository, MessageLocation, StoredOutgoingMessage } from '#use-cases/channel-ports';
+import type { ChannelRepository, MessageLocation } from '#use-cases/channel-ports';
 import { StaleWriteError } from '#use-cases/ports';
-import { toMessage } from './flow-repository';
-import { channelKeys, flowKeys, ITEM_TYPE, messageRefKeys } from './keys';
-import { TTL_ATTRIBUTE } from './table';
-import { TransactionRefused, type Item, type TableClient } from './table-client';
+import { channelKeys, fromChannelItem, toChannelItem, toChannelPointerItem } from './entities/channel';
+import { fromMessageRefItem, fromOutgoingMessageItem, messageKeys, toMessageRefItem } from './entities/message';
+import { ITEM_TYPE } from './keys';
+import { TransactionRefused, type TableClient } from './table-client';
 
-/** Message locations outlive any delivery report a gateway would still send (90 days). */
-const MESSAGE_REF_TTL_SECONDS = 90 * 24 * 3600;
-
-const CHANNEL_ATTRIBUTES = ['workspace', 'uuid', 'type', 'name', 'address', 'schemes', 'country', 'config', 'sealed_secrets', 'created_on', 'modified_on'] as const;
-
-function channelAttributes(channel: Channel) {
-  return Object.fromEntries(CHANNEL_ATTRIBUTES.map((name) => [name, channel[name]]));
-}
-
-function toChannel(item: Item): Channel {
-  return {
-    workspace: String(item.workspace),
-    uuid: String(item.uuid),
-    type: item.channel_type as Channel['type'],
-    name: String(item.name),
-    address: (item.address as string | null | undefined) ?? null,
-    schemes: (item.schemes as string[] | undefined) ?? [],
-    country: (item.country as string | null | undefined) ?? null,
-    config: item.config as Channel['config'],
-    sealed_secrets: String(item.sealed_secrets),
-    created_on: String(item.created_on),
-    modified_on: String(item.modified_on),
-  };
-}
-
-function channelItem(channel: Channel) {
-  const { type, ...rest } = channelAttributes(channel) as Record<string, unknown> & { type: string };
-  return { ...channelKeys.channel(channel.workspace, channel.uuid), ...rest, type: ITEM_TYPE.channel, channel_type: type };
-}
-
-function pointerItem(channel: Channel) {
-  const { type, ...rest } = channelAttributes(channel) as Record<string, unknown> & { type: string };
-  return { ...channelKeys.pointer(channel.uuid), ...rest, type: ITEM_TYPE.channelPointer, channel_type: type };
-}
-
-/** A stored message as delivery reads it: the flow repository's mapping, with the delivery fields' defaults for messages stored before they existed. */
-function toStoredMessage(item: Item): StoredOutgoingMessage {
-  return { channel: null, quick_replies: [], external_id: null, attempts: 0, failed_reason: null, ...toMessage(item), workspace: String(item.workspace) };
-}
-
-const messageKey = (location: MessageLocation) => flowKeys.message(location.workspace, location.contact, location.created_on, location.uuid);
+const messageKey = (location: MessageLocation) => messageKeys.message(location.workspace, location.contact, location.created_on, location.uuid);
 
 export function createChannelRepository(table: TableClient): ChannelRepository {
   return {
     async create(channel) {
       await table.transactWrite('channel.create', [
-        { label: 'channel', write: { Put: { Item: channelItem(channel), ConditionExpression: 'attribute_not_exists(pk)' } } },
-        { label: 'pointer', write: { Put: { Item: pointerItem(channel), ConditionExpression: 'attribute_not_exists(pk)' } } },
+        { label: 'channel', write: { Put: { Item: toChannelItem(channel), ConditionExpression: 'attribute_not_exists(pk)' } } },
+        { label: 'pointer', write: { Put: { Item: toChannelPointerItem(channel), ConditionExpression: 'attribute_not_exists(pk)' } } },
       ]);
     },
 
@@ -70,13 +29,13 @@ export function createChannelRepository(table: TableClient): ChannelRepository {
             label: 'channel',
             write: {
               Put: {
-                Item: channelItem(channel),
+                Item: toChannelItem(channel),
                 ConditionExpression: 'modified_on = :previous',
                 ExpressionAttributeValues: { ':previous': previous.modified_on },
               },
             },
           },
-          { label: 'pointer', write: { Put: { Item: pointerItem(channel), ConditionExpression: 'attribute_exists(pk)' } } },
+          { label: 'pointer', write: { Put: { Item: toChannelPointerItem(channel), ConditionExpression: 'attribute_exists(pk)' } } },
         ]);
       } catch (error) {
         if (error instanceof TransactionRefused) {
@@ -102,7 +61,7 @@ export function createChannelRepository(table: TableClient): ChannelRepository {
 
     async get(workspace, channel) {
       const item = await table.get('channel.get', channelKeys.channel(workspace, channel), true);
-      return item ? toChannel(item) : null;
+      return item ? fromChannelItem(item) : null;
     },
 
     async list(workspace) {
@@ -110,17 +69,17 @@ export function createChannelRepository(table: TableClient): ChannelRepository {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': channelKeys.partition(workspace) },
       });
-      return items.map(toChannel).sort((a, b) => a.created_on.localeCompare(b.created_on) || a.uuid.localeCompare(b.uuid));
+      return items.map(fromChannelItem).sort((a, b) => a.created_on.localeCompare(b.created_on) || a.uuid.localeCompare(b.uuid));
     },
 
     async findByUuid(channel) {
       const item = await table.get('channel.find', channelKeys.pointer(channel));
-      return item ? toChannel(item) : null;
+      return item ? fromChannelItem(item) : null;
     },
 
     async getMessage(location) {
       const item = await table.get('msg.get', messageKey(location), true);
-      return item && item.type === ITEM_TYPE.message ? toStoredMessage(item) : null;
+      return item && item.type === ITEM_TYPE.message ? fromOutgoingMessageItem(item) : null;
     },
 
     async updateMessageStatus(location, change) {
@@ -170,43 +129,21 @@ export function createChannelRepository(table: TableClient): ChannelRepository {
     },
 
     async putMessageLocation(location) {
-      // Written at every try: the same values again, or the channel a retry picked instead.
+      // Written at every try: the same values again, or the channel a retry picked instead. An update, not a Put:
+      // a try that names no channel keeps the `sent_through` an earlier one wrote.
+      const { pk, sk, ...attributes } = toMessageRefItem(location);
+      const names = Object.keys(attributes) as (keyof typeof attributes)[];
       await table.updateIfAllowed('msg_ref.put', {
-        Key: messageRefKeys.ref(location.workspace, location.uuid),
-        UpdateExpression:
-          'SET #type = :type, #workspace = :workspace, #contact = :contact, #created_on = :created_on, #uuid = :uuid, #ttl = :ttl' +
-          (location.sent_through ? ', #sent_through = :sent_through' : ''),
-        ExpressionAttributeNames: {
-          '#type': 'type',
-          '#workspace': 'workspace',
-          '#contact': 'contact',
-          '#created_on': 'created_on',
-          '#uuid': 'uuid',
-          '#ttl': TTL_ATTRIBUTE,
-          ...(location.sent_through ? { '#sent_through': 'sent_through' } : {}),
-        },
-        ExpressionAttributeValues: {
-          ':type': ITEM_TYPE.messageRef,
-          ':workspace': location.workspace,
-          ':contact': location.contact,
-          ':created_on': location.created_on,
-          ':uuid': location.uuid,
-          ':ttl': Math.floor(Date.parse(location.created_on) / 1000) + MESSAGE_REF_TTL_SECONDS,
-          ...(location.sent_through ? { ':sent_through': location.sent_through } : {}),
-        },
+        Key: { pk, sk },
+        UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
       });
     },
 
     async findMessageLocation(workspace, msg) {
-      const item = await table.get('msg_ref.get', messageRefKeys.ref(workspace, msg));
-      if (!item) return null;
-      return {
-        workspace,
-        contact: String(item.contact),
-        created_on: String(item.created_on),
-        uuid: String(item.uuid),
-        ...(typeof item.sent_through === 'string' ? { sent_through: item.sent_through } : {}),
-      };
+      const item = await table.get('msg_ref.get', messageKeys.ref(workspace, msg));
+      return item ? fromMessageRefItem(workspace, item) : null;
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { Contact } from '#domain/contact';
 import { StaleWriteError, type ContactRepository } from '#use-cases/ports';
-import { contactItem, toContact } from './items';
-import { contactKeys } from './keys';
+import { contactKeys, fromContactItem, toContactItem } from './entities/contact';
 import { TransactionRefused, type LabelledWrite, type TableClient } from './table-client';
 
 /**
@@ -16,7 +15,7 @@ export function contactSaveWrite(contact: Contact, extraCondition?: string): Lab
     label: 'contact',
     write: {
       Put: {
-        Item: contactItem(contact),
+        Item: toContactItem(contact),
         ConditionExpression: extraCondition ? `(${versionCondition}) AND ${extraCondition}` : versionCondition,
         ...(contact.version > 1 ? { ExpressionAttributeValues: { ':expected': contact.version - 1 } } : {}),
         // The stored item tells a lost race (version) apart from a taken open-ticket slot.
@@ -30,12 +29,12 @@ export function createContactRepository(table: TableClient): ContactRepository {
   return {
     async get(workspace: string, contact: string, options = {}) {
       const item = await table.get('contact.get', contactKeys.contact(workspace, contact), options.consistent ?? false);
-      return item ? toContact(item) : null;
+      return item ? fromContactItem(item) : null;
     },
 
     async getMany(workspace: string, contacts: string[]) {
       const items = await table.batchGet('contact.get_many', contacts.map((contact) => contactKeys.contact(workspace, contact)));
-      return items.map(toContact);
+      return items.map(fromContactItem);
     },
 
     async save(contact: Contact) {

@@ -3,49 +3,28 @@
 // message stored once per (channel, external id), agents' replies written in
 // one transaction with their ticket, and a ticket's conversation — the
 // contact's messages merged with the ticket's history — paged by one cursor.
-import type { Contact, ContactStatus } from '#domain/contact';
 import { ConflictError } from '#domain/errors';
 import type { Ticket } from '#domain/ticket';
-import type { MessageRecord } from '#use-cases/flow-ports';
-import { StaleWriteError, type ChannelMessageRecord, type ConversationEntry, type ConversationRepository } from '#use-cases/ports';
+import { StaleWriteError, type ConversationEntry, type ConversationRepository } from '#use-cases/ports';
 import { contactSaveWrite } from './contact-repository';
 import { decodeCursor, encodeCursor, timeOrderedKeyPattern, type CursorShape } from './cursor';
-import { messageItem, toMessage } from './flow-repository';
+import { channelMessageKeys, fromChannelMessageItem, toChannelMessageItem, type ChannelMessageGuard } from './entities/channel-message';
+import { contactKeys, fromContactUrnItem, toContactUrnItem } from './entities/contact';
+import { fromMessageItem, MESSAGE_SK_PREFIX, toMessageItem } from './entities/message';
 import { ticketEventItem, ticketItem, toTicketEvent } from './items';
-import { channelMessageKeys, contactKeys, FLOW_SK_PREFIX, ITEM_TYPE, TICKET_EVENT_SK_PREFIX, ticketKeys } from './keys';
-import { TTL_ATTRIBUTE } from './table';
+import { ITEM_TYPE, TICKET_EVENT_SK_PREFIX, ticketKeys } from './keys';
 import { TransactionRefused, type Item, type LabelledWrite, type TableClient } from './table-client';
-
-/** How long a gateway's retry of a message is recognized by its external id (courier retries within minutes). */
-export const CHANNEL_MESSAGE_GUARD_TTL_SECONDS = 30 * 24 * 3600;
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** Upper bounds of the two streams before anything was read: above every real sort key. */
-const LAST_MESSAGE_KEY = `${FLOW_SK_PREFIX.message}9999-12-31T23:59:59.999999Z#ffffffff-ffff-ffff-ffff-ffffffffffff`;
+const LAST_MESSAGE_KEY = `${MESSAGE_SK_PREFIX}9999-12-31T23:59:59.999999Z#ffffffff-ffff-ffff-ffff-ffffffffffff`;
 const LAST_EVENT_KEY = `${TICKET_EVENT_SK_PREFIX}ffffffff-ffff-ffff-ffff-ffffffffffff`;
 /** A conversation cursor: the sort key of the last message and of the last event handed out (or the bounds above). */
-const CONVERSATION_CURSOR: CursorShape = { m: timeOrderedKeyPattern(FLOW_SK_PREFIX.message), e: new RegExp(`^${TICKET_EVENT_SK_PREFIX}${UUID}$`) };
+const CONVERSATION_CURSOR: CursorShape = { m: timeOrderedKeyPattern(MESSAGE_SK_PREFIX), e: new RegExp(`^${TICKET_EVENT_SK_PREFIX}${UUID}$`) };
 
 /** The guard of an inbound channel message, in the message's transaction (label `channel_msg`). */
-export function channelMessageGuardWrite(workspace: string, guard: { channel: string; external_id: string; record: ChannelMessageRecord }): LabelledWrite {
-  return {
-    label: 'channel_msg',
-    write: {
-      Put: {
-        Item: {
-          ...channelMessageKeys.guard(workspace, guard.channel, guard.external_id),
-          type: ITEM_TYPE.channelMessage,
-          workspace,
-          channel_uuid: guard.channel,
-          external_id: guard.external_id,
-          ...guard.record,
-          // From now, not from the gateway's date (which may be anything).
-          [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + CHANNEL_MESSAGE_GUARD_TTL_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  };
+export function channelMessageGuardWrite(workspace: string, guard: ChannelMessageGuard): LabelledWrite {
+  return { label: 'channel_msg', write: { Put: { Item: toChannelMessageItem(workspace, guard, new Date()), ConditionExpression: 'attribute_not_exists(pk)' } } };
 }
 
 /** The ticket as changed, stored only over the version it was decided on (label `ticket`). */
@@ -54,10 +33,6 @@ export function ticketVersionedPut(ticket: Ticket): LabelledWrite {
     label: 'ticket',
     write: { Put: { Item: ticketItem(ticket), ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': ticket.version - 1 } } },
   };
-}
-
-function urnGuardItem(contact: Contact, urn: string): Item {
-  return { ...contactKeys.urn(contact.workspace, urn), type: ITEM_TYPE.contactUrn, workspace: contact.workspace, urn, contact_uuid: contact.uuid };
 }
 
 /** Refuses the write unless the contact is active (statuses stored before they existed read as active). */
@@ -89,13 +64,13 @@ export function createConversationRepository(table: TableClient): ConversationRe
   return {
     async findContactByUrn(workspace, urn) {
       const item = await table.get('contact.find_by_urn', contactKeys.urn(workspace, urn), true);
-      return item ? String(item.contact_uuid) : null;
+      return item ? fromContactUrnItem(item) : null;
     },
 
     async createContactWithUrns(contact) {
       const writes: LabelledWrite[] = [
         contactSaveWrite(contact),
-        ...contact.urns.map((urn) => ({ label: 'urn', write: { Put: { Item: urnGuardItem(contact, urn), ConditionExpression: 'attribute_not_exists(pk)' } } })),
+        ...contact.urns.map((urn) => ({ label: 'urn', write: { Put: { Item: toContactUrnItem(contact, urn), ConditionExpression: 'attribute_not_exists(pk)' } } })),
       ];
       try {
         await table.transactWrite('contact.create_for_urn', writes);
@@ -108,18 +83,12 @@ export function createConversationRepository(table: TableClient): ConversationRe
 
     async claimFreeUrns(contact) {
       // One conditional Put per URN: each guard is its own item, and a lost condition only means another contact holds it.
-      await Promise.all(contact.urns.map((urn) => table.putIfAbsent('contact.claim_urn', urnGuardItem(contact, urn) as Item & { pk: string; sk: string })));
+      await Promise.all(contact.urns.map((urn) => table.putIfAbsent('contact.claim_urn', toContactUrnItem(contact, urn))));
     },
 
     async findChannelMessage(workspace, channel, externalId) {
       const item = await table.get('channel_msg.get', channelMessageKeys.guard(workspace, channel, externalId), true);
-      if (!item) return null;
-      return {
-        msg_uuid: String(item.msg_uuid),
-        contact_uuid: String(item.contact_uuid),
-        ticket_uuid: (item.ticket_uuid as string | null | undefined) ?? null,
-        received_on: String(item.received_on),
-      };
+      return item ? fromChannelMessageItem(item) : null;
     },
 
     async saveReply({ message, ticket, events }) {
@@ -127,7 +96,7 @@ export function createConversationRepository(table: TableClient): ConversationRe
         ticketVersionedPut(ticket),
         ...events.map((event) => ({ label: 'event', write: { Put: { Item: ticketEventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } } })),
         contactActiveCheck(ticket.workspace, ticket.contact),
-        { label: 'message', write: { Put: { Item: messageItem(ticket.workspace, message), ConditionExpression: 'attribute_not_exists(pk)' } } },
+        { label: 'message', write: { Put: { Item: toMessageItem(ticket.workspace, message), ConditionExpression: 'attribute_not_exists(pk)' } } },
       ];
       try {
         await table.transactWrite('ticket.reply', writes);
@@ -142,7 +111,7 @@ export function createConversationRepository(table: TableClient): ConversationRe
       try {
         await table.transactWrite('message.send', [
           contactActiveCheck(workspace, message.contact),
-          { label: 'message', write: { Put: { Item: messageItem(workspace, message), ConditionExpression: 'attribute_not_exists(pk)' } } },
+          { label: 'message', write: { Put: { Item: toMessageItem(workspace, message), ConditionExpression: 'attribute_not_exists(pk)' } } },
         ]);
       } catch (error) {
         if (error instanceof TransactionRefused) throw contactRefusal(error) ?? error;
@@ -164,16 +133,16 @@ export function createConversationRepository(table: TableClient): ConversationRe
       const decoded = cursor ? await decodeCursor(table, cursor, CONVERSATION_CURSOR) : null;
       const position = { m: decoded?.m ?? LAST_MESSAGE_KEY, e: decoded?.e ?? LAST_EVENT_KEY };
       // Messages of the window: created in [from, to]; a key above `to` (all of that second's uuids) bounds it.
-      const windowEnd = to === null ? LAST_MESSAGE_KEY : `${FLOW_SK_PREFIX.message}${to}#ffffffff-ffff-ffff-ffff-ffffffffffff`;
+      const windowEnd = to === null ? LAST_MESSAGE_KEY : `${MESSAGE_SK_PREFIX}${to}#ffffffff-ffff-ffff-ffff-ffffffffffff`;
       const messagesUpTo = position.m < windowEnd ? position.m : windowEnd;
-      const messageLow = `${FLOW_SK_PREFIX.message}${from}`;
+      const messageLow = `${MESSAGE_SK_PREFIX}${from}`;
       // Both streams newest first, one more than the page (BETWEEN is inclusive: the cursor's own item is dropped).
       const [messages, events] = await Promise.all([
         messagesUpTo < messageLow
           ? { items: [] as Item[] }
           : table.query('conversation.messages', {
               KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-              ExpressionAttributeValues: { ':pk': contactKeys.contact(workspace, contact).pk, ':low': messageLow, ':high': messagesUpTo },
+              ExpressionAttributeValues: { ':pk': contactKeys.partition(workspace, contact), ':low': messageLow, ':high': messagesUpTo },
               ScanIndexForward: false,
               Limit: limit + 2,
             }),
@@ -196,7 +165,7 @@ export function createConversationRepository(table: TableClient): ConversationRe
         const event = eventItems[e];
         const takeMessage = message !== undefined && (event === undefined || String(message.created_on) >= String(event.created_on));
         if (takeMessage) {
-          entries.push({ kind: 'msg', msg: toMessage(message) });
+          entries.push({ kind: 'msg', msg: fromMessageItem(message) });
           last = { ...last, m: String(message.sk) };
           m++;
         } else {

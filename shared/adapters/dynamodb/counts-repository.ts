@@ -3,12 +3,9 @@
 // is applied in one transaction together with a guard item named after its
 // eventID, so a record delivered twice (a pipe retry, an SQS redelivery, a
 // redrive from the DLQ) changes the counters once.
-import { ITEM_TYPE, appliedEventKeys, countKeys } from './keys';
-import { TTL_ATTRIBUTE } from './table';
+import { countKeys, toAppliedEventItem, type CountItem } from './entities/folder-count';
+import { ITEM_TYPE } from './keys';
 import { TransactionRefused, createTableClient, type LabelledWrite, type TableOptions } from './table-client';
-
-/** How long a guard item is kept: well beyond the pipe's record age and the queue's retention. */
-export const APPLIED_EVENT_TTL_SECONDS = 7 * 24 * 3600;
 
 export type ApplyOutcome = 'applied' | 'already_applied';
 
@@ -25,7 +22,7 @@ export function createCountsRepository(options: TableOptions & { clock?: () => D
 
   return {
     async readCounts(workspace) {
-      const items = await table.queryAll<{ sk: string; count?: number }>('counts.read', {
+      const items = await table.queryAll<Pick<CountItem, 'sk'> & Partial<Pick<CountItem, 'count'>>>('counts.read', {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': countKeys.partition(workspace) },
         ProjectionExpression: 'sk, #count',
@@ -35,15 +32,9 @@ export function createCountsRepository(options: TableOptions & { clock?: () => D
     },
 
     async applyDeltas({ workspace, eventId, deltas }) {
-      const expiresAt = Math.floor(clock().getTime() / 1000) + APPLIED_EVENT_TTL_SECONDS;
       const guard: LabelledWrite = {
         label: 'applied_event',
-        write: {
-          Put: {
-            Item: { ...appliedEventKeys.record(workspace, eventId), type: ITEM_TYPE.appliedEvent, [TTL_ATTRIBUTE]: expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
+        write: { Put: { Item: toAppliedEventItem(workspace, eventId, clock()), ConditionExpression: 'attribute_not_exists(pk)' } },
       };
       const counters: LabelledWrite[] = [...deltas].map(([key, delta]) => ({
         label: key,

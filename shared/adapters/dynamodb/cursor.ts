@@ -9,6 +9,7 @@
 // never a Query that DynamoDB refuses (a 500) or one that reads another partition.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { ValidationError } from '#domain/errors';
+import { cursorKeyKeys, toCursorKeyItem, type CursorKeyItem } from './entities/cursor-key';
 import { ticketKeys, type IndexName } from './keys';
 import type { Item, TableClient } from './table-client';
 
@@ -40,9 +41,6 @@ export function ticketIndexCursorShape(workspace: string, index: IndexName, part
   };
 }
 
-/** Where the key material lives: one item per table, never changed once written (a new one would void every open cursor). */
-export const CURSOR_KEY_ITEM = { pk: 'CONFIG', sk: 'CURSOR_KEY' } as const;
-
 const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -54,12 +52,12 @@ function cursorKey(table: Pick<TableClient, 'tableName' | 'get' | 'putIfAbsent'>
   let key = keys.get(table.tableName);
   if (!key) {
     key = (async () => {
-      const stored = await table.get<{ material: string }>('cursor_key.get', CURSOR_KEY_ITEM, true);
+      const stored = await table.get<CursorKeyItem>('cursor_key.get', cursorKeyKeys.cursorKey(), true);
       let material = stored?.material;
       if (!material) {
         // Two first uses at once: one write wins, and both read the winner's.
-        await table.putIfAbsent('cursor_key.create', { ...CURSOR_KEY_ITEM, type: 'config', material: randomBytes(32).toString('base64') });
-        material = (await table.get<{ material: string }>('cursor_key.get', CURSOR_KEY_ITEM, true))!.material;
+        await table.putIfAbsent('cursor_key.create', toCursorKeyItem(randomBytes(32).toString('base64')));
+        material = (await table.get<CursorKeyItem>('cursor_key.get', cursorKeyKeys.cursorKey(), true))!.material;
       }
       return Buffer.from(hkdfSync('sha256', Buffer.from(material, 'base64'), Buffer.alloc(0), 'ticketer paging cursor v1', 32));
     })();

@@ -9,8 +9,11 @@ import { ConflictError, NotFoundError } from '#domain/errors';
 import type { Invitation } from '#domain/people';
 import type { Member, Role } from '#domain/workspace';
 import { StaleWriteError, type PeopleRepository, type UserWrite } from '#use-cases/ports';
-import { invitationItem, invitationSecretItem, memberItem, toInvitation, toUser, userItem } from './items';
-import { invitationKeys, ITEM_TYPE, userKeys, workspaceKeys } from './keys';
+import { fromInvitationItem, invitationKeys, toInvitationItem, toInvitationSecretItem, type InvitationSecretItem } from './entities/invitation';
+import { memberKeys, toMemberEmailItem, toMemberItem } from './entities/member';
+import { fromUserItem, MEMBERSHIP_SK_PREFIX, toMembershipItem, toUserEmailItem, toUserItem, userKeys, type MembershipItem, type UserEmailItem } from './entities/user';
+import { workspaceKeys } from './entities/workspace';
+import { ITEM_TYPE } from './keys';
 import { TransactionRefused, type LabelledWrite, type TableClient } from './table-client';
 import { tokenWrites } from './token-repository';
 
@@ -26,7 +29,7 @@ function adminCounterWrite(workspace: string, delta: 1 | -1): LabelledWrite {
     label: 'admin_counter',
     write: {
       Update: {
-        Key: workspaceKeys.adminCounter(workspace),
+        Key: memberKeys.adminCounter(workspace),
         UpdateExpression: 'ADD admin_count :delta SET #type = :type',
         ...(delta < 0 ? { ConditionExpression: 'admin_count > :one' } : {}),
         ExpressionAttributeNames: { '#type': 'type' },
@@ -41,8 +44,8 @@ function userWrites(write: UserWrite): LabelledWrite[] {
   switch (write.kind) {
     case 'create':
       return [
-        { label: 'user', write: { Put: { Item: userItem(user), ConditionExpression: NOT_EXISTS } } },
-        { label: 'user_email', write: { Put: { Item: { ...userKeys.email(user.email), type: ITEM_TYPE.userEmail, user: user.uuid }, ConditionExpression: NOT_EXISTS } } },
+        { label: 'user', write: { Put: { Item: toUserItem(user), ConditionExpression: NOT_EXISTS } } },
+        { label: 'user_email', write: { Put: { Item: toUserEmailItem(user), ConditionExpression: NOT_EXISTS } } },
       ];
     case 'set_password':
       return [
@@ -84,20 +87,20 @@ export function createPeopleRepository(table: TableClient): PeopleRepository {
   return {
     async getUser(user) {
       const item = await table.get('user.get', userKeys.user(user), true);
-      return item ? toUser(item) : null;
+      return item ? fromUserItem(item) : null;
     },
 
     async findUserByEmail(email, options = {}) {
-      const guard = await table.get<{ user?: string }>('user.find_by_email', userKeys.email(email), options.consistent ?? false);
+      const guard = await table.get<Partial<UserEmailItem>>('user.find_by_email', userKeys.email(email), options.consistent ?? false);
       if (!guard?.user) return null;
       const item = await table.get('user.get', userKeys.user(guard.user), options.consistent ?? false);
-      return item ? toUser(item) : null;
+      return item ? fromUserItem(item) : null;
     },
 
     async listMemberships(user) {
-      const items = await table.queryAll<{ workspace?: string; type?: string }>('user.memberships', {
+      const items = await table.queryAll<Partial<MembershipItem>>('user.memberships', {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': userKeys.partition(user), ':prefix': 'MEMBERSHIP#' },
+        ExpressionAttributeValues: { ':pk': userKeys.partition(user), ':prefix': MEMBERSHIP_SK_PREFIX },
       });
       return items.flatMap((item) => (item.workspace ? [item.workspace] : []));
     },
@@ -105,20 +108,9 @@ export function createPeopleRepository(table: TableClient): PeopleRepository {
     async addMember({ member, user, acceptedInvitation, session }) {
       const writes: LabelledWrite[] = [
         { label: 'workspace', write: { ConditionCheck: { Key: workspaceKeys.workspace(member.workspace), ConditionExpression: 'attribute_exists(pk)' } } },
-        { label: 'member', write: { Put: { Item: memberItem(member), ConditionExpression: NOT_EXISTS } } },
-        {
-          label: 'member_email',
-          write: {
-            Put: {
-              Item: { ...workspaceKeys.memberEmail(member.workspace, member.email), type: ITEM_TYPE.memberEmail, user: member.uuid },
-              ConditionExpression: NOT_EXISTS,
-            },
-          },
-        },
-        {
-          label: 'membership',
-          write: { Put: { Item: { ...userKeys.membership(member.uuid, member.workspace), type: ITEM_TYPE.membership, workspace: member.workspace, user: member.uuid } } },
-        },
+        { label: 'member', write: { Put: { Item: toMemberItem(member), ConditionExpression: NOT_EXISTS } } },
+        { label: 'member_email', write: { Put: { Item: toMemberEmailItem(member), ConditionExpression: NOT_EXISTS } } },
+        { label: 'membership', write: { Put: { Item: toMembershipItem(member) } } },
         ...userWrites(user),
         ...(member.role === 'administrator' ? [adminCounterWrite(member.workspace, 1)] : []),
         ...(acceptedInvitation ? invitationRemovalWrites(acceptedInvitation) : []),
@@ -143,7 +135,7 @@ export function createPeopleRepository(table: TableClient): PeopleRepository {
           label: 'member',
           write: {
             Update: {
-              Key: workspaceKeys.member(member.workspace, member.uuid),
+              Key: memberKeys.member(member.workspace, member.uuid),
               UpdateExpression: 'SET #role = :role',
               ConditionExpression: '#role = :previous',
               ExpressionAttributeNames: { '#role': 'role' },
@@ -167,7 +159,7 @@ export function createPeopleRepository(table: TableClient): PeopleRepository {
     async setMemberFlags(member: Member, flags: { can_reply_non_own?: boolean }) {
       if (flags.can_reply_non_own === undefined) return true;
       return table.updateIfAllowed('member.set_flags', {
-        Key: workspaceKeys.member(member.workspace, member.uuid),
+        Key: memberKeys.member(member.workspace, member.uuid),
         UpdateExpression: 'SET can_reply_non_own = :flag',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':flag': flags.can_reply_non_own },
@@ -180,14 +172,14 @@ export function createPeopleRepository(table: TableClient): PeopleRepository {
           label: 'member',
           write: {
             Delete: {
-              Key: workspaceKeys.member(member.workspace, member.uuid),
+              Key: memberKeys.member(member.workspace, member.uuid),
               ConditionExpression: '#role = :role',
               ExpressionAttributeNames: { '#role': 'role' },
               ExpressionAttributeValues: { ':role': member.role },
             },
           },
         },
-        { label: 'member_email', write: { Delete: { Key: workspaceKeys.memberEmail(member.workspace, member.email) } } },
+        { label: 'member_email', write: { Delete: { Key: memberKeys.email(member.workspace, member.email) } } },
         { label: 'membership', write: { Delete: { Key: userKeys.membership(member.uuid, member.workspace) } } },
       ];
       if (member.role === 'administrator') writes.push(adminCounterWrite(member.workspace, -1));
@@ -203,14 +195,14 @@ export function createPeopleRepository(table: TableClient): PeopleRepository {
 
     async findInvitation(workspace, email) {
       const item = await table.get('invitation.get', invitationKeys.invitation(workspace, email), true);
-      return item ? toInvitation(item) : null;
+      return item ? fromInvitationItem(item) : null;
     },
 
     async findInvitationBySecretHash(hash) {
-      const pointer = await table.get<{ workspace?: string; email?: string }>('invitation.find_by_secret', invitationKeys.secret(hash), true);
+      const pointer = await table.get<Partial<InvitationSecretItem>>('invitation.find_by_secret', invitationKeys.secret(hash), true);
       if (!pointer?.workspace || !pointer.email) return null;
       const item = await table.get('invitation.get', invitationKeys.invitation(pointer.workspace, pointer.email), true);
-      const invitation = item ? toInvitation(item) : null;
+      const invitation = item ? fromInvitationItem(item) : null;
       // An invitation sent again to the same email has a new secret; the old pointer leads nowhere.
       return invitation?.secret_hash === hash ? invitation : null;
     },
@@ -220,7 +212,7 @@ export function createPeopleRepository(table: TableClient): PeopleRepository {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': invitationKeys.partition(workspace) },
       });
-      return items.map(toInvitation);
+      return items.map(fromInvitationItem);
     },
 
     async putInvitation(invitation, now) {
@@ -230,14 +222,14 @@ export function createPeopleRepository(table: TableClient): PeopleRepository {
             label: 'invitation',
             write: {
               Put: {
-                Item: invitationItem(invitation),
+                Item: toInvitationItem(invitation),
                 // TTL deletes an expired invitation some time after it expires; until then it may be replaced.
                 ConditionExpression: 'attribute_not_exists(pk) OR expires_on < :now',
                 ExpressionAttributeValues: { ':now': now },
               },
             },
           },
-          { label: 'invitation_secret', write: { Put: { Item: invitationSecretItem(invitation), ConditionExpression: NOT_EXISTS } } },
+          { label: 'invitation_secret', write: { Put: { Item: toInvitationSecretItem(invitation), ConditionExpression: NOT_EXISTS } } },
         ]);
       } catch (error) {
         if (error instanceof TransactionRefused && error.failed('invitation'))

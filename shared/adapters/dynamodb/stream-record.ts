@@ -6,7 +6,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import type { LiveChange } from '#use-cases/live';
-import { toMessage } from './flow-repository';
+import { fromMessageItem as toMessage } from './entities/message';
 import { toTicket } from './items';
 import { ITEM_TYPE } from './keys';
 

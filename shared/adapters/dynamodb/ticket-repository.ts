@@ -13,7 +13,8 @@ import { contactSaveWrite } from './contact-repository';
 import { decodeCursor, encodeCursor, ticketIndexCursorShape } from './cursor';
 import { idempotencyRecordWrite } from './idempotency-repository';
 import { ticketEventItem, ticketItem, toTicket, toTicketEvent } from './items';
-import { contactKeys, ITEM_TYPE, ticketIndexPartitions, ticketKeys, type IndexName } from './keys';
+import { contactKeys } from './entities/contact';
+import { ITEM_TYPE, ticketIndexPartitions, ticketKeys, type IndexName } from './keys';
 import { TransactionRefused, type LabelledWrite, type TableClient } from './table-client';
 import { topicCreationRefusal, topicCreationWrites } from './topic-repository';
 

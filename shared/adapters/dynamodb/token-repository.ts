@@ -5,16 +5,15 @@
 // their secrets again.
 import type { StoredToken } from '#domain/people';
 import type { TokenRepository } from '#use-cases/ports';
-import { tokenItem, tokenRefItem, toStoredToken } from './items';
-import { tokenKeys } from './keys';
+import { fromTokenItem, tokenKeys, toTokenItem, toTokenRefItem } from './entities/token';
 import type { LabelledWrite, TableClient } from './table-client';
 
 const NOT_EXISTS = 'attribute_not_exists(pk)';
 
 /** The writes that store a token (for any transaction that issues one: signing in, accepting an invitation, creating an API token). */
 export function tokenWrites(token: StoredToken): LabelledWrite[] {
-  const writes: LabelledWrite[] = [{ label: 'token', write: { Put: { Item: tokenItem(token), ConditionExpression: NOT_EXISTS } } }];
-  if (token.kind === 'api') writes.push({ label: 'token_ref', write: { Put: { Item: tokenRefItem(token), ConditionExpression: NOT_EXISTS } } });
+  const writes: LabelledWrite[] = [{ label: 'token', write: { Put: { Item: toTokenItem(token), ConditionExpression: NOT_EXISTS } } }];
+  if (token.kind === 'api') writes.push({ label: 'token_ref', write: { Put: { Item: toTokenRefItem(token), ConditionExpression: NOT_EXISTS } } });
   return writes;
 }
 
@@ -26,7 +25,7 @@ export function createTokenRepository(table: TableClient): TokenRepository {
 
     async findByHash(hash) {
       const item = await table.get('token.get', tokenKeys.token(hash));
-      return item ? toStoredToken(item) : null;
+      return item ? fromTokenItem(item) : null;
     },
 
     async listApiTokens(workspace, user) {
@@ -34,12 +33,12 @@ export function createTokenRepository(table: TableClient): TokenRepository {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': tokenKeys.userTokens(workspace, user) },
       });
-      return items.map(toStoredToken).sort((a, b) => a.created_on.localeCompare(b.created_on) || a.uuid.localeCompare(b.uuid));
+      return items.map(fromTokenItem).sort((a, b) => a.created_on.localeCompare(b.created_on) || a.uuid.localeCompare(b.uuid));
     },
 
     async getApiToken(workspace, user, token) {
       const item = await table.get('api_token.get_ref', tokenKeys.userToken(workspace, user, token), true);
-      return item ? toStoredToken(item) : null;
+      return item ? fromTokenItem(item) : null;
     },
 
     async delete(token) {

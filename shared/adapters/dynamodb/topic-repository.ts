@@ -1,14 +1,11 @@
 import { type Topic, MAX_TOPICS_PER_WORKSPACE, topicLimitReached, topicNameKey, topicNameTaken } from '#domain/topic';
 import { StaleWriteError, type TopicRepository } from '#use-cases/ports';
-import { topicItem } from './items';
-import { ITEM_TYPE, topicKeys } from './keys';
+import { topicKeys, toTopicCounterItem, toTopicItem, toTopicNameItem } from './entities/topic';
 import { TransactionRefused, type LabelledWrite, type TableClient } from './table-client';
 
 const NOT_EXISTS = 'attribute_not_exists(pk)';
 
-function nameGuardItem(topic: Topic) {
-  return { ...topicKeys.name(topic.workspace, topicNameKey(topic.name)), type: ITEM_TYPE.topicName, topic_uuid: topic.uuid };
-}
+const nameGuardItem = (topic: Topic) => toTopicNameItem(topic, topicNameKey(topic.name));
 
 /**
  * The writes that create a topic — the topic, its name guard, and the counter
@@ -17,7 +14,7 @@ function nameGuardItem(topic: Topic) {
  */
 export function topicCreationWrites(topic: Topic, options: { firstTopic?: boolean } = {}): LabelledWrite[] {
   const counter: LabelledWrite = options.firstTopic
-    ? { label: 'topic_counter', write: { Put: { Item: { ...topicKeys.counter(topic.workspace), type: ITEM_TYPE.topicCounter, topic_count: 1 }, ConditionExpression: NOT_EXISTS } } }
+    ? { label: 'topic_counter', write: { Put: { Item: toTopicCounterItem(topic.workspace, 1), ConditionExpression: NOT_EXISTS } } }
     : {
         label: 'topic_counter',
         write: {
@@ -30,7 +27,7 @@ export function topicCreationWrites(topic: Topic, options: { firstTopic?: boolea
         },
       };
   return [
-    { label: 'topic', write: { Put: { Item: topicItem(topic), ConditionExpression: NOT_EXISTS } } },
+    { label: 'topic', write: { Put: { Item: toTopicItem(topic), ConditionExpression: NOT_EXISTS } } },
     { label: 'topic_name', write: { Put: { Item: nameGuardItem(topic), ConditionExpression: NOT_EXISTS } } },
     counter,
   ];

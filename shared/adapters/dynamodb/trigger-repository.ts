@@ -3,32 +3,11 @@
 // close reads the whole set with one Query; a change writes its triggers and
 // bumps the version in one transaction conditioned on the version read, so
 // two concurrent changes cannot both pass the "no twin trigger" check.
-import type { ClosedTicketTrigger } from '#domain/triggers';
 import { StaleWriteError } from '#use-cases/ports';
 import type { TriggerSet, TriggerStore } from '#use-cases/closed-ticket-triggers';
-import { ITEM_TYPE, triggerKeys } from './keys';
-import { TransactionRefused, createTableClient, type Item, type LabelledWrite, type TableOptions } from './table-client';
-
-function toTrigger(item: Item): ClosedTicketTrigger {
-  return {
-    workspace: String(item.workspace),
-    uuid: String(item.uuid),
-    // Stored before other types existed: closed-ticket triggers carry no type.
-    ...(item.trigger_type ? { type: item.trigger_type as ClosedTicketTrigger['type'] } : {}),
-    ...(Array.isArray(item.keywords) ? { keywords: item.keywords as string[] } : {}),
-    ...(item.match_type ? { match_type: item.match_type as ClosedTicketTrigger['match_type'] } : {}),
-    flow: item.flow as ClosedTicketTrigger['flow'],
-    groups: (item.groups as ClosedTicketTrigger['groups'] | undefined) ?? [],
-    exclude_groups: (item.exclude_groups as ClosedTicketTrigger['exclude_groups'] | undefined) ?? [],
-    created_on: String(item.created_on),
-    modified_on: String(item.modified_on),
-  };
-}
-
-/** `type` is the item type on every item, so the trigger's own type is stored as `trigger_type`. */
-function triggerItem(workspace: string, { type, ...trigger }: ClosedTicketTrigger): Item {
-  return { ...triggerKeys.trigger(workspace, trigger.uuid), ...trigger, type: ITEM_TYPE.trigger, ...(type ? { trigger_type: type } : {}) };
-}
+import { fromTriggerItem, fromTriggerSetItem, toTriggerItem, toTriggerSetItem, triggerKeys } from './entities/trigger';
+import { ITEM_TYPE } from './keys';
+import { TransactionRefused, createTableClient, type LabelledWrite, type TableOptions } from './table-client';
 
 export function createTriggerRepository(options: TableOptions): TriggerStore {
   const table = createTableClient(options);
@@ -41,18 +20,17 @@ export function createTriggerRepository(options: TableOptions): TriggerStore {
       });
       const set = items.find((item) => item.type === ITEM_TYPE.triggerSet);
       return {
-        triggers: items.filter((item) => item.type === ITEM_TYPE.trigger).map(toTrigger),
-        version: Number(set?.version ?? 0),
+        triggers: items.filter((item) => item.type === ITEM_TYPE.trigger).map(fromTriggerItem),
+        version: fromTriggerSetItem(set),
       };
     },
 
     async saveSet({ workspace, put, remove, expectedVersion }) {
-      const setKey = triggerKeys.set(workspace);
       const version: LabelledWrite = {
         label: 'trigger_set',
         write: {
           Put: {
-            Item: { ...setKey, type: ITEM_TYPE.triggerSet, workspace, version: expectedVersion + 1 },
+            Item: toTriggerSetItem(workspace, expectedVersion + 1),
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected',
             ...(expectedVersion === 0
               ? {}
@@ -64,7 +42,7 @@ export function createTriggerRepository(options: TableOptions): TriggerStore {
         version,
         ...put.map((trigger) => ({
           label: 'trigger',
-          write: { Put: { Item: triggerItem(workspace, trigger) } },
+          write: { Put: { Item: toTriggerItem(workspace, trigger) } },
         })),
         ...remove.map((uuid) => ({ label: 'trigger_delete', write: { Delete: { Key: triggerKeys.trigger(workspace, uuid) } } })),
       ];

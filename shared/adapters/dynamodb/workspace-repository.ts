@@ -2,8 +2,10 @@ import { NotFoundError } from '#domain/errors';
 import { compareTopics, type Topic } from '#domain/topic';
 import type { Workspace } from '#domain/workspace';
 import type { WorkspaceDirectory, WorkspaceRepository } from '#use-cases/ports';
-import { toMember, toTopic, toWorkspace, workspaceItem } from './items';
-import { ITEM_TYPE, workspaceKeys } from './keys';
+import { fromMemberItem, memberKeys } from './entities/member';
+import { fromTopicItem } from './entities/topic';
+import { fromWorkspaceItem, toWorkspaceItem, workspaceKeys } from './entities/workspace';
+import { ITEM_TYPE } from './keys';
 import type { TableClient } from './table-client';
 import { topicCreationWrites } from './topic-repository';
 
@@ -13,7 +15,7 @@ export function createWorkspaceRepository(table: TableClient): WorkspaceReposito
   return {
     async create(workspace: Workspace, systemTopic: Topic) {
       await table.transactWrite('workspace.create', [
-        { label: 'workspace', write: { Put: { Item: workspaceItem(workspace), ConditionExpression: NOT_EXISTS } } },
+        { label: 'workspace', write: { Put: { Item: toWorkspaceItem(workspace), ConditionExpression: NOT_EXISTS } } },
         ...topicCreationWrites(systemTopic, { firstTopic: true }),
       ]);
     },
@@ -28,18 +30,18 @@ export function createWorkspaceRepository(table: TableClient): WorkspaceReposito
       const workspaceRecord = items.find((item) => item.type === ITEM_TYPE.workspace);
       if (!workspaceRecord) return null;
       return {
-        workspace: toWorkspace(workspaceRecord),
-        members: items.filter((item) => item.type === ITEM_TYPE.member).map(toMember),
+        workspace: fromWorkspaceItem(workspaceRecord),
+        members: items.filter((item) => item.type === ITEM_TYPE.member).map(fromMemberItem),
         topics: items
           .filter((item) => item.type === ITEM_TYPE.topic)
-          .map(toTopic)
+          .map(fromTopicItem)
           .sort(compareTopics),
       };
     },
 
     async getWorkspace(workspace: string) {
       const item = await table.get('workspace.get', workspaceKeys.workspace(workspace));
-      return item ? toWorkspace(item) : null;
+      return item ? fromWorkspaceItem(item) : null;
     },
 
     async updateSettings(workspace, changes) {
@@ -76,12 +78,12 @@ export function createWorkspaceRepository(table: TableClient): WorkspaceReposito
       }
       const item = await table.get('workspace.get', key, true);
       if (!item) throw notFound();
-      return toWorkspace(item);
+      return fromWorkspaceItem(item);
     },
 
     async getMember(workspace: string, user: string) {
-      const item = await table.get('member.get', workspaceKeys.member(workspace, user));
-      return item ? toMember(item) : null;
+      const item = await table.get('member.get', memberKeys.member(workspace, user));
+      return item ? fromMemberItem(item) : null;
     },
   };
 }

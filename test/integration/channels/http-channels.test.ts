@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelKeys } from '#adapters/dynamodb/keys';
+import { channelKeys } from '#adapters/dynamodb/entities/channel';
 import { call, type RequestOptions } from '../http/support';
 import { createChannelWorld, putOutgoingMessage, SECRETS_KEY, type ChannelWorld } from './support';
 

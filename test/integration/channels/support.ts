@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createChannelRepository } from '#adapters/dynamodb/channel-repository';
-import { flowKeys, ITEM_TYPE } from '#adapters/dynamodb/keys';
+import { toMessageItem } from '#adapters/dynamodb/entities/message';
 import { createRateLimitCounter } from '#adapters/dynamodb/rate-limit-counter';
 import { createTableClient } from '#adapters/dynamodb/table-client';
 import { createSecretBox, staticKeyProvider } from '#adapters/secrets/secret-box';
@@ -199,8 +199,7 @@ export async function putOutgoingMessage(
     quick_replies: [],
     ...overrides,
   };
-  const { type: msgType, ...rest } = message;
-  const item = { ...flowKeys.message(workspace, message.contact, message.created_on, message.uuid), ...rest, type: ITEM_TYPE.message, msg_type: msgType, workspace };
+  const item = toMessageItem(workspace, message);
   await table.client.send(new PutCommand({ TableName: table.tableName, Item: item }));
   return { ...message, workspace, item };
 }

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APPLIED_EVENT_TTL_SECONDS, createCountsRepository, type CountsRepository } from '#adapters/dynamodb/counts-repository';
-import { appliedEventKeys, countKeys } from '#adapters/dynamodb/keys';
+import { createCountsRepository, type CountsRepository } from '#adapters/dynamodb/counts-repository';
+import { APPLIED_EVENT_TTL_SECONDS, appliedEventKeys, countKeys } from '#adapters/dynamodb/entities/folder-count';
 import type { ConsumedCapacityReport } from '#adapters/dynamodb/table-client';
 import { createTable, dynamodb } from './harness';
 

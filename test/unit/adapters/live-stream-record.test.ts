@@ -5,7 +5,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { messageItem } from '#adapters/dynamodb/flow-repository';
+import { toMessageItem } from '#adapters/dynamodb/entities/message';
 import { ticketItem } from '#adapters/dynamodb/items';
 import { liveChangeFromMessageBody } from '#adapters/dynamodb/stream-record';
 import type { MessageRecord } from '#use-cases/flow-ports';
@@ -52,9 +52,9 @@ describe('liveChangeFromMessageBody', () => {
     const before = ticket({ workspace: 'w1', version: 1 });
     const after = { ...before, assignee: 'u1', version: 2 };
     expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#TICKET#t', '10', ticketItem(after), ticketItem(before)))).toEqual({ workspace: 'w1', change: { kind: 'ticket', before, after } });
-    expect(liveChangeFromMessageBody(record('INSERT', 'WS#w1#CONTACT#c1', '11', messageItem('w1', message)))).toEqual({ workspace: 'w1', change: { kind: 'msg', created: true, message } });
+    expect(liveChangeFromMessageBody(record('INSERT', 'WS#w1#CONTACT#c1', '11', toMessageItem('w1', message)))).toEqual({ workspace: 'w1', change: { kind: 'msg', created: true, message } });
     const sent = { ...message, status: 'wired' as const };
-    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '12', messageItem('w1', sent), messageItem('w1', message)))).toMatchObject({ change: { kind: 'msg', created: false, message: { status: 'wired' } } });
+    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '12', toMessageItem('w1', sent), toMessageItem('w1', message)))).toMatchObject({ change: { kind: 'msg', created: false, message: { status: 'wired' } } });
     expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w2#COUNTS', '123456789012345678901234567890', { pk: 'WS#w2#COUNTS', sk: 'STATUS#open', type: 'count', count: 3 }))).toEqual({
       workspace: 'w2',
       change: { kind: 'counts', sequence: '123456789012345678901234567890' },
@@ -63,7 +63,7 @@ describe('liveChangeFromMessageBody', () => {
 
   it('ignores what a client does not show: a message change that keeps its status, other item types', () => {
     const retried = { ...message, attempts: 2 };
-    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '13', messageItem('w1', retried), messageItem('w1', message)))).toBeNull();
+    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '13', toMessageItem('w1', retried), toMessageItem('w1', message)))).toBeNull();
     expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '14', { type: 'contact' }))).toBeNull();
   });
 
