@@ -52,7 +52,8 @@ export const ITEM_TYPE = {
 export const WORKSPACE_SK_PREFIX = { member: 'MEMBER#', memberEmail: 'MEMBEREMAIL#', topic: 'TOPIC#', topicName: 'TOPICNAME#' } as const;
 export const TICKET_EVENT_SK_PREFIX = 'EVENT#';
 
-const workspacePk = (workspace: string) => `WS#${workspace}`;
+/** The `WS#<workspace>` prefix every key of workspace data starts with. */
+export const workspacePk = (workspace: string) => `WS#${workspace}`;
 
 export const workspaceKeys = {
   workspace: (workspace: string): TableKey => ({ pk: workspacePk(workspace), sk: 'WORKSPACE' }),
@@ -88,14 +89,6 @@ export const tokenKeys = {
   /** A user's API tokens in a workspace, for listing and revoking by id. */
   userTokens: (workspace: string, user: string) => `${workspacePk(workspace)}#USER#${user}#TOKENS`,
   userToken: (workspace: string, user: string, token: string): TableKey => ({ pk: tokenKeys.userTokens(workspace, user), sk: `TOKEN#${token}` }),
-};
-
-/** Fixed-window rate-limit counters, one item per subject and window (deleted by TTL after the window). */
-export const rateLimitKeys = {
-  signIn: (emailHash: string, windowStart: number): TableKey => ({ pk: `RATE#SIGNIN#${emailHash}`, sk: `WINDOW#${windowStart}` }),
-  api: (workspace: string, windowStart: number): TableKey => ({ pk: `${workspacePk(workspace)}#RATE#API`, sk: `WINDOW#${windowStart}` }),
-  /** Requests to a channel's public receive and status routes. */
-  channel: (channel: string, windowStart: number): TableKey => ({ pk: `CHANNEL#${channel}#RATE`, sk: `WINDOW#${windowStart}` }),
 };
 
 export const contactKeys = {
