@@ -80,6 +80,14 @@ export function batchSize(limit: number, known: number, policy: TallyPolicy): nu
   return Math.max(1, Math.min(policy.maxBatch, Math.floor((limit - known) / policy.headroomDivisor)));
 }
 
+/** Where a window's count is shared between containers (the storage adapter: shard items). */
+export interface TallyStore {
+  /** The window's count as stored now (the sum of its shards, strongly consistent). */
+  readTotal(): Promise<number>;
+  /** Adds `count` requests to the window's stored count. */
+  add(count: number): Promise<void>;
+}
+
 /**
  * What one container knows of one workspace's request count in one window,
  * and when it must read the shared count or add its own to it. The storage
@@ -154,5 +162,21 @@ export class WindowTally {
     this.known += count;
     this.pending -= count;
     this.writtenSinceRead = true;
+  }
+
+  /**
+   * One request: reads the stored count if due, counts the request unless the
+   * limit is reached, writes the pending requests if due; false: refused.
+   * A container's admissions of one workspace must run one at a time.
+   */
+  async admit(limit: number, nowMs: number, store: TallyStore): Promise<boolean> {
+    if (this.needsRead(limit, nowMs)) this.read(await store.readTotal(), limit, nowMs);
+    const admitted = this.take(limit, nowMs);
+    if (this.flushDue(limit, nowMs)) {
+      const count = this.pending;
+      await store.add(count);
+      this.written(count);
+    }
+    return admitted;
   }
 }

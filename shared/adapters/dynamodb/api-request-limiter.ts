@@ -12,7 +12,7 @@
 // An ADD retried after an ambiguous failure (a timeout after DynamoDB applied
 // it) counts its batch twice: the workspace is then refused up to one batch
 // early in that hour, the safe side for a limit.
-import { API_TALLY_POLICY, WindowTally, type FixedWindow, type TallyPolicy } from '#domain/rate-limit';
+import { API_TALLY_POLICY, WindowTally, type FixedWindow, type TallyPolicy, type TallyStore } from '#domain/rate-limit';
 import type { ApiRequestLimiter } from '#use-cases/ports';
 import { ITEM_TYPE } from './keys';
 import { hitsOf, rateCounterExpiry, rateCounterKeys, type RateCounterItem } from './entities/rate-counter';
@@ -36,6 +36,8 @@ export function createApiRequestLimiter(table: TableClient, options: ApiRequestL
   function tallyOf(workspace: string, window: FixedWindow): WindowTally {
     const tally = tallies.get(workspace);
     if (tally?.windowStart === window.start) return tally;
+    // A request that took its window just before the hour turned, admitted after a newer one: counted on its own window's shards.
+    if (tally && tally.windowStart > window.start) return new WindowTally(window.start, policy);
     // A new window for this workspace: forget every tally of an older window (their requests no longer count).
     for (const [key, old] of tallies) if (old.windowStart < window.start) tallies.delete(key);
     const fresh = new WindowTally(window.start, policy);
@@ -59,23 +61,14 @@ export function createApiRequestLimiter(table: TableClient, options: ApiRequestL
     });
   }
 
-  async function admitNow(workspace: string, window: FixedWindow, limit: number, now: Date): Promise<boolean> {
-    const tally = tallyOf(workspace, window);
-    const nowMs = now.getTime();
-    if (tally.needsRead(limit, nowMs)) tally.read(await readTotal(workspace, window), limit, nowMs);
-    const admitted = tally.take(limit, nowMs);
-    if (tally.flushDue(limit, nowMs)) {
-      const count = tally.pending;
-      await write(workspace, window, count);
-      tally.written(count);
-    }
-    return admitted;
+  function storeOf(workspace: string, window: FixedWindow): TallyStore {
+    return { readTotal: () => readTotal(workspace, window), add: (count) => write(workspace, window, count) };
   }
 
   return {
     admit(workspace, window, limit, now) {
       const previous = inFlight.get(workspace) ?? Promise.resolve();
-      const admission = previous.then(() => admitNow(workspace, window, limit, now));
+      const admission = previous.then(() => tallyOf(workspace, window).admit(limit, now.getTime(), storeOf(workspace, window)));
       const settled = admission.catch(() => undefined);
       inFlight.set(workspace, settled);
       void settled.then(() => {
