@@ -65,8 +65,8 @@ interface Measured {
   rcu: number;
   /** Write units per item written (item key → units). */
   wcuByItem: Map<string, number>;
-  /** Read units per item partition read (a strongly consistent BatchGet of S shards reads 1 unit on each of S partitions). */
-  rcuPerPartitionPerRead: number;
+  /** Items each read reads, each in its own partition, at 1 RCU (AWS: a strongly consistent read of an item up to 4 KB). */
+  itemsPerRead: number;
 }
 
 /** Calls seen while `run` runs, by their consumed capacity; writes are attributed to the item they name. */
@@ -75,7 +75,7 @@ function recorder() {
   return { calls, onConsumedCapacity: (report: ConsumedCapacityReport) => void calls.push(report) };
 }
 
-function summarize(requests: number, calls: ConsumedCapacityReport[], wcuByItem: Map<string, number>, rcuPerPartitionPerRead: number): Measured {
+function summarize(requests: number, calls: ConsumedCapacityReport[], wcuByItem: Map<string, number>, itemsPerRead: number): Measured {
   const writes = calls.filter((call) => call.command === 'UpdateItem');
   const reads = calls.filter((call) => call.command === 'BatchGetItem' || call.command === 'GetItem');
   return {
@@ -85,7 +85,7 @@ function summarize(requests: number, calls: ConsumedCapacityReport[], wcuByItem:
     reads: reads.length,
     rcu: reads.reduce((sum, call) => sum + call.readUnits, 0),
     wcuByItem,
-    rcuPerPartitionPerRead,
+    itemsPerRead,
   };
 }
 
@@ -94,11 +94,11 @@ function ceiling(measured: Measured, spread: boolean): number {
   const totalWcu = [...measured.wcuByItem.values()].reduce((sum, units) => sum + units, 0);
   const busiestWcu = spread ? Math.max(0, ...measured.wcuByItem.values()) : totalWcu;
   const wcuPerRequestOnBusiest = busiestWcu / measured.requests;
-  const rcuPerRequestOnBusiest = (measured.reads * measured.rcuPerPartitionPerRead) / measured.requests;
+  // Reads at AWS's price (DynamoDB Local reports less for shards not written yet): 1 RCU per item a read reads,
+  // on that item's partition — all of them on one partition in the worst case.
+  const rcuPerRequestOnBusiest = (measured.reads * (spread ? 1 : measured.itemsPerRead)) / measured.requests;
   const byWrites = wcuPerRequestOnBusiest > 0 ? PARTITION_WCU_PER_SECOND / wcuPerRequestOnBusiest : Number.POSITIVE_INFINITY;
-  // Worst case for reads too: every shard on one partition takes every read unit.
-  const readsOnBusiest = spread ? rcuPerRequestOnBusiest : measured.rcu / measured.requests;
-  const byReads = readsOnBusiest > 0 ? PARTITION_RCU_PER_SECOND / readsOnBusiest : Number.POSITIVE_INFINITY;
+  const byReads = rcuPerRequestOnBusiest > 0 ? PARTITION_RCU_PER_SECOND / rcuPerRequestOnBusiest : Number.POSITIVE_INFINITY;
   return Math.floor(Math.min(byWrites, byReads));
 }
 
@@ -144,8 +144,7 @@ export async function runRateLimitBench(options: RateLimitBenchOptions = {}): Pr
       const writes = calls.calls.filter((call) => call.command === 'UpdateItem');
       const wcuByItem = new Map<string, number>();
       writes.forEach((call, index) => wcuByItem.set(`shard ${shardOf[index]}`, (wcuByItem.get(`shard ${shardOf[index]}`) ?? 0) + call.writeUnits));
-      // A strongly consistent read of one small shard item costs 1 RCU, on that shard's partition.
-      return summarize(requests, calls.calls, wcuByItem, 1);
+      return summarize(requests, calls.calls, wcuByItem, API_TALLY_POLICY.shards);
     };
     log(`rate limit: ${requests} requests, batched, one container (after)…`);
     const oneContainer = await afterRun(1);
@@ -190,8 +189,9 @@ export async function runRateLimitBench(options: RateLimitBenchOptions = {}): Pr
     const format = (value: number, digits = 3) => (Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits }) : '∞');
     const markdown = [
       `${requests} requests of one workspace at its limit of ${limit} an hour, on DynamoDB Local (its capacity accounting).`,
-      `Ceiling: requests/s of one workspace before the limiter's busiest partition reaches 1,000 WCU/s (or 3,000 RCU/s):`,
-      `1,000 ÷ (WCU per request × the busiest item's share of them); "worst case" puts every shard on one partition.`,
+      `Ceiling: requests/s of one workspace before the limiter's busiest partition reaches 1,000 WCU/s or 3,000 RCU/s, the lower of`,
+      `1,000 ÷ (WCU per request landing on the busiest shard) and 3,000 ÷ (RCU per request on it; a read costs 1 RCU on each shard's partition,`,
+      `AWS's price of a strongly consistent read of a small item). "Worst case": every shard on one partition. RCU/request is DynamoDB Local's accounting.`,
       '',
       '| design | writes/request | WCU/request | reads/request | RCU/request | items written | ceiling (req/s) | worst case (req/s) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
