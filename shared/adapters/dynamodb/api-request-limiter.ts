@@ -30,6 +30,8 @@ export function createApiRequestLimiter(table: TableClient, options: ApiRequestL
   const random = options.random ?? Math.random;
   /** Workspace → its tally of the current window (older windows are dropped when a newer one starts). */
   const tallies = new Map<string, WindowTally>();
+  /** The newest window seen: when a newer one starts, every tally of an older one is dropped (their requests no longer count). */
+  let newestWindowStart = Number.NEGATIVE_INFINITY;
   /** Workspace → the end of the admission under way: a workspace's admissions run one at a time, so a read and a write never cross. */
   const inFlight = new Map<string, Promise<unknown>>();
 
@@ -38,8 +40,10 @@ export function createApiRequestLimiter(table: TableClient, options: ApiRequestL
     if (tally?.windowStart === window.start) return tally;
     // A request that took its window just before the hour turned, admitted after a newer one: counted on its own window's shards.
     if (tally && tally.windowStart > window.start) return new WindowTally(window.start, policy);
-    // A new window for this workspace: forget every tally of an older window (their requests no longer count).
-    for (const [key, old] of tallies) if (old.windowStart < window.start) tallies.delete(key);
+    if (window.start > newestWindowStart) {
+      for (const [key, old] of tallies) if (old.windowStart < window.start) tallies.delete(key);
+      newestWindowStart = window.start;
+    }
     const fresh = new WindowTally(window.start, policy);
     tallies.set(workspace, fresh);
     return fresh;
