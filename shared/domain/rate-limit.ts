@@ -64,8 +64,6 @@ export interface TallyPolicy {
   headroomDivisor: number;
   /** Requests counted here longer ago than this are written with the next request (a quiet container still publishes its count). */
   maxPendingAgeMs: number;
-  /** A container that has written nothing since its last read still reads again after this long (other containers' counts grow). */
-  maxReadAgeMs: number;
 }
 
 /**
@@ -73,7 +71,7 @@ export interface TallyPolicy {
  * write per 200 requests of the workspace (docs/benchmarks.md, "Rate limiting",
  * for the ceiling this gives and what it costs in accuracy).
  */
-export const API_TALLY_POLICY: TallyPolicy = { shards: 4, maxBatch: 50, headroomDivisor: 16, maxPendingAgeMs: 5_000, maxReadAgeMs: 5_000 };
+export const API_TALLY_POLICY: TallyPolicy = { shards: 4, maxBatch: 50, headroomDivisor: 16, maxPendingAgeMs: 5_000 };
 
 /** Requests to admit before the next write: 1 … maxBatch, at most the headroom ÷ headroomDivisor. */
 export function batchSize(limit: number, known: number, policy: TallyPolicy): number {
@@ -115,9 +113,9 @@ export class WindowTally {
   pending = 0;
   /** Requests admitted here before the next write (set at each read). */
   batch = 1;
-  private readAtMs = Number.NEGATIVE_INFINITY;
   private pendingSinceMs = 0;
-  private writtenSinceRead = false;
+  /** No read yet, or a write since the last one: the next batch starts with a read. */
+  private mustRead = true;
 
   constructor(
     readonly windowStart: number,
@@ -125,21 +123,18 @@ export class WindowTally {
   ) {}
 
   /**
-   * Whether to read the shards before this request: never while requests wait
-   * to be written (their batch is under way) nor once the known count reached
-   * the limit (counts only grow: the window is spent); else after a write, or
-   * when the last read is older than maxReadAgeMs (or there was none).
+   * Whether to read the shards before this request: at the start of each
+   * batch (the first, and after every write), but not once the known count
+   * reached the limit (counts only grow: the window is spent).
    */
-  needsRead(limit: number, nowMs: number): boolean {
-    if (this.pending > 0 || this.known >= limit) return false;
-    return this.writtenSinceRead || nowMs - this.readAtMs >= this.policy.maxReadAgeMs;
+  needsRead(limit: number): boolean {
+    return this.mustRead && this.pending === 0 && this.known < limit;
   }
 
   /** The shards' total, just read. */
-  read(total: number, limit: number, nowMs: number): void {
+  read(total: number, limit: number): void {
     this.known = Math.max(this.known, total);
-    this.readAtMs = nowMs;
-    this.writtenSinceRead = false;
+    this.mustRead = false;
     this.batch = batchSize(limit, this.known, this.policy);
   }
 
@@ -161,7 +156,7 @@ export class WindowTally {
   written(count: number): void {
     this.known += count;
     this.pending -= count;
-    this.writtenSinceRead = true;
+    this.mustRead = true;
   }
 
   /**
@@ -170,7 +165,7 @@ export class WindowTally {
    * A container's admissions of one workspace must run one at a time.
    */
   async admit(limit: number, nowMs: number, store: TallyStore): Promise<boolean> {
-    if (this.needsRead(limit, nowMs)) this.read(await store.readTotal(), limit, nowMs);
+    if (this.needsRead(limit)) this.read(await store.readTotal(), limit);
     const admitted = this.take(limit, nowMs);
     if (this.flushDue(limit, nowMs)) {
       const count = this.pending;

@@ -27,7 +27,6 @@ const policyArbitrary: fc.Arbitrary<TallyPolicy> = fc.record({
   maxBatch: fc.integer({ min: 1, max: 60 }),
   headroomDivisor: fc.integer({ min: 1, max: 32 }),
   maxPendingAgeMs: fc.integer({ min: 1, max: 10_000 }),
-  maxReadAgeMs: fc.integer({ min: 1, max: 10_000 }),
 });
 
 describe('the batch size', () => {
@@ -125,7 +124,7 @@ describe('several containers sharing one store', () => {
         policyArbitrary,
         fc.integer({ min: 1, max: 400 }),
         fc.integer({ min: 1, max: 8 }),
-        // Requests mostly at once (gap 0), so containers' batches overlap; sometimes seconds apart, so old requests are written and reads expire.
+        // Requests mostly at once (gap 0), so containers' batches overlap; sometimes seconds apart, so old requests are written.
         fc.array(fc.tuple(fc.nat({ max: 7 }), fc.oneof(fc.constant(0), fc.constant(0), fc.nat({ max: 6_000 }))), { maxLength: 800 }),
         async (policy, limit, containers, schedule) => {
           const { store, port } = memoryStore();
