@@ -14,13 +14,11 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { upsertContact, type ContactInput } from '#domain/contact';
 import * as tickets from '#domain/ticket';
-import { API_RATE_WINDOW_SECONDS, DEFAULT_API_REQUESTS_PER_HOUR, fixedWindow } from '#domain/rate-limit';
 import { hashTokenSecret } from '#domain/workspace';
 import { nowTimestamp } from '#domain/time';
 import { toTicket, ticketEventItem, ticketItem } from '#adapters/dynamodb/items';
@@ -32,7 +30,6 @@ import { fromTopicItem } from '#adapters/dynamodb/entities/topic';
 import { fromWorkspaceItem, workspaceKeys } from '#adapters/dynamodb/entities/workspace';
 import {
   ITEM_TYPE,
-  rateLimitKeys,
   ticketIndexPartitions,
   ticketKeys,
   type TableKey,
@@ -92,29 +89,13 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
 
   /**
    * What every HTTP request pays before its route: the authorizer resolves the token (GetItem
-   * `TOKEN#<sha256>`, then member ∥ workspace; it has no cache since the inbox's cookie sessions),
-   * then the API's rate limit takes one conditional increment of the workspace's counter for this hour.
+   * `TOKEN#<sha256>`, then member ∥ workspace; it has no cache since the inbox's cookie sessions).
+   * The API's rate limit adds no call to most requests (a container writes its count every batch of
+   * up to 50 requests: docs/benchmarks.md, "Rate limiting"), so the floor leaves it out.
    */
   async function admitApiRequest(): Promise<void> {
     await getItem(tokenKeys.token(hashTokenSecret(token)), false);
     await Promise.all([getItem(memberKeys.member(workspace, user), false), getItem(workspaceKeys.workspace(workspace), false)]);
-    const window = fixedWindow(new Date(), API_RATE_WINDOW_SECONDS);
-    await db.send(
-      new UpdateCommand({
-        TableName,
-        Key: rateLimitKeys.api(workspace, window.start),
-        UpdateExpression: 'ADD hits :one SET #type = :type, #ttl = :expires',
-        ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
-        ExpressionAttributeNames: { '#type': 'type', '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':type': ITEM_TYPE.rateCounter,
-          ':expires': window.end + API_RATE_WINDOW_SECONDS,
-          ':limit': DEFAULT_API_REQUESTS_PER_HOUR,
-        },
-        ...TOTAL,
-      }),
-    );
   }
 
   /** The agent-command pattern: ticket ∥ workspace, then the conditional transaction ∥ the contact. */

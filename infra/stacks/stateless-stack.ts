@@ -2,7 +2,7 @@
 // the table stream to the fan-out function, and the queues' consumers.
 // Everything here can be destroyed and redeployed without losing data.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -92,6 +92,18 @@ export const DEFAULT_MAIL_FROM = 'Ticketer <no-reply@ticketer.invalid>';
 export const DEFAULT_API_RATE_LIMIT_PER_HOUR = '3600';
 
 /**
+ * API Gateway's throttle for each route of the HTTP API (the stage's default
+ * route settings), a coarse guard in front of the per-workspace hourly limit:
+ * one route flooded (a runaway script, a webhook storm) is answered 429 by API
+ * Gateway past 1,000 requests/s (bursts of 500), before any function runs, and
+ * cannot take the account's regional API Gateway quota (10,000 requests/s
+ * shared by every API of the account) from the other routes and the live
+ * WebSocket API. It is not per workspace (HTTP APIs have no usage plans): the
+ * workspace's own limit is the function's (docs/api.md, "Rate limits").
+ */
+export const HTTP_API_ROUTE_THROTTLE = { rateLimitPerSecond: 1000, burstLimit: 500 } as const;
+
+/**
  * What the request-path functions may do on the table (and its indexes):
  * no Scan, which the grant helpers include; a transaction's items are
  * authorized one by one as these actions.
@@ -174,6 +186,12 @@ export class StatelessStack extends Stack {
     });
     // Every route sits behind the authorizer except PUBLIC_HTTP_ROUTES.
     this.api = new HttpApi(this, 'HttpApi', { description: 'Ticketer HTTP API', defaultAuthorizer: authorizer });
+    const defaultStage = this.api.defaultStage?.node.defaultChild;
+    if (!(defaultStage instanceof CfnStage)) throw new Error('StatelessStack: the HTTP API has no default stage to throttle');
+    defaultStage.defaultRouteSettings = {
+      throttlingRateLimit: HTTP_API_ROUTE_THROTTLE.rateLimitPerSecond,
+      throttlingBurstLimit: HTTP_API_ROUTE_THROTTLE.burstLimit,
+    };
 
     const context = (key: string, fallback: string) => String(this.node.tryGetContext(key) ?? fallback);
     const apiRateLimit = context(CONTEXT.apiRateLimitPerHour, DEFAULT_API_RATE_LIMIT_PER_HOUR);

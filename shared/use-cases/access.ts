@@ -225,11 +225,14 @@ export function createAccessUseCases(context: UseCaseContext) {
       await repos.tokens.delete(token);
     },
 
-    /** Counts one API request of the workspace in the current hour; RateLimitedError (429, Retry-After) beyond `limitPerHour`. */
+    /**
+     * Counts one API request of the workspace in the current hour; RateLimitedError (429, Retry-After: to the
+     * hour's end) beyond `limitPerHour`. Counted in batches (ApiRequestLimiter): most requests read and write nothing.
+     */
     async admitApiRequest({ workspace, limitPerHour }: { workspace: string; limitPerHour: number }): Promise<void> {
       const now = context.clock();
       const window = fixedWindow(now, API_RATE_WINDOW_SECONDS);
-      if (!(await repos.rateLimits.take({ kind: 'api', workspace }, window, limitPerHour)))
+      if (!(await repos.apiRequests.admit(workspace, window, limitPerHour, now)))
         throw rateLimited('rate_limited', `Request limit of ${limitPerHour} an hour reached for this workspace.`, window, now);
     },
 

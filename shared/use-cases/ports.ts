@@ -80,16 +80,27 @@ export interface TokenRepository {
   delete(token: StoredToken): Promise<void>;
 }
 
-/** What a fixed-window rate limit counts. */
+/** What an exact fixed-window rate limit counts. */
 export type RateLimitSubject =
   | { kind: 'sign_in'; emailHash: string }
-  | { kind: 'api'; workspace: string }
   /** Requests to a channel's public routes (docs/channels.md). */
   | { kind: 'channel'; channel: string };
 
+/** Exact fixed-window counts: one conditional write per hit. */
 export interface RateLimitCounter {
   /** Counts one hit in the window unless its count already reached `limit`; false = refused (nothing counted). */
   take(subject: RateLimitSubject, window: FixedWindow, limit: number): Promise<boolean>;
+}
+
+/**
+ * The API's requests per workspace, counted in batches over shards
+ * (WindowTally in shared/domain/rate-limit.ts): never refuses before the
+ * workspace made `limit` requests in the window, may admit a few batches more
+ * when several containers serve it. One per container: it remembers counts.
+ */
+export interface ApiRequestLimiter {
+  /** Counts one request of the workspace in the window unless its count, as far as this container knows, reached `limit`; false = refused. */
+  admit(workspace: string, window: FixedWindow, limit: number, now: Date): Promise<boolean>;
 }
 
 export interface MailMessage {
@@ -230,6 +241,7 @@ export interface Repositories {
   people: PeopleRepository;
   tokens: TokenRepository;
   rateLimits: RateLimitCounter;
+  apiRequests: ApiRequestLimiter;
   contacts: ContactRepository;
   topics: TopicRepository;
   tickets: TicketRepository;

@@ -1,5 +1,6 @@
 // The DynamoDB implementation of every storage port, over one table.
 import type { Repositories } from '#use-cases/ports';
+import { createApiRequestLimiter } from './api-request-limiter';
 import { createContactRepository } from './contact-repository';
 import { createConversationRepository } from './conversation-repository';
 import { createCountsRepository } from './counts-repository';
@@ -22,6 +23,7 @@ export function createDynamoDbRepositories(options: TableOptions): Repositories 
     people: createPeopleRepository(table),
     tokens: createTokenRepository(table),
     rateLimits: createRateLimitCounter(table),
+    apiRequests: createApiRequestLimiter(table),
     contacts: createContactRepository(table),
     topics: createTopicRepository(table),
     tickets: createTicketRepository(table),

@@ -54,14 +54,6 @@ export const TICKET_EVENT_SK_PREFIX = 'EVENT#';
 /** The `WS#<workspace>` prefix: a workspace's own partition, and the start of every other key of its data. */
 export const workspacePk = (workspace: string) => `WS#${workspace}`;
 
-/** Fixed-window rate-limit counters, one item per subject and window (deleted by TTL after the window). */
-export const rateLimitKeys = {
-  signIn: (emailHash: string, windowStart: number): TableKey => ({ pk: `RATE#SIGNIN#${emailHash}`, sk: `WINDOW#${windowStart}` }),
-  api: (workspace: string, windowStart: number): TableKey => ({ pk: `${workspacePk(workspace)}#RATE#API`, sk: `WINDOW#${windowStart}` }),
-  /** Requests to a channel's public receive and status routes. */
-  channel: (channel: string, windowStart: number): TableKey => ({ pk: `CHANNEL#${channel}#RATE`, sk: `WINDOW#${windowStart}` }),
-};
-
 export const ticketKeys = {
   partition: (workspace: string, ticket: string) => `${workspacePk(workspace)}#TICKET#${ticket}`,
   ticket: (workspace: string, ticket: string): TableKey => ({ pk: ticketKeys.partition(workspace, ticket), sk: 'TICKET' }),

@@ -1,16 +1,18 @@
-// Fixed-window rate-limit counters (shared/domain/rate-limit.ts): one item per
-// subject and window, counted by a single conditional UpdateItem — no read
-// first, so a request costs one write whether it is let through or refused.
-// The item expires (TTL) one window after its window ends.
+// Exact fixed-window rate-limit counters (sign-in attempts, a channel's public
+// routes): one item per subject and window, counted by a single conditional
+// UpdateItem — no read first, so a request costs one write whether it is let
+// through or refused. Exact, which a brute-force lockout needs; the API limit
+// per workspace, which takes far more requests, is batched instead
+// (api-request-limiter.ts).
 import type { RateLimitCounter, RateLimitSubject } from '#use-cases/ports';
-import { ITEM_TYPE, rateLimitKeys, type TableKey } from './keys';
+import { ITEM_TYPE, type TableKey } from './keys';
+import { rateCounterExpiry, rateCounterKeys } from './entities/rate-counter';
 import { TTL_ATTRIBUTE } from './table';
 import type { TableClient } from './table-client';
 
 function counterKey(subject: RateLimitSubject, windowStart: number): TableKey {
-  if (subject.kind === 'sign_in') return rateLimitKeys.signIn(subject.emailHash, windowStart);
-  if (subject.kind === 'channel') return rateLimitKeys.channel(subject.channel, windowStart);
-  return rateLimitKeys.api(subject.workspace, windowStart);
+  if (subject.kind === 'sign_in') return rateCounterKeys.signIn(subject.emailHash, windowStart);
+  return rateCounterKeys.channel(subject.channel, windowStart);
 }
 
 export function createRateLimitCounter(table: TableClient): RateLimitCounter {
@@ -21,7 +23,7 @@ export function createRateLimitCounter(table: TableClient): RateLimitCounter {
         UpdateExpression: 'ADD hits :one SET #type = :type, #ttl = :expires',
         ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
         ExpressionAttributeNames: { '#type': 'type', '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':one': 1, ':type': ITEM_TYPE.rateCounter, ':expires': window.end + (window.end - window.start), ':limit': limit },
+        ExpressionAttributeValues: { ':one': 1, ':type': ITEM_TYPE.rateCounter, ':expires': rateCounterExpiry(window), ':limit': limit },
       });
     },
   };

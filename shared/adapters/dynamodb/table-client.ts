@@ -126,8 +126,8 @@ export function createTableClient(options: TableOptions) {
       return items;
     },
 
-    /** Items by key, in no particular order; missing ones are left out. */
-    async batchGet<T extends Item>(label: string, keys: TableKey[]): Promise<T[]> {
+    /** Items by key, in no particular order; missing ones are left out. `consistent`: strongly consistent reads (twice the read units). */
+    async batchGet<T extends Item>(label: string, keys: TableKey[], consistent = false): Promise<T[]> {
       const found: T[] = [];
       const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
       for (let start = 0; start < unique.length; start += 100) {
@@ -135,7 +135,7 @@ export function createTableClient(options: TableOptions) {
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt > 0) await sleep(backoffDelayMs(attempt));
           const out = await client.send(
-            new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending } }, ReturnConsumedCapacity: 'TOTAL' }),
+            new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ConsistentRead: consistent } }, ReturnConsumedCapacity: 'TOTAL' }),
           );
           report('BatchGetItem', label, out.ConsumedCapacity);
           found.push(...((out.Responses?.[TableName] ?? []) as T[]));

@@ -171,15 +171,26 @@ describe('the API rate limit per workspace', () => {
     const resolved = (await authorize(limited.members.agent.token)) as { context: { api_rate_limit?: number } };
     expect(resolved.context.api_rate_limit).toBe(5);
     const identity = { ...limited.members.agent.identity, api_rate_limit: 5 };
+    // The PATCH above counted too (at the default limit) but in HttpAccess's own limiter, which writes its count
+    // with its next batch: HttpTickets, exact on its own, may admit 5 before it sees it — one batch per container
+    // beyond the limit, here the one request (docs/benchmarks.md, "Rate limiting").
     const statuses: number[] = [];
-    for (let request = 0; request < 4; request++) statuses.push((await world.request({ route: 'GET /folders', identity })).status);
-    // The PATCH above counted too (the default limit applied to it, in the same counter).
-    expect(statuses).toEqual([200, 200, 200, 200]);
-    const refused = await world.request({ route: 'GET /topics', identity });
+    let refused: Awaited<ReturnType<typeof world.request>> | undefined;
+    let sentAt = new Date();
+    while (!refused && statuses.length < 10) {
+      sentAt = new Date();
+      const response = await world.request({ route: statuses.length % 2 ? 'GET /topics' : 'GET /folders', identity });
+      statuses.push(response.status);
+      if (response.status === 429) refused = response;
+    }
+    expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(5 + 1);
     expect(refused).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
-    const retryAfter = Number(refused.headers['retry-after']);
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(3600);
+    const retryAfter = Number(refused!.headers['retry-after']);
+    const hourEnd = fixedWindow(sentAt, API_RATE_WINDOW_SECONDS).end;
+    expect(retryAfter).toBeGreaterThanOrEqual(Math.max(1, Math.ceil(hourEnd - Date.now() / 1000)));
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil(hourEnd - sentAt.getTime() / 1000));
+    expect((await world.request({ route: 'GET /folders', identity })).status).toBe(429);
     const v2 = await world.request({ route: 'GET /api/v2/tickets.json', identity: { ...limited.members.viewer.identity, api_rate_limit: 5 } });
     expect(v2).toMatchObject({ status: 429, body: { detail: expect.stringContaining('5 an hour') } });
     expect(v2.headers['retry-after']).toBeDefined();
