@@ -13,8 +13,8 @@
 //              message (polling every 20 ms): what a watching agent waits
 //
 // Not a test: it measures and reports. Alone: `npx tsx bench/closed-ticket-latency.ts
-// [--closes N] [--cdk-out DIR]` starts its own local stack; `npm run bench` can call
-// `benchClosedTicketLatency` with the stack it already runs.
+// [--closes N] [--cdk-out DIR]` starts its own local stack; `npm run bench` calls
+// `runClosedTicketLatencyBench` with the stack it already runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,29 +28,22 @@ import { createUseCases } from '#use-cases/index';
 import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
 import { startLocalStack, type LocalStack } from '../infra/local/stack';
 import { exportOf, surveyFlow } from '../test/integration/triggers/fixtures';
-import { percentile } from './report';
+import { PIPELINE_TIMEOUT_MS, PIPELINE_WARM_UP_ROUNDS, latencyFigures, latencyRow, type BenchFigure, type BenchSection, type LatencyRow } from './report';
 
-export interface ClosedTicketLatencyRow {
+export interface ClosedTicketLatencyRow extends LatencyRow {
   measure: 'recorded' | 'observed';
-  what: string;
-  closes: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
 }
 
 export interface ClosedTicketLatencyOptions {
   /** The running local stack (its DynamoDB, HTTP API and Lambda endpoints). */
   stack: LocalStack;
-  /** Measured closes (default 30), after 3 unmeasured warm-up closes. */
+  /** Measured closes (default 30), after PIPELINE_WARM_UP_ROUNDS unmeasured warm-up closes. */
   closes?: number;
   log?: (line: string) => void;
 }
 
 const SURVEY = surveyFlow('e5000000-0000-4000-8000-000000000001', 'Benchmark Survey');
-const WARM_UP_CLOSES = 3;
 const POLL_MS = 20;
-const TIMEOUT_MS = 30_000;
 
 /** A workspace of its own (the benchmark leaves the seeded one alone) with the survey and its closed-ticket trigger. */
 async function benchmarkWorkspace(stack: LocalStack, lambda: LambdaClient) {
@@ -89,8 +82,8 @@ export async function benchClosedTicketLatency(options: ClosedTicketLatencyOptio
 
   const recorded: number[] = [];
   const observed: number[] = [];
-  log(`closed-ticket latency: ${WARM_UP_CLOSES} warm-up closes, then ${closes} measured, one at a time…`);
-  for (let round = 0; round < WARM_UP_CLOSES + closes; round++) {
+  log(`closed-ticket latency: ${PIPELINE_WARM_UP_ROUNDS} warm-up closes, then ${closes} measured, one at a time…`);
+  for (let round = 0; round < PIPELINE_WARM_UP_ROUNDS + closes; round++) {
     const contact = randomUUID();
     const opened = (await invoke(lambda, stack.functions.TicketCommand!, {
       command: 'open_ticket',
@@ -107,23 +100,19 @@ export async function benchClosedTicketLatency(options: ClosedTicketLatencyOptio
     if (closed.status !== 200) throw new Error(`close answered ${closed.status}: ${JSON.stringify(closed.body).slice(0, 300)}`);
     let first: { created_on: string } | undefined;
     while (!first) {
-      if (performance.now() - sentAt > TIMEOUT_MS) throw new Error(`no follow-up message ${TIMEOUT_MS} ms after closing ticket ${opened.ticket.uuid}`);
+      if (performance.now() - sentAt > PIPELINE_TIMEOUT_MS) throw new Error(`no follow-up message ${PIPELINE_TIMEOUT_MS} ms after closing ticket ${opened.ticket.uuid}`);
       const page = await http('GET', `/contacts/${contact}/messages`);
       first = page.status === 200 ? (page.body.results as { direction: string; created_on: string }[]).find((message) => message.direction === 'out') : undefined;
       if (!first) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    if (round < WARM_UP_CLOSES) continue;
+    if (round < PIPELINE_WARM_UP_ROUNDS) continue;
     observed.push(performance.now() - sentAt);
     recorded.push(Date.parse(first.created_on) - Date.parse(closed.body.ticket.closed_on));
   }
 
-  const row = (measure: ClosedTicketLatencyRow['measure'], what: string, samples: number[]): ClosedTicketLatencyRow => {
-    const sorted = [...samples].sort((a, b) => a - b);
-    return { measure, what, closes: samples.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1)! };
-  };
   return [
-    row('recorded', 'message `created_on` − ticket `closed_on` (function clocks)', recorded),
-    row('observed', 'close request sent → message seen by a client polling every 20 ms', observed),
+    { measure: 'recorded', ...latencyRow('message `created_on` − ticket `closed_on` (function clocks)', recorded) },
+    { measure: 'observed', ...latencyRow('close request sent → message seen by a client polling every 20 ms', observed) },
   ];
 }
 
@@ -131,8 +120,30 @@ export function closedTicketLatencyTable(rows: readonly ClosedTicketLatencyRow[]
   return [
     '| measure | what | closes | p50 ms | p99 ms | max ms |',
     '|---|---|---:|---:|---:|---:|',
-    ...rows.map((row) => `| ${row.measure} | ${row.what} | ${row.closes} | ${row.p50Ms.toFixed(0)} | ${row.p99Ms.toFixed(0)} | ${row.maxMs.toFixed(0)} |`),
+    ...rows.map((row) => `| ${row.measure} | ${row.what} | ${row.samples} | ${row.p50Ms.toFixed(0)} | ${row.p99Ms.toFixed(0)} | ${row.maxMs.toFixed(0)} |`),
   ].join('\n');
+}
+
+export const CLOSED_TICKET_TITLE = 'Close → first follow-up message';
+
+/** `closed ticket/<measure>/p50`, `/p99`, `/max`; the headline first: what a watching agent waits (observed p50). */
+export function closedTicketLatencyFigures(rows: readonly ClosedTicketLatencyRow[]): BenchFigure[] {
+  const observedFirst = [...rows].sort((a, b) => Number(b.measure === 'observed') - Number(a.measure === 'observed'));
+  return observedFirst.flatMap((row) => latencyFigures(`closed ticket/${row.measure}`, row));
+}
+
+export function closedTicketLatencySection(rows: readonly ClosedTicketLatencyRow[]): BenchSection {
+  return {
+    title: CLOSED_TICKET_TITLE,
+    markdown: `## ${CLOSED_TICKET_TITLE}\n\nA closed-ticket trigger starts a survey; see bench/closed-ticket-latency.ts.\n\n${closedTicketLatencyTable(rows)}`,
+    figures: closedTicketLatencyFigures(rows),
+    raw: rows,
+  };
+}
+
+/** The section of `npm run bench`. */
+export async function runClosedTicketLatencyBench(options: ClosedTicketLatencyOptions): Promise<BenchSection> {
+  return closedTicketLatencySection(await benchClosedTicketLatency(options));
 }
 
 async function main() {

@@ -9,7 +9,7 @@
 //
 // Not a test: it measures and reports. Alone: `npx tsx bench/flow-engine.ts
 // [--resumes N] [--cdk-out DIR]` starts its own local stack; `npm run bench` calls
-// `benchFlowEngine` with the stack it already runs.
+// `runFlowEngineBench` with the stack it already runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,7 @@ import { createFlowUseCases } from '#use-cases/flows';
 import { createUseCases } from '#use-cases/index';
 import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
 import { startLocalStack, type LocalStack } from '../infra/local/stack';
+import { figure, type BenchFigure, type BenchSection } from './report';
 
 export interface FlowEngineBenchRow {
   side: 'engine' | 'service' | 'local stack';
@@ -260,6 +261,33 @@ export function flowEngineTable(rows: readonly FlowEngineBenchRow[]): string {
     '|---|---|---:|---:|---:|---:|---:|',
     ...rows.map((row) => `| ${row.side} | ${row.what} | ${row.resumes} | ${row.medianMs.toFixed(2)} | ${row.p95Ms.toFixed(2)} | ${units(row.readUnits)} | ${units(row.writeUnits)} |`),
   ].join('\n');
+}
+
+export const FLOW_ENGINE_TITLE = 'Flow engine: cost per sprint';
+
+/** `flow engine/<side>/median` and `/p95` per side, RCU and WCU per resume where measured; the headline first: a resume through the stack. */
+export function flowEngineFigures(rows: readonly FlowEngineBenchRow[]): BenchFigure[] {
+  const bySide = [...rows].sort((a, b) => Number(b.side === 'local stack') - Number(a.side === 'local stack'));
+  return bySide.flatMap((row) => [
+    figure(`flow engine/${row.side}/median`, row.medianMs, 'ms'),
+    figure(`flow engine/${row.side}/p95`, row.p95Ms, 'ms'),
+    ...(row.readUnits === null ? [] : [figure(`flow engine/${row.side}/RCU`, row.readUnits, 'RCU')]),
+    ...(row.writeUnits === null ? [] : [figure(`flow engine/${row.side}/WCU`, row.writeUnits, 'WCU')]),
+  ]);
+}
+
+export function flowEngineSection(rows: readonly FlowEngineBenchRow[]): BenchSection {
+  return {
+    title: FLOW_ENGINE_TITLE,
+    markdown: `## ${FLOW_ENGINE_TITLE}\n\nOne resume of a 20-node flow (ten msg waits, expressions in every node); see bench/flow-engine.ts.\n\n${flowEngineTable(rows)}`,
+    figures: flowEngineFigures(rows),
+    raw: rows,
+  };
+}
+
+/** The section of `npm run bench`. */
+export async function runFlowEngineBench(options: FlowEngineBenchOptions): Promise<BenchSection> {
+  return flowEngineSection(await benchFlowEngine(options));
 }
 
 async function main() {

@@ -10,7 +10,7 @@
 // - reply → msg_created at the connection subscribed to the ticket.
 //
 // Commands are made one at a time, so each is measured without queueing.
-// Not a test: it measures and reports. `npm run bench` calls benchLiveUpdates
+// Not a test: it measures and reports. `npm run bench` calls runLiveUpdatesBench
 // with the stack it already runs; `npx tsx bench/live-update-latency.ts` runs
 // it alone on a local stack of its own (TICKETER_CDK_OUT: an existing cloud
 // assembly instead of a new `cdk synth`).
@@ -27,18 +27,12 @@ import { createUseCases } from '#use-cases/index';
 import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
 import { startLocalStack, type LocalStack } from '../infra/local/stack';
 import { connectLive, type LiveClient } from '../test/support/live-client';
-import { percentile } from './report';
+import { PIPELINE_TIMEOUT_MS, PIPELINE_WARM_UP_ROUNDS, latencyFigures, latencyRow, type BenchFigure, type BenchSection, type LatencyRow } from './report';
 
-export interface LiveUpdateRow {
-  what: string;
-  events: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
+export interface LiveUpdateRow extends LatencyRow {
+  /** The event the socket waits for, after which command. */
+  path: 'assign → ticket_changed' | 'assign → counts_changed' | 'reply → msg_created';
 }
-
-const WARM_UP = 3;
-const TIMEOUT_MS = 30_000;
 
 export async function benchLiveUpdates(options: { stack: LocalStack; directEndpoint: string; rounds?: number; log?: (line: string) => void }): Promise<LiveUpdateRow[]> {
   const { stack } = options;
@@ -84,50 +78,46 @@ export async function benchLiveUpdates(options: { stack: LocalStack; directEndpo
   const socket: LiveClient = await connectLive(stack.websocketUrl, watcher.token);
   const samples = { ticket: [] as number[], counts: [] as number[], msg: [] as number[] };
   try {
-    log(`command → live event: ${WARM_UP} warm-up rounds, then ${rounds} measured, one at a time…`);
-    for (let round = 0; round < WARM_UP + rounds; round++) {
+    log(`command → live event: ${PIPELINE_WARM_UP_ROUNDS} warm-up rounds, then ${rounds} measured, one at a time…`);
+    for (let round = 0; round < PIPELINE_WARM_UP_ROUNDS + rounds; round++) {
       const ticket = await openTicket(round);
       // The watcher has the ticket's conversation open; its opening has reached the socket (so nothing of it is pending).
-      await socket.next((frame) => frame.type === 'ticket_changed' && frame.ticket.uuid === ticket, TIMEOUT_MS);
-      await socket.next((frame) => frame.type === 'counts_changed' && frame.counts.unassigned === 1, TIMEOUT_MS);
+      await socket.next((frame) => frame.type === 'ticket_changed' && frame.ticket.uuid === ticket, PIPELINE_TIMEOUT_MS);
+      await socket.next((frame) => frame.type === 'counts_changed' && frame.counts.unassigned === 1, PIPELINE_TIMEOUT_MS);
       const subscribed = socket.frames.length;
       socket.send({ action: 'subscribe', ticket_uuid: ticket });
-      await socket.next((frame) => frame.type === 'subscribed' && frame.ticket_uuid === ticket, TIMEOUT_MS, subscribed);
+      await socket.next((frame) => frame.type === 'subscribed' && frame.ticket_uuid === ticket, PIPELINE_TIMEOUT_MS, subscribed);
 
       // assign → ticket_changed and counts_changed
       let from = socket.frames.length;
       let started = performance.now();
       await post(`/tickets/${ticket}/assign`, { assignee: actor.uuid });
-      const ticketChanged = socket.next((frame) => frame.type === 'ticket_changed' && frame.ticket.uuid === ticket && frame.ticket.assignee?.uuid === actor.uuid, TIMEOUT_MS, from).then(() => performance.now() - started);
-      const countsChanged = socket.next((frame) => frame.type === 'counts_changed' && frame.counts.unassigned === 0, TIMEOUT_MS, from).then(() => performance.now() - started);
+      const ticketChanged = socket.next((frame) => frame.type === 'ticket_changed' && frame.ticket.uuid === ticket && frame.ticket.assignee?.uuid === actor.uuid, PIPELINE_TIMEOUT_MS, from).then(() => performance.now() - started);
+      const countsChanged = socket.next((frame) => frame.type === 'counts_changed' && frame.counts.unassigned === 0, PIPELINE_TIMEOUT_MS, from).then(() => performance.now() - started);
       const [ticketMs, countsMs] = await Promise.all([ticketChanged, countsChanged]);
 
       // reply → msg_created
       from = socket.frames.length;
       started = performance.now();
       const sent = await post(`/tickets/${ticket}/messages`, { text: `Benchmark reply ${round}` });
-      await socket.next((frame) => frame.type === 'msg_created' && frame.msg.uuid === sent.uuid, TIMEOUT_MS, from);
+      await socket.next((frame) => frame.type === 'msg_created' && frame.msg.uuid === sent.uuid, PIPELINE_TIMEOUT_MS, from);
       const msgMs = performance.now() - started;
-      if (round >= WARM_UP) {
+      if (round >= PIPELINE_WARM_UP_ROUNDS) {
         samples.ticket.push(ticketMs);
         samples.counts.push(countsMs);
         samples.msg.push(msgMs);
       }
       // Close it, so the next round's counts start from an empty Unassigned again.
       await post(`/tickets/${ticket}/close`, {});
-      await socket.next((frame) => frame.type === 'counts_changed' && frame.counts.mine === 0 && frame.counts.all === 0, TIMEOUT_MS, from);
+      await socket.next((frame) => frame.type === 'counts_changed' && frame.counts.mine === 0 && frame.counts.all === 0, PIPELINE_TIMEOUT_MS, from);
     }
   } finally {
     await socket.close();
   }
-  const row = (what: string, taken: number[]): LiveUpdateRow => {
-    const sorted = [...taken].sort((a, b) => a - b);
-    return { what, events: taken.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1)! };
-  };
   return [
-    row('POST /tickets/{uuid}/assign → ticket_changed at another agent’s socket', samples.ticket),
-    row('POST /tickets/{uuid}/assign → counts_changed (after the counts consumer)', samples.counts),
-    row('POST /tickets/{uuid}/messages → msg_created at the subscribed socket', samples.msg),
+    { path: 'assign → ticket_changed', ...latencyRow('POST /tickets/{uuid}/assign → ticket_changed at another agent’s socket', samples.ticket) },
+    { path: 'assign → counts_changed', ...latencyRow('POST /tickets/{uuid}/assign → counts_changed (after the counts consumer)', samples.counts) },
+    { path: 'reply → msg_created', ...latencyRow('POST /tickets/{uuid}/messages → msg_created at the subscribed socket', samples.msg) },
   ];
 }
 
@@ -135,8 +125,29 @@ export function liveUpdateTable(rows: readonly LiveUpdateRow[]): string {
   return [
     '| what | events | p50 ms | p99 ms | max ms |',
     '|---|---:|---:|---:|---:|',
-    ...rows.map((row) => `| ${row.what} | ${row.events} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} |`),
+    ...rows.map((row) => `| ${row.what} | ${row.samples} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} |`),
   ].join('\n');
+}
+
+export const LIVE_UPDATES_TITLE = 'Command → live event';
+
+/** `live updates/<path>/p50`, `/p99`, `/max`, in the rows' order; the headline first: assign → ticket_changed p50. */
+export function liveUpdateFigures(rows: readonly LiveUpdateRow[]): BenchFigure[] {
+  return rows.flatMap((row) => latencyFigures(`live updates/${row.path}`, row));
+}
+
+export function liveUpdatesSection(rows: readonly LiveUpdateRow[]): BenchSection {
+  return {
+    title: LIVE_UPDATES_TITLE,
+    markdown: `## ${LIVE_UPDATES_TITLE}\n\nAn agent's command until another agent's WebSocket receives the event; see bench/live-update-latency.ts.\n\n${liveUpdateTable(rows)}`,
+    figures: liveUpdateFigures(rows),
+    raw: rows,
+  };
+}
+
+/** The section of `npm run bench`. */
+export async function runLiveUpdatesBench(options: Parameters<typeof benchLiveUpdates>[0]): Promise<BenchSection> {
+  return liveUpdatesSection(await benchLiveUpdates(options));
 }
 
 // Alone: a local stack of its own on free ports, in memory.

@@ -12,7 +12,7 @@
 // limiter's, the delivery consumer's reads and status write); the folder-count
 // consumer's calls are background (bench/run.ts BACKGROUND_KEY_MARKERS).
 //
-// Not a test: it measures and reports. `npm run bench` calls benchReplyDelivery
+// Not a test: it measures and reports. `npm run bench` calls runReplyDeliveryBench
 // with the stack and the recording proxy it already runs.
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
@@ -25,22 +25,16 @@ import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
 import type { LocalStack } from '../infra/local/stack';
 import { startGatewayStandIn } from '../test/support/gateway-stand-in';
 import type { DynamoDbProxy } from './dynamodb-proxy';
-import { percentile } from './report';
+import { PIPELINE_TIMEOUT_MS, PIPELINE_WARM_UP_ROUNDS, figure, latencyFigures, latencyRow, type BenchFigure, type BenchSection, type LatencyRow } from './report';
 
-export interface ReplyDeliveryRow {
+export interface ReplyDeliveryRow extends LatencyRow {
   side: 'stack' | 'floor';
-  what: string;
-  replies: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
+  /** Mean capacity units per reply. */
   readUnits: number;
   writeUnits: number;
 }
 
-const WARM_UP = 3;
 const POLL_MS = 10;
-const TIMEOUT_MS = 30_000;
 const REPLY = 'Hello, this is Ana from support. Your refund for order 1234 is on its way.';
 
 export async function benchReplyDelivery(options: { stack: LocalStack; proxy: DynamoDbProxy; directEndpoint: string; replies?: number; log?: (line: string) => void }): Promise<ReplyDeliveryRow[]> {
@@ -89,8 +83,8 @@ export async function benchReplyDelivery(options: { stack: LocalStack; proxy: Dy
     };
 
     const samples = { stack: [] as { ms: number; readUnits: number; writeUnits: number }[], floor: [] as { ms: number; readUnits: number; writeUnits: number }[] };
-    log(`reply → gateway: ${WARM_UP} warm-up replies, then ${replies} measured per side, one at a time…`);
-    for (let round = 0; round < WARM_UP + replies; round++) {
+    log(`reply → gateway: ${PIPELINE_WARM_UP_ROUNDS} warm-up replies, then ${replies} measured per side, one at a time…`);
+    for (let round = 0; round < PIPELINE_WARM_UP_ROUNDS + replies; round++) {
       // The stack: POST the reply, wait for the gateway to receive it and for its `wired` status to be written.
       const stackTicket = await openTicket(round, 'stack');
       const before = gateway.requests.length;
@@ -100,7 +94,7 @@ export async function benchReplyDelivery(options: { stack: LocalStack; proxy: Dy
       try {
         sent = await post(`/tickets/${stackTicket.ticket}/messages`, { text: REPLY });
         while (gateway.requests.length === before) {
-          if (performance.now() - started > TIMEOUT_MS) throw new Error(`the gateway received nothing ${TIMEOUT_MS} ms after reply ${round}`);
+          if (performance.now() - started > PIPELINE_TIMEOUT_MS) throw new Error(`the gateway received nothing ${PIPELINE_TIMEOUT_MS} ms after reply ${round}`);
           await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         }
       } catch (error) {
@@ -110,7 +104,7 @@ export async function benchReplyDelivery(options: { stack: LocalStack; proxy: Dy
       const ms = performance.now() - started;
       await waitUntilSent(direct, stack.tableName, messageKeys.message(workspace.uuid, stackTicket.contact, sent.created_on, sent.uuid), started);
       const { calls } = window.close();
-      if (round >= WARM_UP) samples.stack.push({ ms, readUnits: sum(calls, 'readUnits'), writeUnits: sum(calls, 'writeUnits') });
+      if (round >= PIPELINE_WARM_UP_ROUNDS) samples.stack.push({ ms, readUnits: sum(calls, 'readUnits'), writeUnits: sum(calls, 'writeUnits') });
 
       // The floor: the same reply with the use case (through the proxy), then the same request straight to the gateway.
       const floorTicket = await openTicket(round, 'floor');
@@ -120,22 +114,18 @@ export async function benchReplyDelivery(options: { stack: LocalStack; proxy: Dy
       await fetch(sendUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: written.uuid, text: REPLY, to: '+250788000001' }) }).then((response) => response.text());
       const floorMs = performance.now() - floorStarted;
       const floorCalls = floorWindow.close().calls;
-      if (round >= WARM_UP) samples.floor.push({ ms: floorMs, readUnits: sum(floorCalls, 'readUnits'), writeUnits: sum(floorCalls, 'writeUnits') });
+      if (round >= PIPELINE_WARM_UP_ROUNDS) samples.floor.push({ ms: floorMs, readUnits: sum(floorCalls, 'readUnits'), writeUnits: sum(floorCalls, 'writeUnits') });
     }
 
-    const row = (side: ReplyDeliveryRow['side'], what: string, taken: { ms: number; readUnits: number; writeUnits: number }[]): ReplyDeliveryRow => {
-      const sorted = taken.map((sample) => sample.ms).sort((a, b) => a - b);
-      return {
-        side,
+    const row = (side: ReplyDeliveryRow['side'], what: string, taken: { ms: number; readUnits: number; writeUnits: number }[]): ReplyDeliveryRow => ({
+      side,
+      ...latencyRow(
         what,
-        replies: taken.length,
-        p50Ms: percentile(sorted, 50),
-        p99Ms: percentile(sorted, 99),
-        maxMs: sorted.at(-1)!,
-        readUnits: sum(taken, 'readUnits') / taken.length,
-        writeUnits: sum(taken, 'writeUnits') / taken.length,
-      };
-    };
+        taken.map((sample) => sample.ms),
+      ),
+      readUnits: sum(taken, 'readUnits') / taken.length,
+      writeUnits: sum(taken, 'writeUnits') / taken.length,
+    });
     return [
       row('stack', 'POST /tickets/{uuid}/messages → the gateway receives it (stream, pipe, fan-out, queue, DeliveryConsumer)', samples.stack),
       row('floor', 'the reply use case directly, then the same HTTP request to the gateway directly', samples.floor),
@@ -154,7 +144,7 @@ async function waitUntilSent(direct: DynamoDBClient, tableName: string, key: { p
   for (;;) {
     const { Item } = await direct.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }));
     if (Item?.status?.S && Item.status.S !== 'queued') return;
-    if (performance.now() - started > TIMEOUT_MS) throw new Error(`message ${key.sk} still queued after ${TIMEOUT_MS} ms`);
+    if (performance.now() - started > PIPELINE_TIMEOUT_MS) throw new Error(`message ${key.sk} still queued after ${PIPELINE_TIMEOUT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -165,8 +155,39 @@ export function replyDeliveryTable(rows: readonly ReplyDeliveryRow[]): string {
   return [
     '| side | what | replies | p50 ms | p99 ms | max ms | RCU / WCU per reply |',
     '|---|---|---:|---:|---:|---:|---:|',
-    ...rows.map((row) => `| ${row.side} | ${row.what} | ${row.replies} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} | ${+row.readUnits.toFixed(1)} / ${+row.writeUnits.toFixed(1)} |`),
+    ...rows.map((row) => `| ${row.side} | ${row.what} | ${row.samples} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} | ${+row.readUnits.toFixed(1)} / ${+row.writeUnits.toFixed(1)} |`),
     '',
     `Latency ratio${ratio}.`,
   ].join('\n');
+}
+
+export const REPLY_DELIVERY_TITLE = 'Agent reply → gateway receipt';
+
+/** `reply delivery/<side>/p50`, `/p99`, `/max`, `/RCU`, `/WCU` (per reply), and the stack's p50 ÷ the floor's; the headline first: the stack's p50. */
+export function replyDeliveryFigures(rows: readonly ReplyDeliveryRow[]): BenchFigure[] {
+  const stack = rows.find((row) => row.side === 'stack');
+  const floor = rows.find((row) => row.side === 'floor');
+  const stackFirst = [...rows].sort((a, b) => Number(b.side === 'stack') - Number(a.side === 'stack'));
+  return [
+    ...stackFirst.flatMap((row) => [
+      ...latencyFigures(`reply delivery/${row.side}`, row),
+      figure(`reply delivery/${row.side}/RCU`, row.readUnits, 'RCU'),
+      figure(`reply delivery/${row.side}/WCU`, row.writeUnits, 'WCU'),
+    ]),
+    ...(stack && floor ? [figure('reply delivery/latency ratio', stack.p50Ms / floor.p50Ms, '×')] : []),
+  ];
+}
+
+export function replyDeliverySection(rows: readonly ReplyDeliveryRow[]): BenchSection {
+  return {
+    title: REPLY_DELIVERY_TITLE,
+    markdown: `## ${REPLY_DELIVERY_TITLE}\n\nA reply through the whole pipeline to an External API gateway stand-in, beside the floor; see bench/reply-delivery-latency.ts.\n\n${replyDeliveryTable(rows)}`,
+    figures: replyDeliveryFigures(rows),
+    raw: rows,
+  };
+}
+
+/** The section of `npm run bench`. */
+export async function runReplyDeliveryBench(options: Parameters<typeof benchReplyDelivery>[0]): Promise<BenchSection> {
+  return replyDeliverySection(await benchReplyDelivery(options));
 }

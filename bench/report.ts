@@ -1,5 +1,66 @@
-// Summaries of the measured samples and the result table (docs/benchmarks.md
-// explains each column).
+// What every part of the bench reports, and the ticket operations' tables
+// (docs/benchmarks.md explains each column).
+//
+// Every section of `npm run bench` — the ticket operations, and each section
+// module (bench/flow-engine.ts, …) — ends in a BenchSection: its markdown for
+// the report, and its figures as a flat list of named numbers, which
+// bench/results/latest.json keeps and bench/compare.ts compares run to run.
+
+/**
+ * One number the bench measured. `name` is stable from run to run (it is how
+ * two runs are matched: `<section>/<row>/<measure>`, e.g.
+ * `tickets/assign/latency ratio`); `better` says which way is an improvement.
+ */
+export interface BenchFigure {
+  name: string;
+  value: number;
+  /** What `value` counts: `ms`, `×`, `RCU`, `WCU`, `calls`, `bytes`, … */
+  unit: string;
+  better: 'lower' | 'higher';
+}
+
+/**
+ * What a bench section hands back. Its first figure is its headline: the one
+ * the summary table shows. `raw` (optional) is kept in latest.json as it is
+ * (e.g. every measured latency), for whoever wants to look closer.
+ */
+export interface BenchSection {
+  title: string;
+  markdown: string;
+  figures: BenchFigure[];
+  raw?: unknown;
+}
+
+export function figure(name: string, value: number, unit: string, better: BenchFigure['better'] = 'lower'): BenchFigure {
+  return { name, value, unit, better };
+}
+
+// The sections that follow one event through the local pipeline (stream, pipe,
+// fan-out, queues, a consumer) share how they measure it.
+
+/** Unmeasured rounds first: the first trips start workers and pollers. */
+export const PIPELINE_WARM_UP_ROUNDS = 3;
+/** How long one event may take before the section gives up: a stuck pipeline fails the run, it is not measured. */
+export const PIPELINE_TIMEOUT_MS = 30_000;
+
+/** One measured path of a pipeline section: how many samples, and their latency. */
+export interface LatencyRow {
+  what: string;
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export function latencyRow(what: string, taken: readonly number[]): LatencyRow {
+  const sorted = [...taken].sort((a, b) => a - b);
+  return { what, samples: taken.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? Number.NaN };
+}
+
+/** A latency row's three figures, named `<prefix>/p50`, `/p99`, `/max`. */
+export function latencyFigures(prefix: string, row: Pick<LatencyRow, 'p50Ms' | 'p99Ms' | 'maxMs'>): BenchFigure[] {
+  return [figure(`${prefix}/p50`, row.p50Ms, 'ms'), figure(`${prefix}/p99`, row.p99Ms, 'ms'), figure(`${prefix}/max`, row.maxMs, 'ms')];
+}
 
 /** One measured call: its latency and the DynamoDB calls made meanwhile. */
 export interface Sample {
@@ -142,18 +203,56 @@ export function callsTable(results: readonly OperationResult[]): string {
   );
 }
 
-export function markdownReport(results: readonly OperationResult[], info: RunInfo): string {
-  const mismatched = results.filter((result) => result.stack.callSets[0]?.calls !== result.floor.callSets[0]?.calls);
+/** The report's first lines: what ran, where, how long. */
+export function runHeading(info: RunInfo): string {
   return [
     '# Ticketer benchmark',
     '',
     `${info.date} · ${info.machine} · Node ${info.node} · ${info.iterations} measured calls per operation and side after ${info.warmup} warm-up calls · ${info.tickets} open tickets in the workspace · ${info.durationSeconds.toFixed(0)} s · load average ${info.loadAverage.map((load) => load.toFixed(1)).join(' → ')}`,
+  ].join('\n');
+}
+
+export const TICKET_OPERATIONS_TITLE = 'Ticket operations';
+
+/** Every figure of the ticket operations: per operation `tickets/<operation>/<measure>`, then the asynchronous consumers' totals. */
+export function ticketOperationFigures(results: readonly OperationResult[], background: RunInfo['background']): BenchFigure[] {
+  const figures = results.flatMap((result) => {
+    const prefix = `tickets/${result.name}`;
+    return [
+      figure(`${prefix}/latency ratio`, result.latencyRatio, '×'),
+      figure(`${prefix}/stack p50`, result.stack.p50, 'ms'),
+      figure(`${prefix}/stack p99`, result.stack.p99, 'ms'),
+      figure(`${prefix}/floor p50`, result.floor.p50, 'ms'),
+      figure(`${prefix}/floor p99`, result.floor.p99, 'ms'),
+      figure(`${prefix}/stack RCU`, result.stack.readUnits, 'RCU'),
+      figure(`${prefix}/stack WCU`, result.stack.writeUnits, 'WCU'),
+      figure(`${prefix}/floor RCU`, result.floor.readUnits, 'RCU'),
+      figure(`${prefix}/floor WCU`, result.floor.writeUnits, 'WCU'),
+      figure(`${prefix}/capacity ratio`, result.capacityRatio, '×'),
+      figure(`${prefix}/stack calls`, result.stack.calls, 'calls'),
+      figure(`${prefix}/floor calls`, result.floor.calls, 'calls'),
+    ];
+  });
+  // Totals over the whole run: they grow with --iterations, so compare runs of the same size.
+  return [
+    ...figures,
+    figure('tickets/asynchronous consumers/calls', background.calls, 'calls'),
+    figure('tickets/asynchronous consumers/RCU', background.readUnits, 'RCU'),
+    figure('tickets/asynchronous consumers/WCU', background.writeUnits, 'WCU'),
+  ];
+}
+
+/** The ticket operations' section: the result table, the calls of each side, the asynchronous consumers' cost. */
+export function ticketOperationsSection(results: readonly OperationResult[], background: RunInfo['background']): BenchSection {
+  const mismatched = results.filter((result) => result.stack.callSets[0]?.calls !== result.floor.callSets[0]?.calls);
+  const markdown = [
+    `## ${TICKET_OPERATIONS_TITLE}`,
     '',
     resultTable(results),
     '',
     'Latencies in ms (client side, serial calls); RCU / WCU are mean capacity units per call from ReturnConsumedCapacity; ratios are stack ÷ floor. See docs/benchmarks.md.',
     '',
-    '## DynamoDB calls per operation',
+    '### DynamoDB calls per operation',
     '',
     callsTable(results),
     '',
@@ -161,9 +260,37 @@ export function markdownReport(results: readonly OperationResult[], info: RunInf
       ? `**The floor's calls differ from the stack's for: ${mismatched.map((result) => result.name).join(', ')}** — update bench/floor.ts to the stack's access pattern.`
       : "The floor makes the stack's most frequent set of calls for every operation.",
     '',
-    `Asynchronous consumers (folder counts, closed-ticket triggers; not in the table): ${info.background.calls} calls, ${units(info.background.writeUnits)} WCU, ${units(info.background.readUnits)} RCU during the run.`,
-    '',
+    `Asynchronous consumers (folder counts, closed-ticket triggers; not in the table): ${background.calls} calls, ${units(background.writeUnits)} WCU, ${units(background.readUnits)} RCU during the run.`,
   ].join('\n');
+  return { title: TICKET_OPERATIONS_TITLE, markdown, figures: ticketOperationFigures(results, background), raw: results };
+}
+
+/** A figure's value as the tables print it: milliseconds and ratios as elsewhere in the report, other units with up to two decimals. */
+export function formatFigure(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return '—';
+  if (unit === 'ms') return `${ms(value)} ms`;
+  if (unit === '×') return ratio(value);
+  return `${+value.toFixed(2)} ${unit}`;
+}
+
+/**
+ * The scoreboard, printed first: one row per ticket operation (latency ratio
+ * to the floor, capacity and DynamoDB calls per call, the stack's p50), then
+ * one row per other section with its headline (its first figure).
+ */
+export function summaryTable(results: readonly OperationResult[], sections: readonly BenchSection[]): string {
+  const operations = results.map((result) => [
+    result.name,
+    ratio(result.latencyRatio),
+    `${units(result.stack.readUnits)} / ${units(result.stack.writeUnits)}`,
+    calls(result.stack.calls),
+    `stack p50 ${formatFigure(result.stack.p50, 'ms')}`,
+  ]);
+  const headlines = sections.map((section) => {
+    const headline = section.figures[0];
+    return [section.title, '', '', '', headline ? `${headline.name}: ${formatFigure(headline.value, headline.unit)}` : 'no figures'];
+  });
+  return markdownTable(['operation', 'latency ratio', 'capacity per call (RCU / WCU)', 'DynamoDB calls per operation', 'headline'], [...operations, ...headlines]);
 }
 
 /** Numbers right-aligned: every column but the first, unless `numeric` is false. */

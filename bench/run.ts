@@ -1,12 +1,16 @@
-// `npm run bench`: what each ticket operation costs through the local stack —
-// latency and DynamoDB capacity per call — beside the floor, the same
-// DynamoDB calls made directly with the SDK in the same run. Not a test: it
-// measures and reports, it asserts no time limit. docs/benchmarks.md explains
-// the table.
+// `npm run bench`: the project's scoreboard. What each ticket operation costs
+// through the local stack — latency and DynamoDB capacity per call — beside
+// the floor, the same DynamoDB calls made directly with the SDK in the same
+// run; then the other sections (SECTIONS below). Not a test: it measures and
+// reports, it asserts no time limit. It prints a summary first, then each
+// section, and writes bench/results/latest.md and latest.json (every figure,
+// for comparing runs: bench/compare.ts). docs/benchmarks.md explains it all.
 //
-//   npm run bench                         100 measured calls per operation and side
-//   npm run bench -- --iterations 30      fewer (or BENCH_ITERATIONS=30)
+//   npm run bench                                     100 measured calls per operation and side
+//   npm run bench -- --iterations 30                  fewer (or BENCH_ITERATIONS=30)
 //   npm run bench -- --warmup 5 --filler 300 --no-synth
+//   npm run bench -- --compare OLD.json               run, then compare with an earlier run
+//   npx tsx bench/run.ts --compare OLD.json --against NEW.json   compare two results files, no run
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,15 +20,16 @@ import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import { newId } from '#domain/ids';
 import { createUseCases } from '#use-cases/index';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, LocalStackSetupError, startDynamoDbLocal } from '../infra/local/emulators';
-import { PROJECT_ROOT, startLocalStack } from '../infra/local/stack';
+import { PROJECT_ROOT, startLocalStack, type LocalStack } from '../infra/local/stack';
 import { startDynamoDbProxy, type DynamoDbProxy } from './dynamodb-proxy';
 import { createFloor, type OpenTicketInput } from './floor';
-import { compare, markdownReport, resultTable, type OperationResult, type RunInfo, type Sample } from './report';
+import { compare, runHeading, summaryTable, ticketOperationsSection, type BenchSection, type OperationResult, type RunInfo, type Sample } from './report';
+import { BenchResultsError, benchResults, compareFigures, comparisonReport, duplicateFigureNames, readBenchResults } from './compare';
 import { createStackClient } from './stack-client';
-import { benchFlowEngine, flowEngineTable } from './flow-engine';
-import { benchClosedTicketLatency, closedTicketLatencyTable } from './closed-ticket-latency';
-import { benchReplyDelivery, replyDeliveryTable } from './reply-delivery-latency';
-import { benchLiveUpdates, liveUpdateTable } from './live-update-latency';
+import { runFlowEngineBench } from './flow-engine';
+import { runClosedTicketLatencyBench } from './closed-ticket-latency';
+import { runReplyDeliveryBench } from './reply-delivery-latency';
+import { runLiveUpdatesBench } from './live-update-latency';
 
 const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 const PAGE_SIZE = 25;
@@ -38,7 +43,37 @@ interface Options {
   /** Tickets opened before measuring, so folder pages read from a workspace of a few hundred tickets. */
   filler: number;
   synth: boolean;
+  /** An earlier run's results file to compare this run with. */
+  compare: string | undefined;
+  /** With `compare`: a second results file to compare it with, instead of running the bench. */
+  against: string | undefined;
 }
+
+/** What a section gets from the run: the stack and the recording proxy already running, and the run's size. */
+interface SectionContext {
+  stack: LocalStack;
+  proxy: DynamoDbProxy;
+  /** DynamoDB Local itself, not through the proxy: for setup nobody should count. */
+  directEndpoint: string;
+  iterations: number;
+  log: (line: string) => void;
+}
+
+/**
+ * The sections after the ticket operations, in the order they run and are
+ * reported. Each measures with what the run has started and hands back a
+ * BenchSection (bench/report.ts); plugging a section in is one line here.
+ */
+const SECTIONS: ((run: SectionContext) => Promise<BenchSection>)[] = [
+  // The flow engine's cost per sprint: engine alone, use cases over DynamoDB, FlowEngine through the stack.
+  (run) => runFlowEngineBench({ stack: run.stack, resumes: run.iterations, log: run.log }),
+  // Close → the follow-up flow's first message through the local pipeline.
+  (run) => runClosedTicketLatencyBench({ stack: run.stack, closes: Math.min(run.iterations, 40), log: run.log }),
+  // Agent reply → the gateway's receipt through the fan-out and DeliveryConsumer.
+  (run) => runReplyDeliveryBench({ stack: run.stack, proxy: run.proxy, directEndpoint: run.directEndpoint, replies: Math.min(run.iterations, 40), log: run.log }),
+  // Command → live event at another agent's WebSocket.
+  (run) => runLiveUpdatesBench({ stack: run.stack, directEndpoint: run.directEndpoint, rounds: Math.min(run.iterations, 40), log: run.log }),
+];
 
 function readOptions(): Options {
   const { values } = parseArgs({
@@ -47,13 +82,21 @@ function readOptions(): Options {
       warmup: { type: 'string' },
       filler: { type: 'string' },
       'no-synth': { type: 'boolean', default: false },
+      compare: { type: 'string' },
+      against: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('npm run bench [-- --iterations N] [--warmup N] [--filler N] [--no-synth]   (or BENCH_ITERATIONS, BENCH_WARMUP, BENCH_FILLER)');
+    console.log(
+      [
+        'npm run bench [-- --iterations N] [--warmup N] [--filler N] [--no-synth] [--compare OLD.json]   (or BENCH_ITERATIONS, BENCH_WARMUP, BENCH_FILLER)',
+        'npx tsx bench/run.ts --compare OLD.json --against NEW.json   compares two results files without running the bench',
+      ].join('\n'),
+    );
     process.exit(0);
   }
+  if (values.against !== undefined && values.compare === undefined) throw new LocalStackSetupError('--against NEW.json needs --compare OLD.json: it names the run to compare the old one with.');
   const count = (name: string, given: string | undefined, fallback: number, minimum: number) => {
     const raw = given ?? process.env[`BENCH_${name.toUpperCase()}`];
     if (raw === undefined || raw === '') return fallback;
@@ -66,6 +109,8 @@ function readOptions(): Options {
     warmup: count('warmup', values.warmup, 10, 0),
     filler: count('filler', values.filler, 300, 0),
     synth: !values['no-synth'],
+    compare: values.compare,
+    against: values.against,
   };
 }
 
@@ -133,6 +178,13 @@ async function settle(proxy: DynamoDbProxy, quietMs = 1_500, maxMs = 30_000): Pr
 
 async function main(): Promise<void> {
   const options = readOptions();
+  // Read first: a wrong file name fails now, not after minutes of measuring.
+  const before = options.compare === undefined ? undefined : readBenchResults(options.compare);
+  if (before && options.against !== undefined) {
+    const after = readBenchResults(options.against);
+    console.log(comparisonReport(compareFigures(before.figures, after.figures), before, after));
+    return;
+  }
   const runStarted = performance.now();
   const loadAtStart = os.loadavg()[0] ?? 0;
   const calls = options.warmup + options.iterations;
@@ -281,21 +333,12 @@ async function main(): Promise<void> {
     );
   }
 
-  // The flow engine's cost per sprint (bench/flow-engine.ts): engine alone, use cases over DynamoDB, FlowEngine through the stack.
-  await settle(proxy);
-  const flowEngine = await benchFlowEngine({ stack, resumes: options.iterations, log: progress });
-
-  // Close → the follow-up flow's first message through the local pipeline (bench/closed-ticket-latency.ts).
-  await settle(proxy);
-  const closedTicket = await benchClosedTicketLatency({ stack, closes: Math.min(options.iterations, 40), log: progress });
-
-  // Agent reply → the gateway's receipt through the fan-out and DeliveryConsumer (bench/reply-delivery-latency.ts).
-  await settle(proxy);
-  const replyDelivery = await benchReplyDelivery({ stack, proxy, directEndpoint: dynamodb.endpoint, replies: Math.min(options.iterations, 40), log: progress });
-
-  // Command → live event at another agent's WebSocket (bench/live-update-latency.ts).
-  await settle(proxy);
-  const liveUpdates = await benchLiveUpdates({ stack, directEndpoint: dynamodb.endpoint, rounds: Math.min(options.iterations, 40), log: progress });
+  const sections: BenchSection[] = [];
+  const context: SectionContext = { stack, proxy, directEndpoint: dynamodb.endpoint, iterations: options.iterations, log: progress };
+  for (const section of SECTIONS) {
+    await settle(proxy);
+    sections.push(await section(context));
+  }
 
   const info: RunInfo = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -306,22 +349,22 @@ async function main(): Promise<void> {
     tickets: options.filler + 2 * calls,
     durationSeconds: (performance.now() - runStarted) / 1000,
     loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
-    background: { ...proxy.background },
+    background: { calls: proxy.background.calls, readUnits: proxy.background.readUnits, writeUnits: proxy.background.writeUnits },
   };
+  const everySection = [ticketOperationsSection(results, info.background), ...sections];
+  const summary = `## Summary\n\n${summaryTable(results, sections)}`;
+  const details = everySection.map((section) => section.markdown).join('\n\n');
+  const runResults = benchResults(info, everySection);
+  const jsonFile = path.join(RESULTS_DIR, 'latest.json');
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const flowEngineSection = `## Flow engine: cost per sprint\n\nOne resume of a 20-node flow (ten msg waits, expressions in every node); see bench/flow-engine.ts.\n\n${flowEngineTable(flowEngine)}\n`;
-  const closedTicketSection = `## Close → first follow-up message\n\nA closed-ticket trigger starts a survey; see bench/closed-ticket-latency.ts.\n\n${closedTicketLatencyTable(closedTicket)}\n`;
-  const replySection = `## Agent reply → gateway receipt\n\nA reply through the whole pipeline to an External API gateway stand-in, beside the floor; see bench/reply-delivery-latency.ts.\n\n${replyDeliveryTable(replyDelivery)}\n`;
-  const liveSection = `## Command → live event\n\nAn agent's command until another agent's WebSocket receives the event; see bench/live-update-latency.ts.\n\n${liveUpdateTable(liveUpdates)}\n`;
-  const markdown = `${markdownReport(results, info)}\n${flowEngineSection}\n${closedTicketSection}\n${replySection}\n${liveSection}`;
-  writeFileSync(path.join(RESULTS_DIR, 'latest.md'), markdown);
-  writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ info, results, flowEngine, closedTicket, replyDelivery, liveUpdates }, null, 2)}\n`);
-  console.log(`\n${resultTable(results)}\n`);
-  console.log(`${flowEngineTable(flowEngine)}\n`);
-  console.log(`${closedTicketLatencyTable(closedTicket)}\n`);
-  console.log(`${replyDeliveryTable(replyDelivery)}\n`);
-  console.log(`${liveUpdateTable(liveUpdates)}\n`);
-  console.log(`Written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.md'))} (and .json), with the DynamoDB calls of each operation.`);
+  writeFileSync(path.join(RESULTS_DIR, 'latest.md'), `${runHeading(info)}\n\n${summary}\n\n${details}\n`);
+  writeFileSync(jsonFile, `${JSON.stringify(runResults, null, 2)}\n`);
+  console.log(`\n${summary}\n\n${details}\n`);
+  const duplicates = duplicateFigureNames(runResults.figures);
+  if (duplicates.length) console.log(`⚠ figures named more than once (a section's mistake; they cannot be compared): ${duplicates.join(', ')}`);
+  const written = path.relative(process.cwd(), jsonFile);
+  console.log(`Written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.md'))} and ${written} (${runResults.figures.length} figures).`);
+  if (before) console.log(`\n${comparisonReport(compareFigures(before.figures, runResults.figures), before, { source: written, date: info.date })}`);
 }
 
 try {
@@ -330,7 +373,7 @@ try {
   process.exit(0);
 } catch (error) {
   if (!interrupted) {
-    console.error(error instanceof LocalStackSetupError ? `✗ ${error.message}` : error);
+    console.error(error instanceof LocalStackSetupError || error instanceof BenchResultsError ? `✗ ${error.message}` : error);
     if (recentFunctionLog.length) console.error(`\nThe functions' last log lines:\n${recentFunctionLog.join('\n')}`);
     await stopEverything();
     process.exit(1);

@@ -49,7 +49,9 @@ export class LiveApi extends Construct {
     super(scope, id);
     const { table } = props;
 
-    this.authorizerFunction = new TicketerFunction(this, 'LiveAuthorizer', {
+    // The functions' ids follow this construct's (`Live`) in their logical ids, names and alarms:
+    // `Authorizer` here is `LiveAuthorizer` in the template.
+    this.authorizerFunction = new TicketerFunction(this, 'Authorizer', {
       entry: 'functions/live-authorizer.ts',
       description: 'Resolves the session cookie or API token of a WebSocket handshake',
       table,
@@ -57,7 +59,7 @@ export class LiveApi extends Construct {
     });
     table.grant(this.authorizerFunction, ...TABLE_READ_ACTIONS);
 
-    this.connectionsFunction = new TicketerFunction(this, 'LiveConnections', {
+    this.connectionsFunction = new TicketerFunction(this, 'Connections', {
       entry: 'functions/live-connections.ts',
       description: 'WebSocket routes: stores connections, answers subscribe, typing and ping',
       table,
@@ -77,7 +79,7 @@ export class LiveApi extends Construct {
     for (const route of LIVE_ROUTES) this.api.addRoute(route, { integration, returnResponse: true });
     this.stage = new WebSocketStage(this, 'Stage', { webSocketApi: this.api, stageName: LIVE_STAGE_NAME, autoDeploy: true });
 
-    this.consumer = new TicketerFunction(this, 'LiveUpdatesConsumer', {
+    this.consumer = new TicketerFunction(this, 'UpdatesConsumer', {
       entry: 'functions/live-updates-consumer.ts',
       description: 'Posts ticket, message and count changes to the WebSocket connections that may see them',
       table,

@@ -43,6 +43,18 @@ export const DELIVERY_FAILURE_RATE_THRESHOLD = 10;
 export const DELIVERY_FAILURE_RATE_MIN_VOLUME = 5;
 export const DELIVERY_FAILURE_RATE_PERIOD = Duration.minutes(15);
 
+/**
+ * A construct's name as its logical id reads, without CDK's hash: its ids
+ * below the stack, joined (`LiveAuthorizer` for the `Authorizer` of the `Live`
+ * construct; `HttpTickets` for a function of the stack itself).
+ */
+export function nameInStack(construct: IConstruct): string {
+  return construct.node.scopes
+    .slice(Stack.of(construct).node.scopes.length)
+    .map((scope) => scope.node.id)
+    .join('');
+}
+
 /** API access logs and the pipe's log are kept as long as the functions' logs. */
 export const OPERATIONS_LOG_RETENTION = RetentionDays.ONE_MONTH;
 
@@ -127,12 +139,13 @@ export class Operations extends Construct {
     const errors: IMetric[] = [];
     const throttles: IMetric[] = [];
     for (const fn of functions) {
+      const name = nameInStack(fn);
       const fnErrors = fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) });
       const fnThrottles = fn.metricThrottles({ statistic: 'Sum', period: Duration.minutes(5) });
-      alarm(`${fn.node.id}Errors`, fnErrors, `The function ${fn.node.id} failed (an unhandled error or a timeout).`);
-      alarm(`${fn.node.id}Throttles`, fnThrottles, `Invocations of ${fn.node.id} were throttled (concurrency limit).`);
-      errors.push(fnErrors.with({ label: fn.node.id }));
-      throttles.push(fnThrottles.with({ label: fn.node.id }));
+      alarm(`${name}Errors`, fnErrors, `The function ${name} failed (an unhandled error or a timeout).`);
+      alarm(`${name}Throttles`, fnThrottles, `Invocations of ${name} were throttled (concurrency limit).`);
+      errors.push(fnErrors.with({ label: name }));
+      throttles.push(fnThrottles.with({ label: name }));
     }
 
     // The stream pipe: a failed execution or target stage is a batch of table changes the fan-out did not publish (it is retried, then parked in the pipe's DLQ).

@@ -79,6 +79,23 @@ export function constructId(resource: TemplateResource, logicalId: string): stri
   return segments[segments.length - 1] ?? logicalId;
 }
 
+/**
+ * A resource's name as its logical id reads, without CDK's hash: the construct
+ * ids below the stack, joined (`LiveAuthorizer` for path
+ * `TicketerStateless/Live/Authorizer/Resource`, `HttpTickets` for
+ * `TicketerStateless/HttpTickets/Resource`). Functions are named so, as the
+ * alarms name them (infra/constructs/operations.ts `nameInStack`).
+ */
+export function nameInStack(resource: TemplateResource, logicalId: string): string {
+  const cdkPath = resource.Metadata?.['aws:cdk:path'];
+  if (typeof cdkPath !== 'string') return logicalId.replace(/[0-9A-F]{8}$/, '');
+  return cdkPath
+    .split('/')
+    .slice(1)
+    .filter((segment) => segment !== 'Resource')
+    .join('');
+}
+
 /** The value of one resource as CloudFormation would expose it: `Ref` and `Fn::GetAtt` attributes. */
 export interface PhysicalResource {
   ref: string;

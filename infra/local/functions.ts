@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import {
   LOCAL_ACCOUNT_ID,
-  constructId,
+  nameInStack,
   resourcesOfType,
   type CloudAssembly,
   type IntrinsicResolver,
@@ -63,7 +63,7 @@ export class FunctionHost {
       // Only Node.js functions run here; others (the Python provider of CDK's BucketDeployment, which
       // only deploys the inbox's files, served locally by infra/local/web-app.ts) have no local counterpart.
       .filter((entry) => String(entry.resource.Properties?.Runtime ?? 'nodejs').startsWith('nodejs'))
-      .map((entry) => ({ ...entry, id: constructId(entry.resource, entry.logicalId) }));
+      .map((entry) => ({ ...entry, id: nameInStack(entry.resource, entry.logicalId) }));
     for (const { stack, logicalId, resource, id } of declared) {
       const properties = resource.Properties ?? {};
       const clash = declared.filter((other) => other.id === id).length > 1;

@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, inject } from 'vitest';
+import { nameInStack } from '../../infra/local/cloud-assembly';
 import { PROJECT_ROOT } from '../../infra/local/stack';
 
 /** The table's first column (up to any parenthesis) → the resource types it counts. */
@@ -47,11 +48,11 @@ describe('docs/deploy.md counts what the templates hold', () => {
     const template = JSON.parse(readFileSync(path.join(dir, 'TicketerStateless.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
     };
-    // The construct path's function id (…/Live/LiveUpdatesConsumer/Resource → LiveUpdatesConsumer).
-    const ids = Object.values(template.Resources)
-      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
-      .map((resource) => resource.Metadata?.['aws:cdk:path']?.split('/').slice(-2, -1)[0]);
-    expect(ids).not.toContain(undefined);
+    // A function's name as its logical id reads (…/Live/UpdatesConsumer/Resource → LiveUpdatesConsumer), as the alarms and the local stack name it.
+    const ids = Object.entries(template.Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.['aws:cdk:path'])
+      .map(([logicalId, resource]) => nameInStack(resource, logicalId));
+    expect(ids.length).toBe(Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function').length);
     for (const id of ids) expect(markdown, `docs/deploy.md names ${id}`).toContain(`\`${id}\``);
   });
 });

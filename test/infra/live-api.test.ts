@@ -15,7 +15,7 @@ beforeAll(() => {
 
 const resources = () => synth.stateless.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
 function functionById(id: string) {
-  const found = Object.entries(resources()).filter(([logicalId, resource]) => resource.Type === 'AWS::Lambda::Function' && logicalId.startsWith(`Live${id}`));
+  const found = Object.entries(resources()).filter(([logicalId, resource]) => resource.Type === 'AWS::Lambda::Function' && new RegExp(`^${id}[0-9A-F]{8}$`).test(logicalId));
   expect(found, id).toHaveLength(1);
   return { id: found[0]![0], Properties: found[0]![1].Properties };
 }

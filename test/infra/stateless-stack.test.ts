@@ -42,7 +42,7 @@ const actionsOf = (statement: any): string[] => [statement.Action].flat();
 /** A value imported from the stateful stack, by a fragment of its export name. */
 const importOf = (exportNameFragment: string) => ({ 'Fn::ImportValue': expect.stringMatching(`^TicketerStateful:.*${exportNameFragment}`) });
 
-const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer', 'StreamFanOut', 'HttpChannels', 'DeliveryConsumer', 'FlowTimers', 'LiveLiveAuthorizer', 'LiveLiveConnections', 'LiveLiveUpdatesConsumer'];
+const FUNCTIONS = ['HttpAuthorizer', 'HttpTickets', 'HttpTopics', 'HttpContacts', 'HttpRapidProV2', 'HttpAccess', 'HttpFlows', 'TicketCommand', 'FlowEngine', 'TicketEventsConsumer', 'HttpTriggers', 'ClosedTicketConsumer', 'StreamFanOut', 'HttpChannels', 'DeliveryConsumer', 'FlowTimers', 'LiveAuthorizer', 'LiveConnections', 'LiveUpdatesConsumer'];
 
 describe('the functions', () => {
   it('are the nineteen of the catalog in docs/architecture.md (live updates’ three under the Live construct)', () => {

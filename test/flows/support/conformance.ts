@@ -11,18 +11,18 @@ import { ACTION_TYPES } from '#flows/actions/registry';
 import { SessionAssets, type AssetsJSON } from '#flows/assets';
 import type { ContactJSON } from '#flows/contact';
 import { Contact, reevaluateSmartGroups } from '#flows/contact';
-import { contactContext, triggerContext } from '#flows/context';
+import { triggerContext } from '#flows/context';
 import { migrateFlow } from '#flows/definition/migrations';
 import type { FlowJSON } from '#flows/definition/types';
 import { FlowEngine, type SprintResult } from '#flows/engine';
 import { parseISODateTime } from '#flows/expressions/dates';
 import { environmentFromJSON } from '#flows/expressions/environment';
 import { evaluateTemplate } from '#flows/expressions/template';
-import { XObject, toJSONText } from '#flows/expressions/values';
+import { toJSONText } from '#flows/expressions/values';
 import type { SessionJSON } from '#flows/session';
 import { readTrigger, TriggerReadError, type ResumeJSON, type TriggerJSON } from '#flows/triggers';
 import { inMemoryServices } from './in-memory-services';
-import { RWANDA } from './locations';
+import { documentationScope } from './documentation-scope';
 
 export const SECTIONS = ['runner', 'actions', 'migrations', 'triggers', 'expressions'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -425,27 +425,11 @@ async function expressionsSection(dir: string): Promise<CaseOutcome[]> {
   const path = join(dir, 'examples.json');
   if (!existsSync(path)) return [];
   const { examples } = readJSON<{ examples: ExpressionExample[] }>(path);
-  // goflow's documentation examples run at this instant, for this contact, with these locations.
-  const now = parseISODateTime('2018-04-11T13:24:30.123456-05:00')!;
-  const assets = new SessionAssets({
-    locations: [RWANDA],
-    fields: [
-      { key: 'gender', name: 'Gender', type: 'text' },
-      { key: 'age', name: 'Age', type: 'number' },
-    ],
-  });
-  const env = {
-    ...environmentFromJSON({ date_format: 'DD-MM-YYYY', time_format: 'tt:mm', timezone: 'America/Guayaquil', allowed_languages: ['eng', 'spa'] }, () => now),
-    locations: assets.locations,
-  };
-  const contact = new Contact({ ...structuredClone(DEFAULT_CONTACT), fields: { gender: { text: 'Male' }, age: { text: '23', number: 23 } } });
-  const contactObj = contactContext(contact, assets);
-  const context = XObject.of({ contact: contactObj, fields: contactObj.get('fields') ?? null });
   return examples.map((e, i) => {
     const expected = e.expected.replace(/\\x20/g, ' ');
     const name = `examples.json#${i} ${e.template}`;
     try {
-      const result = evaluateTemplate(e.template, { env, context, warnings: [] });
+      const result = evaluateTemplate(e.template, documentationScope());
       const actual = result.errors.length ? 'ERROR' : result.text;
       return actual === expected
         ? { section: 'expressions' as const, name, passed: true }
