@@ -28,20 +28,9 @@ import { createTableClient, type ConsumedCapacityReport } from '#adapters/dynamo
 import { RateLimitedError } from '#domain/errors';
 import { API_RATE_WINDOW_SECONDS, API_TALLY_POLICY, batchSize, DEFAULT_API_REQUESTS_PER_HOUR, fixedWindow } from '#domain/rate-limit';
 import { createUseCases } from '#use-cases/index';
+import type { BenchFigure, BenchSection } from './report';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../infra/local/emulators';
 
-// The scoreboard's section shape (bench/report.ts once merged; declared here until then).
-interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-  better: 'lower' | 'higher';
-}
-interface BenchSection {
-  title: string;
-  markdown: string;
-  figures: BenchFigure[];
-}
 
 export interface RateLimitBenchOptions {
   /** A running DynamoDB Local (bench/run.ts has one); omitted: one is started and stopped. */
@@ -203,17 +192,17 @@ export async function runRateLimitBench(options: RateLimitBenchOptions = {}): Pr
       `Accuracy: limit ${overLimit}, ${2 * overLimit} requests arriving ${containerCount} at a time, each to one of ${containerCount} containers at random, worst of ${trials} trials: ${admitted} admitted, ${overshoot} over the limit (bound: ${containerCount} containers × a batch of ${batchSize(overLimit, 0, API_TALLY_POLICY)} = ${overshootBound}).`,
     ].join('\n');
     const figures: BenchFigure[] = [
-      { name: 'rate_limit.before.writes_per_request', value: perRequest(beforeMeasured.writes, beforeMeasured), unit: 'writes', better: 'lower' },
-      { name: 'rate_limit.before.wcu_per_request', value: perRequest(beforeMeasured.wcu, beforeMeasured), unit: 'WCU', better: 'lower' },
-      { name: 'rate_limit.before.ceiling', value: ceiling(beforeMeasured, true), unit: 'requests/s', better: 'higher' },
-      { name: 'rate_limit.after.writes_per_request', value: perRequest(oneContainer.writes, oneContainer), unit: 'writes', better: 'lower' },
-      { name: 'rate_limit.after.wcu_per_request', value: perRequest(oneContainer.wcu, oneContainer), unit: 'WCU', better: 'lower' },
-      { name: 'rate_limit.after.rcu_per_request', value: perRequest(oneContainer.rcu, oneContainer), unit: 'RCU', better: 'lower' },
-      { name: 'rate_limit.after.ceiling', value: ceiling(oneContainer, true), unit: 'requests/s', better: 'higher' },
-      { name: 'rate_limit.after.ceiling_worst_case', value: ceiling(oneContainer, false), unit: 'requests/s', better: 'higher' },
-      { name: `rate_limit.after.${containerCount}_containers.wcu_per_request`, value: perRequest(several.wcu, several), unit: 'WCU', better: 'lower' },
-      { name: `rate_limit.after.${containerCount}_containers.ceiling`, value: ceiling(several, true), unit: 'requests/s', better: 'higher' },
-      { name: `rate_limit.after.${containerCount}_containers.overshoot_at_1000`, value: overshoot, unit: 'requests', better: 'lower' },
+      { name: `rate limit/batched over shards/writes per request`, value: perRequest(oneContainer.writes, oneContainer), unit: 'writes', better: 'lower' },
+      { name: `rate limit/batched over shards/WCU per request`, value: perRequest(oneContainer.wcu, oneContainer), unit: 'WCU', better: 'lower' },
+      { name: `rate limit/batched over shards/RCU per request`, value: perRequest(oneContainer.rcu, oneContainer), unit: 'RCU', better: 'lower' },
+      { name: `rate limit/batched over shards/ceiling`, value: ceiling(oneContainer, true), unit: 'requests/s', better: 'higher' },
+      { name: `rate limit/batched over shards/ceiling worst case`, value: ceiling(oneContainer, false), unit: 'requests/s', better: 'higher' },
+      { name: `rate limit/batched over shards/${containerCount} containers/WCU per request`, value: perRequest(several.wcu, several), unit: 'WCU', better: 'lower' },
+      { name: `rate limit/batched over shards/${containerCount} containers/ceiling`, value: ceiling(several, true), unit: 'requests/s', better: 'higher' },
+      { name: `rate limit/batched over shards/${containerCount} containers/overshoot at 1000`, value: overshoot, unit: 'requests', better: 'lower' },
+      { name: `rate limit/one exact counter (old design)/writes per request`, value: perRequest(beforeMeasured.writes, beforeMeasured), unit: 'writes', better: 'lower' },
+      { name: `rate limit/one exact counter (old design)/WCU per request`, value: perRequest(beforeMeasured.wcu, beforeMeasured), unit: 'WCU', better: 'lower' },
+      { name: `rate limit/one exact counter (old design)/ceiling`, value: ceiling(beforeMeasured, true), unit: 'requests/s', better: 'higher' },
     ];
     return { title: 'Rate limiting', markdown, figures };
   } finally {

@@ -30,6 +30,7 @@ import { runFlowEngineBench } from './flow-engine';
 import { runClosedTicketLatencyBench } from './closed-ticket-latency';
 import { runReplyDeliveryBench } from './reply-delivery-latency';
 import { runLiveUpdatesBench } from './live-update-latency';
+import { runRateLimitBench } from './rate-limit';
 
 const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 const PAGE_SIZE = 25;
@@ -73,6 +74,8 @@ const SECTIONS: ((run: SectionContext) => Promise<BenchSection>)[] = [
   (run) => runReplyDeliveryBench({ stack: run.stack, proxy: run.proxy, directEndpoint: run.directEndpoint, replies: Math.min(run.iterations, 40), log: run.log }),
   // Command → live event at another agent's WebSocket.
   (run) => runLiveUpdatesBench({ stack: run.stack, directEndpoint: run.directEndpoint, rounds: Math.min(run.iterations, 40), log: run.log }),
+  // The API rate limiter's writes per request and the request rate one workspace can reach before it throttles itself.
+  (run) => runRateLimitBench({ dynamodbEndpoint: run.directEndpoint, log: run.log }),
 ];
 
 function readOptions(): Options {
