@@ -23,14 +23,13 @@ import * as tickets from '#domain/ticket';
 import { API_RATE_WINDOW_SECONDS, DEFAULT_API_REQUESTS_PER_HOUR, fixedWindow } from '#domain/rate-limit';
 import { hashTokenSecret } from '#domain/workspace';
 import { nowTimestamp } from '#domain/time';
-import { contactItem, toContact, toMember, toTicket, toTopic, toWorkspace, ticketEventItem, ticketItem } from '#adapters/dynamodb/items';
+import { fromTicketItem, TICKET_INDEXES, ticketIndexPartitions, ticketKeys, toTicketEventItem, toTicketItem } from '#adapters/dynamodb/entities/ticket';
+import { contactItem, toContact, toMember, toTopic, toWorkspace } from '#adapters/dynamodb/items';
 import {
   contactKeys,
   idempotencyKeys,
   ITEM_TYPE,
   rateLimitKeys,
-  ticketIndexPartitions,
-  ticketKeys,
   tokenKeys,
   workspaceKeys,
   type TableKey,
@@ -124,19 +123,19 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
   ): Promise<void> {
     const [stored] = await Promise.all([getItem(ticketKeys.ticket(workspace, ticketId), true), queryWorkspace(true)]);
     if (!stored) throw new Error(`floor: ticket ${ticketId} is missing`);
-    const ticket = toTicket(stored);
+    const ticket = fromTicketItem(stored);
     const result = decide(ticket, { user, now: nowTimestamp() });
     if (!result.changed) throw new Error(`floor: the command changed nothing on ticket ${ticketId}`);
     const writes: TransactItem[] = [
       {
         Put: {
           TableName,
-          Item: ticketItem(result.ticket),
+          Item: toTicketItem(result.ticket),
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': ticket.version },
         },
       },
-      ...result.events.map((event) => putIfAbsent(ticketEventItem(event))),
+      ...result.events.map((event) => putIfAbsent(toTicketEventItem(event))),
     ];
     const Key = contactKeys.contact(workspace, ticket.contact);
     if (contactOpenTicket === 'release')
@@ -181,8 +180,8 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
       const views = new ViewContext(directory, [contact]);
       const response = { ticket: views.ticket(opened.ticket), events: opened.events.map((event) => views.event(event)), error: null };
       await transactWrite([
-        putIfAbsent(ticketItem(opened.ticket)),
-        ...opened.events.map((event) => putIfAbsent(ticketEventItem(event))),
+        putIfAbsent(toTicketItem(opened.ticket)),
+        ...opened.events.map((event) => putIfAbsent(toTicketEventItem(event))),
         {
           Put: {
             TableName,
@@ -222,7 +221,10 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
       await command(ticketId, (ticket, actor) => tickets.reopenTicket(ticket, actor), 'claim');
     },
 
-    /** Folder All, open, newest activity first: workspace, then one page (+1 to know about the next), then the page's contacts. */
+    /**
+     * Folder All, open, newest activity first: workspace, then one page of index entries (+1 to know
+     * about the next; keys and contact uuids), then one BatchGet of the page's tickets and contacts.
+     */
     async folderPage(pageSize: number): Promise<void> {
       await admitApiRequest();
       await queryWorkspace(false);
@@ -231,18 +233,23 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
           TableName,
           IndexName: 'gsi1',
           KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': 'gsi1pk' },
+          ExpressionAttributeNames: { '#pk': TICKET_INDEXES.gsi1.partitionKey },
           ExpressionAttributeValues: { ':pk': ticketIndexPartitions.status(workspace, 'open') },
           ScanIndexForward: false,
           Limit: pageSize + 1,
           ...TOTAL,
         }),
       );
-      const contacts = [...new Set((page.Items ?? []).slice(0, pageSize).map((item) => String(item.contact_uuid)))];
-      if (contacts.length)
+      const entries = (page.Items ?? []).slice(0, pageSize);
+      const contacts = [...new Set(entries.map((entry) => String(entry.contact_uuid)))];
+      if (entries.length)
         await db.send(
           new BatchGetCommand({
-            RequestItems: { [TableName]: { Keys: contacts.map((contact) => contactKeys.contact(workspace, contact)) } },
+            RequestItems: {
+              [TableName]: {
+                Keys: [...entries.map((entry) => ({ pk: entry.pk, sk: entry.sk })), ...contacts.map((contact) => contactKeys.contact(workspace, contact))],
+              },
+            },
             ...TOTAL,
           }),
         );

@@ -8,7 +8,8 @@ import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ChangeMessageVisibilityCommand, GetQueueAttributesCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flowKeys, ticketKeys } from '#adapters/dynamodb/keys';
+import { ticketKeys } from '#adapters/dynamodb/entities/ticket';
+import { flowKeys } from '#adapters/dynamodb/keys';
 import type { LocalStack } from '../../infra/local/stack';
 import { CLOSED_TICKETS_MAX_RECEIVE_COUNT } from '../../infra/stacks/stateful-stack';
 import { receive, redrive } from '../integration/counts/harness';

@@ -11,8 +11,8 @@ import { StaleWriteError, type ChannelMessageRecord, type ConversationEntry, typ
 import { contactSaveWrite } from './contact-repository';
 import { decodeCursor, encodeCursor, timeOrderedKeyPattern, type CursorShape } from './cursor';
 import { messageItem, toMessage } from './flow-repository';
-import { ticketEventItem, ticketItem, toTicketEvent } from './items';
-import { channelMessageKeys, contactKeys, FLOW_SK_PREFIX, ITEM_TYPE, TICKET_EVENT_SK_PREFIX, ticketKeys } from './keys';
+import { fromTicketEventItem, TICKET_EVENT_SK_PREFIX, ticketKeys, toTicketEventItem, toTicketItem } from './entities/ticket';
+import { channelMessageKeys, contactKeys, FLOW_SK_PREFIX, ITEM_TYPE } from './keys';
 import { TTL_ATTRIBUTE } from './table';
 import { TransactionRefused, type Item, type LabelledWrite, type TableClient } from './table-client';
 
@@ -52,7 +52,7 @@ export function channelMessageGuardWrite(workspace: string, guard: { channel: st
 export function ticketVersionedPut(ticket: Ticket): LabelledWrite {
   return {
     label: 'ticket',
-    write: { Put: { Item: ticketItem(ticket), ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': ticket.version - 1 } } },
+    write: { Put: { Item: toTicketItem(ticket), ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': ticket.version - 1 } } },
   };
 }
 
@@ -125,7 +125,7 @@ export function createConversationRepository(table: TableClient): ConversationRe
     async saveReply({ message, ticket, events }) {
       const writes: LabelledWrite[] = [
         ticketVersionedPut(ticket),
-        ...events.map((event) => ({ label: 'event', write: { Put: { Item: ticketEventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } } })),
+        ...events.map((event) => ({ label: 'event', write: { Put: { Item: toTicketEventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } } })),
         contactActiveCheck(ticket.workspace, ticket.contact),
         { label: 'message', write: { Put: { Item: messageItem(ticket.workspace, message), ConditionExpression: 'attribute_not_exists(pk)' } } },
       ];
@@ -200,7 +200,7 @@ export function createConversationRepository(table: TableClient): ConversationRe
           last = { ...last, m: String(message.sk) };
           m++;
         } else {
-          entries.push({ kind: 'event', event: toTicketEvent(event!) });
+          entries.push({ kind: 'event', event: fromTicketEventItem(event!) });
           last = { ...last, e: String(event!.sk) };
           e++;
         }
