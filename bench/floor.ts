@@ -12,6 +12,7 @@ import {
   BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -27,6 +28,7 @@ import { fromTicketItem, TICKET_INDEXES, ticketIndexPartitions, ticketKeys, toTi
 import { contactItem, toContact, toMember, toTopic, toWorkspace } from '#adapters/dynamodb/items';
 import {
   contactKeys,
+  flowKeys,
   idempotencyKeys,
   ITEM_TYPE,
   rateLimitKeys,
@@ -197,6 +199,24 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
           [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
         }),
       ]);
+      // URNs new to the contact are claimed for it: one conditional PutItem per URN (conversation-repository.ts, claimFreeUrns).
+      const added = contact.urns.filter((urn) => !storedContact || !(storedContact.urns as string[] | undefined)?.includes(urn));
+      await Promise.all(
+        added.map((urn) =>
+          db
+            .send(
+              new PutCommand({
+                TableName,
+                Item: { ...contactKeys.urn(workspace, urn), type: ITEM_TYPE.contactUrn, workspace, urn, contact_uuid: contact.uuid },
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ...TOTAL,
+              }),
+            )
+            .catch((error: Error) => {
+              if (error.name !== 'ConditionalCheckFailedException') throw error;
+            }),
+        ),
+      );
       return opened.ticket.uuid;
     },
 
@@ -255,7 +275,7 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
         );
     },
 
-    /** Ticket detail: the ticket with its history ∥ the workspace, then the contact. */
+    /** Ticket detail: the ticket with its history ∥ the workspace, then the contact ∥ its flow session. */
     async ticketDetail(ticketId: string): Promise<void> {
       await admitApiRequest();
       const [history] = await Promise.all([
@@ -272,7 +292,8 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
       ]);
       const ticket = history.Items?.find((item) => item.type === ITEM_TYPE.ticket);
       if (!ticket) throw new Error(`floor: ticket ${ticketId} is missing`);
-      await getItem(contactKeys.contact(workspace, String(ticket.contact_uuid)), false);
+      // The contact ∥ its flow session (the contact's groups, consistent as the stack reads it).
+      await Promise.all([getItem(contactKeys.contact(workspace, String(ticket.contact_uuid)), false), getItem(flowKeys.session(workspace, String(ticket.contact_uuid)), true)]);
     },
   };
 }
