@@ -140,6 +140,7 @@ async function syncIndexes(client: DynamoDBClient, definition: CreateTableComman
     if (current) {
       log(`replacing index ${index.IndexName} of ${definition.TableName} (its keys or projection changed)…`);
       await client.send(new UpdateTableCommand({ TableName: definition.TableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName } }] }));
+      await waitForIndex(client, definition.TableName!, index.IndexName!, 'gone');
     } else log(`adding index ${index.IndexName} to ${definition.TableName}…`);
     const keyNames = new Set(index.KeySchema?.map((key) => key.AttributeName));
     await client.send(
@@ -149,6 +150,19 @@ async function syncIndexes(client: DynamoDBClient, definition: CreateTableComman
         GlobalSecondaryIndexUpdates: [{ Create: index }],
       }),
     );
+    await waitForIndex(client, definition.TableName!, index.IndexName!, 'ACTIVE');
+  }
+}
+
+/** An index change is asynchronous, even on DynamoDB Local: waits until the index is gone or ACTIVE (at most a minute). */
+export async function waitForIndex(client: DynamoDBClient, tableName: string, indexName: string, state: 'gone' | 'ACTIVE'): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    const index = table?.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === indexName);
+    if (state === 'gone' ? !index : index?.IndexStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`index ${indexName} of ${tableName} is not ${state} after a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

@@ -13,6 +13,7 @@ import { DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-s
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { tableDefinition } from '#adapters/dynamodb/table';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../infra/local/emulators';
+import { waitForIndex } from '../../infra/local/resources';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { startTestStack } from '../e2e/support';
 
@@ -150,6 +151,7 @@ describe('the local stack with a data folder', () => {
       const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
       try {
         await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'gsi1' } }] }));
+        await waitForIndex(client, tableName, 'gsi1', 'gone');
         await client.send(
           new UpdateTableCommand({
             TableName: tableName,
@@ -159,6 +161,7 @@ describe('the local stack with a data folder', () => {
             ],
           }),
         );
+        await waitForIndex(client, tableName, 'gsi1', 'ACTIVE');
       } finally {
         client.destroy();
         await dynamodb.stop();
