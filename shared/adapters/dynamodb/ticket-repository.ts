@@ -1,4 +1,3 @@
-import type { Contact } from '#domain/contact';
 import { ConflictError } from '#domain/errors';
 import type { Ticket, TicketEvent, TicketStatus } from '#domain/ticket';
 import {
@@ -97,7 +96,7 @@ export function createTicketRepository(table: TableClient): TicketRepository {
         const item = tickets.get(entry.pk);
         return item ? [item] : [];
       }),
-      contacts: items.filter((item) => item.type === ITEM_TYPE.contact).map(toContact) as Contact[],
+      contacts: items.filter((item) => item.type === ITEM_TYPE.contact).map(toContact),
     };
   }
 
