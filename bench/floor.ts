@@ -12,6 +12,7 @@ import {
   BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -21,8 +22,9 @@ import { upsertContact, type ContactInput } from '#domain/contact';
 import * as tickets from '#domain/ticket';
 import { hashTokenSecret } from '#domain/workspace';
 import { nowTimestamp } from '#domain/time';
-import { toTicket, ticketEventItem, ticketItem } from '#adapters/dynamodb/items';
+import { fromTicketItem, TICKET_INDEXES, ticketIndexPartitions, ticketKeys, toTicketEventItem, toTicketItem } from '#adapters/dynamodb/entities/ticket';
 import { contactKeys, fromContactItem, toContactItem } from '#adapters/dynamodb/entities/contact';
+import { flowSessionKeys } from '#adapters/dynamodb/entities/flow-session';
 import { IDEMPOTENCY_TTL_SECONDS, idempotencyKeys } from '#adapters/dynamodb/entities/idempotency';
 import { fromMemberItem, memberKeys } from '#adapters/dynamodb/entities/member';
 import { tokenKeys } from '#adapters/dynamodb/entities/token';
@@ -30,8 +32,6 @@ import { fromTopicItem } from '#adapters/dynamodb/entities/topic';
 import { fromWorkspaceItem, workspaceKeys } from '#adapters/dynamodb/entities/workspace';
 import {
   ITEM_TYPE,
-  ticketIndexPartitions,
-  ticketKeys,
   type TableKey,
 } from '#adapters/dynamodb/keys';
 import { TTL_ATTRIBUTE } from '#adapters/dynamodb/table';
@@ -106,19 +106,19 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
   ): Promise<void> {
     const [stored] = await Promise.all([getItem(ticketKeys.ticket(workspace, ticketId), true), queryWorkspace(true)]);
     if (!stored) throw new Error(`floor: ticket ${ticketId} is missing`);
-    const ticket = toTicket(stored);
+    const ticket = fromTicketItem(stored);
     const result = decide(ticket, { user, now: nowTimestamp() });
     if (!result.changed) throw new Error(`floor: the command changed nothing on ticket ${ticketId}`);
     const writes: TransactItem[] = [
       {
         Put: {
           TableName,
-          Item: ticketItem(result.ticket),
+          Item: toTicketItem(result.ticket),
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': ticket.version },
         },
       },
-      ...result.events.map((event) => putIfAbsent(ticketEventItem(event))),
+      ...result.events.map((event) => putIfAbsent(toTicketEventItem(event))),
     ];
     const Key = contactKeys.contact(workspace, ticket.contact);
     if (contactOpenTicket === 'release')
@@ -163,8 +163,8 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
       const views = new ViewContext(directory, [contact]);
       const response = { ticket: views.ticket(opened.ticket), events: opened.events.map((event) => views.event(event)), error: null };
       await transactWrite([
-        putIfAbsent(ticketItem(opened.ticket)),
-        ...opened.events.map((event) => putIfAbsent(ticketEventItem(event))),
+        putIfAbsent(toTicketItem(opened.ticket)),
+        ...opened.events.map((event) => putIfAbsent(toTicketEventItem(event))),
         {
           Put: {
             TableName,
@@ -180,6 +180,24 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
           [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
         }),
       ]);
+      // URNs new to the contact are claimed for it: one conditional PutItem per URN (conversation-repository.ts, claimFreeUrns).
+      const added = contact.urns.filter((urn) => !storedContact || !(storedContact.urns as string[] | undefined)?.includes(urn));
+      await Promise.all(
+        added.map((urn) =>
+          db
+            .send(
+              new PutCommand({
+                TableName,
+                Item: { ...contactKeys.urn(workspace, urn), type: ITEM_TYPE.contactUrn, workspace, urn, contact_uuid: contact.uuid },
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ...TOTAL,
+              }),
+            )
+            .catch((error: Error) => {
+              if (error.name !== 'ConditionalCheckFailedException') throw error;
+            }),
+        ),
+      );
       return opened.ticket.uuid;
     },
 
@@ -204,7 +222,10 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
       await command(ticketId, (ticket, actor) => tickets.reopenTicket(ticket, actor), 'claim');
     },
 
-    /** Folder All, open, newest activity first: workspace, then one page (+1 to know about the next), then the page's contacts. */
+    /**
+     * Folder All, open, newest activity first: workspace, then one page of index entries (+1 to know
+     * about the next; keys and contact uuids), then one BatchGet of the page's tickets and contacts.
+     */
     async folderPage(pageSize: number): Promise<void> {
       await admitApiRequest();
       await queryWorkspace(false);
@@ -213,24 +234,29 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
           TableName,
           IndexName: 'gsi1',
           KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': 'gsi1pk' },
+          ExpressionAttributeNames: { '#pk': TICKET_INDEXES.gsi1.partitionKey },
           ExpressionAttributeValues: { ':pk': ticketIndexPartitions.status(workspace, 'open') },
           ScanIndexForward: false,
           Limit: pageSize + 1,
           ...TOTAL,
         }),
       );
-      const contacts = [...new Set((page.Items ?? []).slice(0, pageSize).map((item) => String(item.contact_uuid)))];
-      if (contacts.length)
+      const entries = (page.Items ?? []).slice(0, pageSize);
+      const contacts = [...new Set(entries.map((entry) => String(entry.contact_uuid)))];
+      if (entries.length)
         await db.send(
           new BatchGetCommand({
-            RequestItems: { [TableName]: { Keys: contacts.map((contact) => contactKeys.contact(workspace, contact)) } },
+            RequestItems: {
+              [TableName]: {
+                Keys: [...entries.map((entry) => ({ pk: entry.pk, sk: entry.sk })), ...contacts.map((contact) => contactKeys.contact(workspace, contact))],
+              },
+            },
             ...TOTAL,
           }),
         );
     },
 
-    /** Ticket detail: the ticket with its history ∥ the workspace, then the contact. */
+    /** Ticket detail: the ticket with its history ∥ the workspace, then the contact ∥ its flow session. */
     async ticketDetail(ticketId: string): Promise<void> {
       await admitApiRequest();
       const [history] = await Promise.all([
@@ -247,7 +273,8 @@ export function createFloor({ client, tableName: TableName, workspace, user, tok
       ]);
       const ticket = history.Items?.find((item) => item.type === ITEM_TYPE.ticket);
       if (!ticket) throw new Error(`floor: ticket ${ticketId} is missing`);
-      await getItem(contactKeys.contact(workspace, String(ticket.contact_uuid)), false);
+      // The contact ∥ its flow session (the contact's groups, consistent as the stack reads it).
+      await Promise.all([getItem(contactKeys.contact(workspace, String(ticket.contact_uuid)), false), getItem(flowSessionKeys.session(workspace, String(ticket.contact_uuid)), true)]);
     },
   };
 }

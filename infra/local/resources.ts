@@ -13,6 +13,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
+  type GlobalSecondaryIndexDescription,
   type StreamViewType,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -72,7 +73,7 @@ export async function createTables(
       log(`creating table ${tableName}…`);
       description = (await client.send(new CreateTableCommand(definition))).TableDescription!;
     } else {
-      await addMissingIndexes(client, definition, description.GlobalSecondaryIndexes?.map((index) => index.IndexName!) ?? [], log);
+      await syncIndexes(client, definition, description.GlobalSecondaryIndexes ?? [], log);
     }
     const ttlAttribute: string | undefined = properties.TimeToLiveSpecification?.Enabled
       ? properties.TimeToLiveSpecification.AttributeName
@@ -123,11 +124,24 @@ async function describeTable(client: DynamoDBClient, tableName: string) {
   }
 }
 
-/** A template that gained an index since the data folder was created gets it added. */
-async function addMissingIndexes(client: DynamoDBClient, definition: CreateTableCommandInput, existing: string[], log: Log) {
+/**
+ * A table in a data folder gets the template's indexes: one the template
+ * gained is added, and one whose keys or projection changed (issue 13 gave the
+ * ticket indexes narrower projections and other sort keys) is dropped and
+ * created again — DynamoDB fills a new index from the items, which already
+ * carry its key attributes.
+ */
+async function syncIndexes(client: DynamoDBClient, definition: CreateTableCommandInput, existing: GlobalSecondaryIndexDescription[], log: Log) {
+  const shape = (index: { KeySchema?: unknown; Projection?: { ProjectionType?: string; NonKeyAttributes?: string[] } }) =>
+    JSON.stringify({ keys: index.KeySchema, type: index.Projection?.ProjectionType, attributes: [...(index.Projection?.NonKeyAttributes ?? [])].sort() });
   for (const index of definition.GlobalSecondaryIndexes ?? []) {
-    if (existing.includes(index.IndexName!)) continue;
-    log(`adding index ${index.IndexName} to ${definition.TableName}…`);
+    const current = existing.find((candidate) => candidate.IndexName === index.IndexName);
+    if (current && shape(current) === shape(index)) continue;
+    if (current) {
+      log(`replacing index ${index.IndexName} of ${definition.TableName} (its keys or projection changed)…`);
+      await client.send(new UpdateTableCommand({ TableName: definition.TableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName } }] }));
+      await waitForIndex(client, definition.TableName!, index.IndexName!, 'gone');
+    } else log(`adding index ${index.IndexName} to ${definition.TableName}…`);
     const keyNames = new Set(index.KeySchema?.map((key) => key.AttributeName));
     await client.send(
       new UpdateTableCommand({
@@ -136,6 +150,19 @@ async function addMissingIndexes(client: DynamoDBClient, definition: CreateTable
         GlobalSecondaryIndexUpdates: [{ Create: index }],
       }),
     );
+    await waitForIndex(client, definition.TableName!, index.IndexName!, 'ACTIVE');
+  }
+}
+
+/** An index change is asynchronous, even on DynamoDB Local: waits until the index is gone or ACTIVE (at most a minute). */
+export async function waitForIndex(client: DynamoDBClient, tableName: string, indexName: string, state: 'gone' | 'ACTIVE'): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    const index = table?.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === indexName);
+    if (state === 'gone' ? !index : index?.IndexStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`index ${indexName} of ${tableName} is not ${state} after a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

@@ -3,19 +3,17 @@
 // and the channel-secrets key. The stateless stack receives them as props
 // (cross-stack references) and can be replaced freely.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { FifoThroughputScope, Topic } from 'aws-cdk-lib/aws-sns';
 import { DeduplicationScope, FifoThroughputLimit, Queue } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
+import { tableIndexes } from '../../shared/adapters/dynamodb/table';
 import type { EventPattern } from '../local/event-pattern';
 import { FlowTimerStore } from '../constructs/flow-timers';
 import { CLOSED_TICKET_FILTER, LIVE_UPDATE_FILTER, OUTGOING_MESSAGE_FILTER, TICKET_RECORD_FILTER, subscribeQueue } from '../constructs/stream-fan-out';
-
-/** gsi1 … gsi5: folders by status, by assignee, by topic; tickets by modified_on; a contact's tickets (docs/architecture.md). */
-export const GSI_COUNT = 5;
 
 /** Consumer timeout; the queue's visibility timeout is derived from it. */
 export const TICKET_EVENTS_CONSUMER_TIMEOUT = Duration.seconds(30);
@@ -110,11 +108,14 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (let n = 1; n <= GSI_COUNT; n++) {
+    // The indexes as the code declares them (keys and projections: shared/adapters/dynamodb/entities/ticket.ts).
+    for (const index of tableIndexes()) {
       this.table.addGlobalSecondaryIndex({
-        indexName: `gsi${n}`,
-        partitionKey: { name: `gsi${n}pk`, type: AttributeType.STRING },
-        sortKey: { name: `gsi${n}sk`, type: AttributeType.STRING },
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType[index.projectionType],
+        ...(index.nonKeyAttributes ? { nonKeyAttributes: index.nonKeyAttributes } : {}),
       });
     }
 

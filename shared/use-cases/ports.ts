@@ -135,6 +135,8 @@ export type FolderQuery =
 
 export interface TicketPage {
   tickets: Ticket[];
+  /** The contacts of the page's tickets, read with them (one BatchGet for both). */
+  contacts: Contact[];
   nextCursor: string | null;
 }
 
@@ -171,7 +173,10 @@ export interface TicketRepository {
   /** One transaction; a lost race on the contact or the topic name throws StaleWriteError. */
   open(write: OpenTicketWrite): Promise<OpenTicketOutcome>;
   update(change: TicketWrite): Promise<void>;
-  /** Newest `last_activity_on` first. The cursor is opaque; a foreign or malformed one is a ValidationError('cursor'). */
+  /**
+   * Newest `last_activity_on` first; a ticket that has left the folder since the index listed it is left out.
+   * The cursor is opaque; a foreign or malformed one is a ValidationError('cursor').
+   */
   listFolder(query: { workspace: string; folder: FolderQuery; status: TicketStatus; limit: number; cursor?: string }): Promise<TicketPage>;
   /** Newest `modified_on` first, optionally one contact's. */
   listByModified(query: { workspace: string; contact?: string; limit: number; cursor?: string }): Promise<TicketPage>;

@@ -1,7 +1,7 @@
 // Ticket use cases: open (from a flow runtime or by hand), the agent
 // commands, the ticket detail, folders and their counts, and the RapidPro v2
 // ticket list.
-import { upsertContact, validateContactInput, type ContactInput } from '#domain/contact';
+import { upsertContact, validateContactInput, type Contact, type ContactInput } from '#domain/contact';
 import { DomainError, NotFoundError, ValidationError } from '#domain/errors';
 import { mayBeAssigned } from '#domain/permissions';
 import * as tickets from '#domain/ticket';
@@ -121,6 +121,11 @@ export function createTicketUseCases(context: UseCaseContext) {
   /** Views for tickets of one workspace: names from the directory, contact names by one BatchGet. */
   async function viewsOf(directory: WorkspaceDirectory, list: tickets.Ticket[]): Promise<TicketView[]> {
     const contacts = list.length ? await repos.contacts.getMany(directory.workspace.uuid, [...new Set(list.map((t) => t.contact))]) : [];
+    return viewsWith(directory, list, contacts);
+  }
+
+  /** Views of a page, whose contacts the repository read with its tickets. */
+  function viewsWith(directory: WorkspaceDirectory, list: tickets.Ticket[], contacts: Contact[]): TicketView[] {
     const views = new ViewContext(directory, contacts);
     return list.map((ticket) => views.ticket(ticket));
   }
@@ -437,7 +442,7 @@ export function createTicketUseCases(context: UseCaseContext) {
         query = { kind: 'topic', topic: folder.topic };
       }
       const page = await repos.tickets.listFolder({ workspace: actor.workspace, folder: query, status, limit: pageSize, ...(cursor ? { cursor } : {}) });
-      return { results: await viewsOf(directory, page.tickets), next_cursor: page.nextCursor };
+      return { results: viewsWith(directory, page.tickets, page.contacts), next_cursor: page.nextCursor };
     },
 
     async folderCounts({ actor }: { actor: Actor }) {
@@ -454,7 +459,7 @@ export function createTicketUseCases(context: UseCaseContext) {
         return { results: matches ? await viewsOf(directory, [ticket]) : [], next_cursor: null };
       }
       const page = await repos.tickets.listByModified({ workspace: actor.workspace, limit: pageSize, ...(contact ? { contact } : {}), ...(cursor ? { cursor } : {}) });
-      return { results: await viewsOf(directory, page.tickets), next_cursor: page.nextCursor };
+      return { results: viewsWith(directory, page.tickets, page.contacts), next_cursor: page.nextCursor };
     },
   };
 }

@@ -9,7 +9,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ChangeMessageVisibilityCommand, GetQueueAttributesCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowKeys } from '#adapters/dynamodb/entities/flow';
-import { ticketKeys } from '#adapters/dynamodb/keys';
+import { ticketKeys } from '#adapters/dynamodb/entities/ticket';
 import type { LocalStack } from '../../infra/local/stack';
 import { CLOSED_TICKETS_MAX_RECEIVE_COUNT } from '../../infra/stacks/stateful-stack';
 import { receive, redrive } from '../integration/counts/harness';

@@ -9,7 +9,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketKeys } from '#adapters/dynamodb/keys';
+import { ticketKeys } from '#adapters/dynamodb/entities/ticket';
 import type { LocalStack } from '../../infra/local/stack';
 import { exportOf, joinGroupFlow, OPTED_OUT, surveyFlow, VIP } from '../integration/triggers/fixtures';
 import { apiClient, directory, eventually, startTestStack, ticketCommand } from './support';

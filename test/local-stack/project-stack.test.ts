@@ -9,7 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { tableDefinition } from '#adapters/dynamodb/table';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../infra/local/emulators';
+import { waitForIndex } from '../../infra/local/resources';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { startTestStack } from '../e2e/support';
 
@@ -128,4 +132,56 @@ describe('the local stack with a data folder', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('gives a table made before the indexes changed the template’s indexes back, filled from its items', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ticketer-local-'));
+    try {
+      const options = { dataDir, cloudAssemblyDir: inject('cloudAssemblyDir'), synth: false, ports: 0 as const };
+      const first = await startLocalStack(options);
+      const opened = await fetch(`${first.apiUrl}/tickets`, {
+        method: 'POST',
+        headers: { authorization: `Token ${first.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ contact: { uuid: randomUUID(), name: 'Kept', urns: ['tel:+250788000111'] } }),
+      });
+      expect(opened.status).toBe(201);
+      const { tableName } = first;
+      await first.stop();
+      // The data folder's table as an earlier version left it: gsi1 keyed by gsi1pk/gsi1sk, projecting every attribute.
+      const dynamodb = await startDynamoDbLocal({ dataDir: path.join(dataDir, 'dynamodb') });
+      const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      try {
+        await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'gsi1' } }] }));
+        await waitForIndex(client, tableName, 'gsi1', 'gone');
+        await client.send(
+          new UpdateTableCommand({
+            TableName: tableName,
+            AttributeDefinitions: [{ AttributeName: 'gsi1pk', AttributeType: 'S' }, { AttributeName: 'gsi1sk', AttributeType: 'S' }],
+            GlobalSecondaryIndexUpdates: [
+              { Create: { IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } } },
+            ],
+          }),
+        );
+        await waitForIndex(client, tableName, 'gsi1', 'ACTIVE');
+      } finally {
+        client.destroy();
+        await dynamodb.stop();
+      }
+      const second = await startLocalStack(options);
+      try {
+        const check = new DynamoDBClient({ endpoint: second.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+        const { Table } = await check.send(new DescribeTableCommand({ TableName: tableName }));
+        check.destroy();
+        const gsi1 = Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === 'gsi1');
+        const wanted = tableDefinition(tableName).GlobalSecondaryIndexes!.find((index) => index.IndexName === 'gsi1')!;
+        expect(gsi1?.KeySchema).toEqual(wanted.KeySchema);
+        expect(gsi1?.Projection).toEqual(wanted.Projection);
+        const folder = await fetch(`${second.apiUrl}/tickets?folder=all&status=open`, { headers: { authorization: `Token ${second.token}` } });
+        expect(((await folder.json()) as { results: { contact: { name: string } }[] }).results.map((row) => row.contact.name)).toContain('Kept');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

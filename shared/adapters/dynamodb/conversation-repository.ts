@@ -11,8 +11,8 @@ import { decodeCursor, encodeCursor, timeOrderedKeyPattern, type CursorShape } f
 import { channelMessageKeys, fromChannelMessageItem, toChannelMessageItem, type ChannelMessageGuard } from './entities/channel-message';
 import { contactKeys, fromContactUrnItem, toContactUrnItem } from './entities/contact';
 import { fromMessageItem, MESSAGE_SK_PREFIX, toMessageItem } from './entities/message';
-import { ticketEventItem, ticketItem, toTicketEvent } from './items';
-import { ITEM_TYPE, TICKET_EVENT_SK_PREFIX, ticketKeys } from './keys';
+import { fromTicketEventItem, TICKET_EVENT_SK_PREFIX, ticketKeys, toTicketEventItem, toTicketItem } from './entities/ticket';
+import { ITEM_TYPE } from './keys';
 import { TransactionRefused, type Item, type LabelledWrite, type TableClient } from './table-client';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -31,7 +31,7 @@ export function channelMessageGuardWrite(workspace: string, guard: ChannelMessag
 export function ticketVersionedPut(ticket: Ticket): LabelledWrite {
   return {
     label: 'ticket',
-    write: { Put: { Item: ticketItem(ticket), ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': ticket.version - 1 } } },
+    write: { Put: { Item: toTicketItem(ticket), ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': ticket.version - 1 } } },
   };
 }
 
@@ -94,7 +94,7 @@ export function createConversationRepository(table: TableClient): ConversationRe
     async saveReply({ message, ticket, events }) {
       const writes: LabelledWrite[] = [
         ticketVersionedPut(ticket),
-        ...events.map((event) => ({ label: 'event', write: { Put: { Item: ticketEventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } } })),
+        ...events.map((event) => ({ label: 'event', write: { Put: { Item: toTicketEventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } } })),
         contactActiveCheck(ticket.workspace, ticket.contact),
         { label: 'message', write: { Put: { Item: toMessageItem(ticket.workspace, message), ConditionExpression: 'attribute_not_exists(pk)' } } },
       ];
@@ -169,7 +169,7 @@ export function createConversationRepository(table: TableClient): ConversationRe
           last = { ...last, m: String(message.sk) };
           m++;
         } else {
-          entries.push({ kind: 'event', event: toTicketEvent(event!) });
+          entries.push({ kind: 'event', event: fromTicketEventItem(event!) });
           last = { ...last, e: String(event!.sk) };
           e++;
         }

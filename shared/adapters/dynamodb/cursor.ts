@@ -10,7 +10,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { ValidationError } from '#domain/errors';
 import { cursorKeyKeys, toCursorKeyItem, type CursorKeyItem } from './entities/cursor-key';
-import { ticketKeys, type IndexName } from './keys';
 import type { Item, TableClient } from './table-client';
 
 /** The key attributes a list's cursor holds, each with its exact value or its pattern. */
@@ -19,10 +18,11 @@ export type CursorShape = Record<string, string | RegExp>;
 /** DynamoDB allows longer keys; none of ours comes near this. */
 const MAX_KEY_ATTRIBUTE_LENGTH = 512;
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const TIMESTAMP = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,6})?Z';
+/** Patterns (regular-expression source) of the parts of our keys: a UUID, an ISO-8601 UTC timestamp. */
+export const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+export const TIMESTAMP = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,6})?Z';
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -31,15 +31,6 @@ export function timeOrderedKeyPattern(prefix = ''): RegExp {
   return new RegExp(`^${escapeRegExp(prefix)}${TIMESTAMP}#${UUID}$`);
 }
 
-/** A page of a ticket index partition: ticket items, sorted by `<timestamp>#<ticket>`. */
-export function ticketIndexCursorShape(workspace: string, index: IndexName, partition: string): CursorShape {
-  return {
-    pk: new RegExp(`^${escapeRegExp(ticketKeys.partition(workspace, ''))}${UUID}$`),
-    sk: ticketKeys.ticket(workspace, '').sk,
-    [`${index}pk`]: partition,
-    [`${index}sk`]: timeOrderedKeyPattern(),
-  };
-}
 
 const VERSION = 1;
 const IV_BYTES = 12;

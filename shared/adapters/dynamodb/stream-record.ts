@@ -7,7 +7,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import type { LiveChange } from '#use-cases/live';
 import { fromMessageItem as toMessage } from './entities/message';
-import { toTicket } from './items';
+import { fromTicketItem } from './entities/ticket';
 import { ITEM_TYPE } from './keys';
 
 /** The parts of a stream record the consumers read; the images stay in DynamoDB JSON until they are known to be tickets. */
@@ -86,7 +86,7 @@ export function liveChangeFromMessageBody(body: string): { workspace: string; ch
   const before = image(record.dynamodb.OldImage);
   if (!after) return null;
   if (after.type === ITEM_TYPE.ticket) {
-    return { workspace: String(after.workspace), change: { kind: 'ticket', before: before?.type === ITEM_TYPE.ticket ? toTicket(before) : null, after: toTicket(after) } };
+    return { workspace: String(after.workspace), change: { kind: 'ticket', before: before?.type === ITEM_TYPE.ticket ? fromTicketItem(before) : null, after: fromTicketItem(after) } };
   }
   if (after.type === ITEM_TYPE.message) {
     const created = record.eventName === 'INSERT';

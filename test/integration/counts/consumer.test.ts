@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCountsRepository, type CountsRepository } from '#adapters/dynamodb/counts-repository';
 import { toContactItem } from '#adapters/dynamodb/entities/contact';
-import { ticketItem } from '#adapters/dynamodb/items';
+import { toTicketItem } from '#adapters/dynamodb/entities/ticket';
 import { countKey } from '#domain/folder-counts';
 import { createTicketCounts } from '#use-cases/ticket-counts';
 import {
@@ -50,10 +50,10 @@ describe('the ticket events consumer', () => {
     const first = ticket({ workspace, topic: 'sales', assignee: alice });
     const second = ticket({ workspace, topic: 'sales' });
     const third = ticket({ workspace, topic: 'support' });
-    for (const t of [first, second, third]) await put(ticketItem(t));
-    await put(ticketItem({ ...second, status: 'closed', version: 2 })); // closed
-    await put(ticketItem({ ...third, assignee: alice, version: 2 })); // taken by alice
-    await put(ticketItem({ ...first, last_activity_on: '2026-11-24T11:00:00.000000Z', version: 2 })); // a note: no folder changes
+    for (const t of [first, second, third]) await put(toTicketItem(t));
+    await put(toTicketItem({ ...second, status: 'closed', version: 2 })); // closed
+    await put(toTicketItem({ ...third, assignee: alice, version: 2 })); // taken by alice
+    await put(toTicketItem({ ...first, last_activity_on: '2026-11-24T11:00:00.000000Z', version: 2 })); // a note: no folder changes
     await put(toContactItem({ workspace, uuid: randomUUID(), name: 'Ann', language: null, urns: [], fields: {}, open_ticket: null, created_on: 'x', modified_on: 'x', version: 1 }));
 
     const { queueUrl } = await createQueues();

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ticketItem } from '#adapters/dynamodb/items';
+import { toTicketItem } from '#adapters/dynamodb/entities/ticket';
 import { tableDefinition } from '#adapters/dynamodb/table';
 import type { Ticket } from '#domain/ticket';
 import { fanOutBatches } from '#use-cases/stream-fan-out';
@@ -91,8 +91,8 @@ export interface StreamRecordBody {
 
 /** A stream record of a ticket change, shaped as the pipe delivers it (the images are the stored ticket items). */
 export function ticketStreamRecord(before: Ticket | null, after: Ticket | null, eventID = randomUUID()): StreamRecordBody {
-  const image = (value: Ticket | null) => (value ? marshall(ticketItem(value), { removeUndefinedValues: true }) : undefined);
-  const key = ticketItem((after ?? before)!);
+  const image = (value: Ticket | null) => (value ? marshall(toTicketItem(value), { removeUndefinedValues: true }) : undefined);
+  const key = toTicketItem((after ?? before)!);
   return {
     eventID,
     eventName: !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY',

@@ -6,7 +6,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toMessageItem } from '#adapters/dynamodb/entities/message';
-import { ticketItem } from '#adapters/dynamodb/items';
+import { toTicketItem } from '#adapters/dynamodb/entities/ticket';
 import { liveChangeFromMessageBody } from '#adapters/dynamodb/stream-record';
 import type { MessageRecord } from '#use-cases/flow-ports';
 import type { LiveChange } from '#use-cases/live';
@@ -51,7 +51,7 @@ describe('liveChangeFromMessageBody', () => {
   it('reads a ticket change with its image before, a new message, a status change, and a counter (its workspace from the key)', () => {
     const before = ticket({ workspace: 'w1', version: 1 });
     const after = { ...before, assignee: 'u1', version: 2 };
-    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#TICKET#t', '10', ticketItem(after), ticketItem(before)))).toEqual({ workspace: 'w1', change: { kind: 'ticket', before, after } });
+    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#TICKET#t', '10', toTicketItem(after), toTicketItem(before)))).toEqual({ workspace: 'w1', change: { kind: 'ticket', before, after } });
     expect(liveChangeFromMessageBody(record('INSERT', 'WS#w1#CONTACT#c1', '11', toMessageItem('w1', message)))).toEqual({ workspace: 'w1', change: { kind: 'msg', created: true, message } });
     const sent = { ...message, status: 'wired' as const };
     expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '12', toMessageItem('w1', sent), toMessageItem('w1', message)))).toMatchObject({ change: { kind: 'msg', created: false, message: { status: 'wired' } } });
