@@ -20,6 +20,8 @@ const GLOBAL = new Set([
   'tokenKeys.token',
   'channelKeys.pointer',
   'cursorKeyKeys.cursorKey',
+  'rateCounterKeys.signIn',
+  'rateCounterKeys.channel',
 ]);
 /** Sort keys only: the folder counters' (their partition is `countKeys.partition`). */
 const SORT_KEYS = new Set(['countKeys.status', 'countKeys.assignee', 'countKeys.topic']);
