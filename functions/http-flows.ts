@@ -3,16 +3,15 @@
 // RapidPro's GET /api/v2/messages.json (docs/flow-engine-service.md).
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { NotFoundError } from '#domain/errors';
-import { workspaceRateLimit } from '#http/admission';
 import { createHttpHandler, type HttpEvent } from '#http/handler';
 import { V2_PAGE_SIZE } from '#http/rapidpro-v2-schemas';
 import { nextPageUrl } from '#http/rapidpro-v2';
 import { created, ok } from '#http/response';
 import { flowRoutes, flowV2Routes } from '#http/routes/flows';
-import { useCases } from '#composition';
-import { flowUseCases } from '../shared/flow-composition';
 import type { MessageView } from '#use-cases/flows';
+import { wireHttpFlows, type HttpFlowsWiring } from '#wiring/http-flows';
 
+export function createFlowsHandler({ flows: flowUseCases, conversations, admission }: HttpFlowsWiring) {
 const resourceHandler = createHttpHandler('resource', flowRoutes, {
   listFlows: async ({ actor }) => ok({ results: await flowUseCases.listFlows({ actor }) }),
   importFlows: async ({ actor, body }) => created(await flowUseCases.importFlows({ actor, definitions: body })),
@@ -24,11 +23,11 @@ const resourceHandler = createHttpHandler('resource', flowRoutes, {
     ok(await flowUseCases.receiveMsg({ actor, contact: params.contact, text: body.text, attachments: body.attachments, ...(body.uuid ? { uuid: body.uuid } : {}) })),
   listMessages: async ({ actor, params, query }) =>
     ok(await flowUseCases.listMessages({ actor, contact: params.contact, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) })),
-}, workspaceRateLimit);
+}, admission);
 
 const v2Handler = createHttpHandler('rapidpro-v2', flowV2Routes, {
   sendV2Message: async ({ actor, body }) =>
-    created(toV2Message(await useCases.sendMessage({ actor, contact: body.contact, input: { text: body.text, attachments: body.attachments } }))),
+    created(toV2Message(await conversations.sendMessage({ actor, contact: body.contact, input: { text: body.text, attachments: body.attachments } }))),
   listV2Messages: async ({ actor, query, event }) => {
     try {
       const page = await flowUseCases.listMessages({ actor, contact: query.contact, limit: V2_PAGE_SIZE, ...(query.cursor ? { cursor: query.cursor } : {}) });
@@ -39,7 +38,12 @@ const v2Handler = createHttpHandler('rapidpro-v2', flowV2Routes, {
       throw error;
     }
   },
-}, workspaceRateLimit);
+}, admission);
+
+/** One function, two error styles: the RapidPro route answers in RapidPro's shapes. */
+return (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
+  event.routeKey.includes(V2_PREFIX) ? v2Handler(event, context) : resourceHandler(event, context);
+}
 
 /** RapidPro's message shape: no URN, and none of Ticketer's own delivery fields. */
 function toV2Message(view: MessageView) {
@@ -49,6 +53,4 @@ function toV2Message(view: MessageView) {
 
 const V2_PREFIX = ' /api/v2/';
 
-/** One function, two error styles: the RapidPro route answers in RapidPro's shapes. */
-export const handler = (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
-  event.routeKey.includes(V2_PREFIX) ? v2Handler(event, context) : resourceHandler(event, context);
+export const handler = createFlowsHandler(wireHttpFlows());
