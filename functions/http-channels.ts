@@ -64,5 +64,10 @@ export function createChannelsHandler(channels: ChannelUseCases, options: HttpHa
   };
 }
 
-const { useCases, admission } = wireHttpChannels();
-export const handler = createChannelsHandler(useCases, admission);
+// Wired on the first request: the flow engine behind the inbox needs settings that tests of the handler over
+// their own use cases do not give.
+let deployed: ReturnType<typeof createChannelsHandler> | undefined;
+export const handler = (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  deployed ??= createChannelsHandler(wireHttpChannels().useCases, wireHttpChannels().admission);
+  return deployed(event, context);
+};
