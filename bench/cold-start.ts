@@ -114,16 +114,25 @@ function esbuildOptions(target: Target, outfile: string): BuildOptions {
   };
 }
 
-/** The @aws-sdk/client-* packages whose code is in a bundle (modules tree-shaken to nothing do not count). */
-function sdkClientsOf(metafile: Metafile): string[] {
+/** The files whose code is in a bundle (modules tree-shaken to nothing do not count). */
+export function bundledFiles(metafile: Metafile): string[] {
+  return Object.values(metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([file]) => file));
+}
+
+/** The @aws-sdk/client-* packages whose code is in a bundle, without the prefix (`dynamodb`, `sesv2`). */
+export function sdkClientsOf(metafile: Metafile): string[] {
   const clients = new Set<string>();
-  for (const output of Object.values(metafile.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      const match = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input);
-      if (match && bytesInOutput > 0) clients.add(match[1]!.replace(/^client-/, ''));
-    }
+  for (const file of bundledFiles(metafile)) {
+    const match = /node_modules\/@aws-sdk\/client-([a-z0-9-]+)\//.exec(file);
+    if (match) clients.add(match[1]!);
   }
   return [...clients].sort();
+}
+
+/** Bundles one entry (relative to the repository root) as a deployment does, into `outfile`. */
+export async function bundleEntry(entryFile: string, outfile: string): Promise<Metafile> {
+  const result = await build(esbuildOptions({ name: entryFile, entry: { file: entryFile }, environment: {} }, outfile));
+  return result.metafile!;
 }
 
 const run = promisify(execFile);
