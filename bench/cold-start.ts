@@ -65,6 +65,8 @@ const LAMBDA_ENVIRONMENT = {
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
   LAMBDA_TASK_ROOT: '/var/task',
+  // Set by Lambda under active tracing (every TicketerFunction): the tracer is on, as deployed (nothing is sent at import).
+  AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
 };
 
 /** Dummies for the settings whose format shared/config.ts checks; any other reference becomes `dummy-<name>`. */
