@@ -68,6 +68,9 @@ export function createChannelsHandler(channels: ChannelUseCases, options: HttpHa
 // their own use cases do not give.
 let deployed: ReturnType<typeof createChannelsHandler> | undefined;
 export const handler = (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-  deployed ??= createChannelsHandler(wireHttpChannels().useCases, wireHttpChannels().admission);
+  if (!deployed) {
+    const { useCases, admission } = wireHttpChannels();
+    deployed = createChannelsHandler(useCases, admission);
+  }
   return deployed(event, context);
 };
