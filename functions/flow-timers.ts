@@ -6,24 +6,10 @@
 import { logger } from '#adapters/observability/logger';
 import { observed } from '#adapters/observability/handler';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import { DomainError } from '#domain/errors';
-import { describeIssues } from '#http/invoke-validation';
+import { describeIssues, flowTimerEventSchema } from '#http/invoke-schemas';
 import type { FlowUseCases } from '#use-cases/flows';
-
-const uuid = z.uuid();
-
-export const flowTimerEventSchema = z.object({
-  command: z.literal('fire_timer'),
-  timer: z.object({
-    kind: z.enum(['timeout', 'expiration']),
-    workspace: uuid,
-    contact: uuid,
-    session: uuid,
-    version: z.number().int().positive(),
-    at: z.iso.datetime({ offset: true }),
-  }),
-});
+import { wireFlowTimers } from '#wiring/flow-timers';
 
 export function createFlowTimersHandler(useCases: () => Promise<Pick<FlowUseCases, 'fireTimer'>>) {
   return async (event: unknown, context?: Context) => {
@@ -50,5 +36,5 @@ export function createFlowTimersHandler(useCases: () => Promise<Pick<FlowUseCase
   };
 }
 
-// The composition reads the environment; loading it lazily keeps this module importable by tests.
-export const handler = observed(createFlowTimersHandler(async () => (await import('../shared/flow-composition')).flowUseCases));
+// Wired on the first timer (the wiring reads the environment; tests build the handler over their own use cases).
+export const handler = observed(createFlowTimersHandler(async () => wireFlowTimers()));

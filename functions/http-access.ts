@@ -4,9 +4,7 @@
 // token's member. Passwords, secrets and tokens are never logged (the
 // pipeline never logs events).
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { useCases as defaultUseCases } from '#composition';
 import { UnauthorizedError } from '#domain/errors';
-import { workspaceRateLimit } from '#http/admission';
 import { createHttpHandler, type HttpEvent, type HttpHandlerOptions } from '#http/handler';
 import { readTokenHeader } from '#http/identity';
 import { created, noContent, ok } from '#http/response';
@@ -16,7 +14,7 @@ import { clearedSessionCookies, readCredential, sessionCookies, wantsCookieSessi
 import { publicUrl } from '#http/urls';
 import { APP_ACCEPT_PATH, appUrl } from '#http/app-url';
 import { accessRoutes } from '#http/routes/access';
-import type { UseCases } from '#use-cases/index';
+import { wireHttpAccess, type HttpAccessUseCases } from '#wiring/http-access';
 
 /** The token the request was made with, from the header or the session cookie (the authorizer has already accepted it). */
 function requestToken(event: HttpEvent): string {
@@ -37,7 +35,7 @@ function sessionResult<S extends { token?: string | undefined; expires_on: strin
 }
 
 /** The handler over given use cases and admission (tests inject a mail outbox). */
-export function createAccessHandler(useCases: UseCases, options: HttpHandlerOptions = workspaceRateLimit) {
+export function createAccessHandler(useCases: HttpAccessUseCases, options: HttpHandlerOptions) {
   const api = createHttpHandler(
     'resource',
     accessRoutes,
@@ -91,4 +89,5 @@ export function createAccessHandler(useCases: UseCases, options: HttpHandlerOpti
   };
 }
 
-export const handler = createAccessHandler(defaultUseCases);
+const { useCases, admission } = wireHttpAccess();
+export const handler = createAccessHandler(useCases, admission);

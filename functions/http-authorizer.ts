@@ -14,11 +14,11 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
   Context,
 } from 'aws-lambda';
-import { useCases } from '#composition';
 import { readTokenHeader, type Identity } from '#http/identity';
 import { logger } from '#http/logger';
 import { tracer } from '#adapters/observability/tracer';
 import { readCredential } from '#http/session-cookie';
+import { wireHttpAuthorizer } from '#wiring/http-authorizer';
 
 /**
  * API Gateway answers 401 when an authorizer fails with exactly this message
@@ -26,6 +26,8 @@ import { readCredential } from '#http/session-cookie';
  * Any other failure (the table unreachable, say) is a 500 there.
  */
 export const UNAUTHORIZED = 'Unauthorized';
+
+const { resolveApiToken } = wireHttpAuthorizer();
 
 export const handler = middy<
   APIGatewayRequestAuthorizerEventV2,
@@ -39,7 +41,7 @@ export const handler = middy<
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(async (event) => {
     const credential = readCredential(event, readTokenHeader);
-    const identity = credential ? await useCases.resolveApiToken(credential.key) : null;
+    const identity = credential ? await resolveApiToken(credential.key) : null;
     if (!identity) {
       logger.info('request refused', { reason: credential ? `unknown token (${credential.kind})` : 'no Authorization header or session cookie' });
       throw new Error(UNAUTHORIZED);

@@ -4,7 +4,6 @@
 // Secrets are never logged (the pipeline never logs events).
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { courierAnswer, inboundRequest, rawBody } from '#http/courier';
-import { workspaceRateLimit } from '#http/admission';
 import { createHttpHandler, type HttpEvent, type HttpHandlerOptions } from '#http/handler';
 import { created, noContent, ok } from '#http/response';
 import { routeKey } from '#http/route-spec';
@@ -12,6 +11,7 @@ import { channelPublicRoutes, channelRoutes, channelV2Routes } from '#http/route
 import { apiBaseUrl } from '#http/urls';
 import { SECRET_TOKEN_HEADER } from '#channels/telegram';
 import type { ChannelUseCases, StatusCallback } from '#use-cases/channels';
+import { wireHttpChannels } from '#wiring/http-channels';
 
 /** This API's base URL as the caller reached it (receive URLs are built on it). */
 const apiBase = (event: HttpEvent) => apiBaseUrl(event);
@@ -64,9 +64,13 @@ export function createChannelsHandler(channels: ChannelUseCases, options: HttpHa
   };
 }
 
-// The composition is loaded on the first request, so tests can build the handler over their own use cases.
+// Wired on the first request: the flow engine behind the inbox needs settings that tests of the handler over
+// their own use cases do not give.
 let deployed: ReturnType<typeof createChannelsHandler> | undefined;
-export const handler = async (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-  deployed ??= createChannelsHandler((await import('../shared/channel-composition')).channelUseCases, workspaceRateLimit);
+export const handler = (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  if (!deployed) {
+    const { useCases, admission } = wireHttpChannels();
+    deployed = createChannelsHandler(useCases, admission);
+  }
   return deployed(event, context);
 };

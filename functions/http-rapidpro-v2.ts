@@ -1,16 +1,15 @@
 // HttpRapidProV2: the RapidPro API v2 endpoints for tickets and topics, with
 // RapidPro's shapes, paging and error bodies (docs/api.md, "API v2"), and the
 // workspace's users (users.json).
-import { useCases } from '#composition';
-import { workspaceRateLimit } from '#http/admission';
-import { createHttpHandler } from '#http/handler';
+import { createHttpHandler, type HttpHandlerOptions } from '#http/handler';
 import { created, noContent, ok } from '#http/response';
 import { nextPageUrl, toV2Ticket, toV2Topic, toV2User } from '#http/rapidpro-v2';
 import { V2_PAGE_SIZE, type V2TicketAction } from '#http/rapidpro-v2-schemas';
 import { rapidProV2Routes } from '#http/routes/rapidpro-v2';
 import type { TicketAction } from '#use-cases/index';
+import { wireHttpRapidProV2, type HttpRapidProV2UseCases } from '#wiring/http-rapidpro-v2';
 
-export const handler = createHttpHandler('rapidpro-v2', rapidProV2Routes, {
+export const createRapidProV2Handler = (useCases: HttpRapidProV2UseCases, options: HttpHandlerOptions) => createHttpHandler('rapidpro-v2', rapidProV2Routes, {
   listTickets: async ({ actor, query, event }) => {
     const page = await useCases.listTickets({ actor, ...query, limit: V2_PAGE_SIZE });
     return ok({ next: nextPageUrl(event, page.next_cursor), previous: null, results: page.results.map(toV2Ticket) });
@@ -36,7 +35,10 @@ export const handler = createHttpHandler('rapidpro-v2', rapidProV2Routes, {
     const results = members.filter((member) => query.role === undefined || member.role === query.role).map(toV2User);
     return ok({ next: null, previous: null, results });
   },
-}, workspaceRateLimit);
+}, options);
+
+const { useCases, admission } = wireHttpRapidProV2();
+export const handler = createRapidProV2Handler(useCases, admission);
 
 /** The v2 body as the use case's action: the assignee is named by email. */
 function toTicketAction(body: V2TicketAction): TicketAction {

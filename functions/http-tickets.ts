@@ -1,12 +1,11 @@
 // HttpTickets: folders, the ticket list and detail, and the ticket commands.
-import { useCases } from '#composition';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
-import { workspaceRateLimit } from '#http/admission';
-import { createHttpHandler } from '#http/handler';
+import { createHttpHandler, type HttpHandlerOptions } from '#http/handler';
 import { created, ok } from '#http/response';
 import { ticketRoutes } from '#http/routes/tickets';
+import { wireHttpTickets, type HttpTicketsUseCases } from '#wiring/http-tickets';
 
-export const handler = createHttpHandler('resource', ticketRoutes, {
+export const createTicketsHandler = (useCases: HttpTicketsUseCases, options: HttpHandlerOptions) => createHttpHandler('resource', ticketRoutes, {
   folderCounts: async ({ actor }) => ok(await useCases.folderCounts({ actor })),
 
   listTickets: async ({ actor, query }) =>
@@ -46,7 +45,10 @@ export const handler = createHttpHandler('resource', ticketRoutes, {
   replyToTicket: async ({ actor, params, body }) => created(await useCases.replyToTicket({ actor, ticket: params.ticket, input: body })),
   getConversation: async ({ actor, params, query }) => ok(await useCases.getConversation({ actor, ticket: params.ticket, ...(query.cursor ? { cursor: query.cursor } : {}) })),
   createAttachmentUpload: async ({ actor, body }) => created(await useCases.createAttachmentUpload({ actor, ...body })),
-}, workspaceRateLimit);
+}, options);
+
+const { useCases, admission } = wireHttpTickets();
+export const handler = createTicketsHandler(useCases, admission);
 
 /** Refusals recorded under an idempotency key replay as data; each keeps the status it has when thrown. */
 const NOT_FOUND_REFUSALS = new Set(['topic_not_found', 'workspace_not_found']);

@@ -1,24 +1,11 @@
 // HttpTriggers: the workspace's closed-ticket triggers (docs/triggers.md).
-import { createFlowRepository } from '#adapters/dynamodb/flow-repository';
-import { createTableClient } from '#adapters/dynamodb/table-client';
-import { createTriggerRepository } from '#adapters/dynamodb/trigger-repository';
-import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
-import { documentClient } from '#composition';
-import { config } from '#config';
-import { workspaceRateLimit } from '#http/admission';
-import { createHttpHandler } from '#http/handler';
+import { createHttpHandler, type HttpHandlerOptions } from '#http/handler';
 import { created, noContent, ok } from '#http/response';
 import { triggerRoutes } from '#http/routes/triggers';
-import { createTriggerUseCases } from '#use-cases/closed-ticket-triggers';
+import type { TriggerUseCases } from '#use-cases/closed-ticket-triggers';
+import { wireHttpTriggers } from '#wiring/http-triggers';
 
-const table = { client: documentClient, tableName: config.TABLE_NAME };
-const triggers = createTriggerUseCases({
-  triggers: createTriggerRepository(table),
-  flows: createFlowRepository(createTableClient(table)),
-  workspaces: createDynamoDbRepositories(table).workspaces,
-});
-
-export const handler = createHttpHandler('resource', triggerRoutes, {
+export const createTriggersHandler = (triggers: TriggerUseCases, options: HttpHandlerOptions) => createHttpHandler('resource', triggerRoutes, {
   listGroups: async ({ actor }) => ok({ results: await triggers.listGroups({ actor }) }),
   listTriggers: async ({ actor }) => ok({ results: await triggers.listTriggers({ actor }) }),
   createTrigger: async ({ actor, body }) => created(await triggers.createTrigger({ actor, input: body })),
@@ -27,4 +14,7 @@ export const handler = createHttpHandler('resource', triggerRoutes, {
     await triggers.deleteTrigger({ actor, trigger: params.trigger });
     return noContent();
   },
-}, workspaceRateLimit);
+}, options);
+
+const { useCases, admission } = wireHttpTriggers();
+export const handler = createTriggersHandler(useCases, admission);

@@ -11,11 +11,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
-import { useCases } from '#composition';
 import { readTokenHeader, type Identity } from '#http/identity';
 import { logger } from '#http/logger';
 import { tracer } from '#adapters/observability/tracer';
 import { readCredential } from '#http/session-cookie';
+import { wireLiveAuthorizer } from '#wiring/live-authorizer';
 
 /** API Gateway refuses the handshake with 401 when the authorizer fails with exactly this message. */
 export const UNAUTHORIZED = 'Unauthorized';
@@ -29,6 +29,8 @@ export function handshakeCredential(event: Pick<APIGatewayRequestAuthorizerEvent
   return readCredential({ headers, requestContext: { http: { method: 'GET' } } }, (all) => readTokenHeader(all) ?? fromQuery);
 }
 
+const { resolveApiToken } = wireLiveAuthorizer();
+
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>()
   // Never log the event: it carries the key.
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
@@ -36,7 +38,7 @@ export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthori
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(async (event) => {
     const credential = handshakeCredential(event);
-    const identity: Identity | null = credential ? await useCases.resolveApiToken(credential.key) : null;
+    const identity: Identity | null = credential ? await resolveApiToken(credential.key) : null;
     if (!identity) {
       logger.info('connection refused', { reason: credential ? `unknown token (${credential.kind})` : 'no token or session cookie' });
       throw new Error(UNAUTHORIZED);

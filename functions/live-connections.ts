@@ -10,8 +10,8 @@ import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2, Context 
 import { identitySchema } from '#http/identity';
 import { logger } from '#http/logger';
 import { tracer } from '#adapters/observability/tracer';
-import { liveUseCases } from '../shared/live-composition';
 import type { LiveIdentity } from '#use-cases/live';
+import { wireLiveConnections } from '#wiring/live-connections';
 
 type WebSocketEvent = APIGatewayProxyWebsocketEventV2 & { requestContext: { authorizer?: Record<string, unknown> } };
 
@@ -20,6 +20,8 @@ function identityOf(event: WebSocketEvent): LiveIdentity | null {
   const parsed = identitySchema.safeParse(event.requestContext.authorizer ?? {});
   return parsed.success ? { workspace: parsed.data.workspace, user: parsed.data.user, role: parsed.data.role } : null;
 }
+
+const liveUseCases = wireLiveConnections();
 
 export const handler = middy<WebSocketEvent, APIGatewayProxyResultV2, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))

@@ -3,61 +3,17 @@
 // answers in goflow's shapes. Bad input and refusals come back as data, never
 // as a thrown error, so the flow can take its Failure path; only an
 // infrastructure failure throws (the runtime then retries with the same
-// idempotency key and gets the first answer). Contract: docs/ticket-command.md.
+// idempotency key and gets the first answer). Contract: docs/ticket-command.md
+// and shared/http/invoke-schemas.ts.
 import { logger } from '#adapters/observability/logger';
 import { observed } from '#adapters/observability/handler';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
-import { useCases as defaultUseCases } from '#composition';
 import { DomainError, ValidationError } from '#domain/errors';
 import { requirePermission } from '#domain/permissions';
-import {
-  MAX_EMAIL_LENGTH,
-  MAX_IDEMPOTENCY_KEY_LENGTH,
-  MAX_MESSAGE_TEXT_LENGTH,
-  MAX_NOTE_LENGTH,
-  MAX_REFERENCE_NAME_LENGTH,
-  MAX_TOPIC_NAME_LENGTH,
-} from '#domain/limits';
 import { guardInvoke } from '#http/invoke-entry';
-import { describeIssues } from '#http/invoke-validation';
-import { contactInputSchema } from '#http/schemas';
-import type { OpenTicketResponse, TicketHistoryEvent, UseCases } from '#use-cases/index';
-
-const uuid = z.uuid();
-
-export const ticketCommandSchema = z.object({
-  command: z.literal('open_ticket'),
-  workspace: uuid,
-  idempotency_key: z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH),
-  // The resource API's contact rules (limits from shared/domain/contact.ts).
-  contact: contactInputSchema.extend({ uuid }),
-  // goflow references carry a name beside the uuid; the uuid wins when both are given.
-  topic: z.union([z.object({ uuid }), z.object({ name: z.string().max(MAX_TOPIC_NAME_LENGTH) })]).nullish(),
-  assignee: z.union([z.object({ uuid }), z.object({ email: z.string().max(MAX_EMAIL_LENGTH) })]).nullish(),
-  note: z.string().max(MAX_NOTE_LENGTH).nullish(),
-  opened_in: z.object({ uuid, name: z.string().max(MAX_REFERENCE_NAME_LENGTH) }).nullish(),
-  // The contact's latest inbound message, when the runtime knows it: the ticket list shows it (cut to 160 characters).
-  last_message: z.object({ text: z.string().max(MAX_MESSAGE_TEXT_LENGTH), created_on: z.iso.datetime({ offset: true }) }).nullish(),
-});
-
-export type TicketCommandRequest = z.infer<typeof ticketCommandSchema>;
-
-type UserRef = { uuid: string; email: string; name: string };
-type TopicRef = { uuid: string; name: string };
-
-export type GoflowTicketEvent =
-  | { type: 'ticket_opened'; created_on: string; ticket: { uuid: string; status: string; topic: TopicRef; assignee?: UserRef } }
-  | { type: 'ticket_note_added'; created_on: string; ticket_uuid: string; note: string };
-
-export type TicketCommandResponse =
-  | {
-      ticket: { uuid: string; status: 'open' | 'closed'; topic: TopicRef; assignee: UserRef | null; contact: { uuid: string; name: string | null }; opened_on: string };
-      events: GoflowTicketEvent[];
-      /** Beside a ticket: it opened, but not entirely as asked (`unknown_assignee`). */
-      error?: { code: string; message: string };
-    }
-  | { ticket: null; events: []; error: { code: string; message: string } };
+import { describeIssues, ticketCommandSchema, type GoflowTicketEvent, type TicketCommandResponse } from '#http/invoke-schemas';
+import type { OpenTicketResponse, TicketHistoryEvent } from '#use-cases/index';
+import { wireTicketCommand } from '#wiring/ticket-command';
 
 function refusal(code: string, message: string): TicketCommandResponse {
   return { ticket: null, events: [], error: { code, message } };
@@ -89,7 +45,7 @@ export function toCommandResponse(opened: OpenTicketResponse): TicketCommandResp
   };
 }
 
-export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'>) {
+export function createTicketCommandHandler(useCases: ReturnType<typeof wireTicketCommand>) {
   return guardInvoke({ logger, what: 'The ticket command', refuse: refusal }, async (event: unknown, context?: Context): Promise<TicketCommandResponse> => {
     const parsed = ticketCommandSchema.safeParse(event);
     if (!parsed.success) {
@@ -135,4 +91,5 @@ export function createTicketCommandHandler(useCases: Pick<UseCases, 'openTicket'
   });
 }
 
-export const handler = observed(createTicketCommandHandler(defaultUseCases));
+// Wired on the first command (the wiring reads the environment; tests build the handler over their own use cases).
+export const handler = observed(createTicketCommandHandler({ openTicket: (request) => wireTicketCommand().openTicket(request) }));

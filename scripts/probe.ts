@@ -52,10 +52,7 @@ export async function probeStack(stack: LocalStack, options: { http: number; inv
 
   // ---- Invokes: TicketCommand's and FlowEngine's commands
   const lambda = new LambdaClient({ endpoint: stack.lambdaEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  // The command schemas live in the function modules, which read their environment when loaded; nothing here runs them.
-  process.env.TABLE_NAME ??= stack.tableName;
-  const { ticketCommandSchema } = await import('../functions/ticket-command');
-  const { flowEngineCommandSchema } = await import('../functions/flow-engine');
+  const { ticketCommandSchema, flowEngineCommandSchema } = await import('#http/invoke-schemas');
   const targets = [
     { name: stack.functions.TicketCommand!, schema: ticketCommandSchema },
     { name: stack.functions.FlowEngine!, schema: flowEngineCommandSchema },

@@ -1,5 +1,5 @@
-// The environment, read and validated once when a function starts.
-import { z } from 'zod';
+// The environment, read and validated once per container, on first use.
+import * as z from 'zod';
 import { DEFAULT_API_REQUESTS_PER_HOUR } from '#domain/rate-limit';
 
 const environment = z.object({
@@ -15,7 +15,7 @@ const environment = z.object({
   MAIL_FROM: z.string().min(3).default('Ticketer <no-reply@ticketer.invalid>'),
   /** The page that accepts invitations (an agent UI); the mailed link is this URL with `?secret=…`. Unset: the API's own accept route. */
   INVITATION_ACCEPT_URL: z.url({ error: 'INVITATION_ACCEPT_URL must be an absolute URL.' }).optional(),
-  /** The TicketCommand function that flows' open_ticket invokes (FlowEngine, HttpFlows; shared/flow-composition.ts requires it). */
+  /** The TicketCommand function that flows' open_ticket invokes (FlowEngine, FlowTimers, HttpFlows, HttpChannels; shared/wiring/flow-engine.ts requires it). */
   TICKET_COMMAND_FUNCTION_NAME: z.string().min(1, 'TICKET_COMMAND_FUNCTION_NAME is empty.').optional(),
   /**
    * The S3 bucket of message attachments: HttpTickets presigns uploads into it (POST /attachments); HttpTickets,
@@ -70,4 +70,16 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   return parsed.data;
 }
 
-export const config: Config = parseConfig(process.env);
+let parsed: Config | undefined;
+
+/**
+ * The environment, parsed and validated on first read rather than on import: a
+ * function's wiring (shared/wiring/) reads it when the function first runs,
+ * and tests import handler factories without a Lambda environment.
+ */
+export const config: Config = Object.defineProperties(
+  {} as Config,
+  Object.fromEntries(
+    Object.keys(environment.shape).map((name) => [name, { enumerable: true, get: () => (parsed ??= parseConfig(process.env))[name as keyof Config] }]),
+  ),
+);

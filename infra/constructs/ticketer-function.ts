@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -27,6 +27,25 @@ export { SERVICE_NAME };
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/**
+ * How every function is bundled (esbuild, run by NodejsFunction). Exported so that
+ * bench/cold-start.ts bundles exactly as a deployment does.
+ */
+export const TICKETER_BUNDLING: BundlingOptions & Required<Pick<BundlingOptions, 'format' | 'target' | 'mainFields' | 'externalModules' | 'minify' | 'sourceMap' | 'banner' | 'tsconfig'>> = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  // ESM builds of the packages that ship one (the SDK does): esbuild tree-shakes ESM, not CommonJS.
+  mainFields: ['module', 'main'],
+  // Bundle the SDK too: a pinned, tree-shaken SDK starts faster than the runtime's copy and never changes under us.
+  externalModules: [],
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  banner: ESM_REQUIRE_BANNER,
+  tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+  logLevel: LogLevel.WARNING,
+};
+
 export interface TicketerFunctionProps extends Pick<NodejsFunctionProps, 'description' | 'memorySize' | 'reservedConcurrentExecutions' | 'functionName'> {
   /** Entry file relative to the repository root, e.g. `functions/http-tickets.ts`. */
   readonly entry: string;
@@ -40,6 +59,9 @@ export interface TicketerFunctionProps extends Pick<NodejsFunctionProps, 'descri
 }
 
 export class TicketerFunction extends NodejsFunction {
+  /** The entry file relative to the repository root (bench/cold-start.ts bundles it again). */
+  readonly entryFile: string;
+
   constructor(scope: Construct, id: string, props: TicketerFunctionProps) {
     // The log group is created explicitly (not on first invoke by Lambda) so
     // that its retention is set and it disappears with the stack.
@@ -77,19 +99,8 @@ export class TicketerFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // Bundle the SDK too: a pinned, tree-shaken SDK starts faster than the runtime's copy and never changes under us.
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        banner: ESM_REQUIRE_BANNER,
-        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
-        logLevel: LogLevel.WARNING,
-      },
+      bundling: TICKETER_BUNDLING,
     });
+    this.entryFile = props.entry;
   }
 }

@@ -2,7 +2,7 @@
 // when a channel is created, changed or deleted; sendMessage, sendPhoto and
 // sendDocument to deliver (the calls telegram.ts builds). The API's base URL
 // is configuration (TELEGRAM_API_URL), so tests run against a stand-in server.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TgSecrets } from '#domain/channel';
 import { ValidationError } from '#domain/errors';
 import type { ChannelSender, SendOutcome, TelegramFiles, TelegramSetup } from '#use-cases/channel-ports';

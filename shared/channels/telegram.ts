@@ -2,7 +2,7 @@
 // and the updates Telegram posts to the channel's receive URL
 // (docs/channels.md). No I/O here: telegram-api.ts calls the Bot API.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_INBOUND_TEXT_LENGTH, TELEGRAM_MAX_LENGTH } from '#domain/channel';
 import { ValidationError } from '#domain/errors';
 import { findMalformedText } from '#domain/text';

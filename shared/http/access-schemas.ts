@@ -1,6 +1,6 @@
 // Request and response schemas of the people-and-access routes: signing in,
 // invitations, members, API tokens and workspace settings.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_INVITATIONS_PER_REQUEST, MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH } from '#domain/people';
 import { MAX_API_REQUESTS_PER_HOUR } from '#domain/rate-limit';
 import { ROLES } from '#domain/workspace';

@@ -1,7 +1,7 @@
 // Schemas of the channel routes (HttpChannels, docs/channels.md): management
 // by administrators, RapidPro's v2 channel list, and the answers of the public
 // `/c/…` routes in courier's shapes.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_CHANNEL_NAME_LENGTH } from '#domain/channel';
 import { listOf } from './rapidpro-v2-schemas';
 import { timestamp } from './schemas';

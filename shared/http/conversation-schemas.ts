@@ -1,7 +1,7 @@
 // Schemas of the conversation routes (HttpTickets: replies, the conversation
 // view, attachment uploads; HttpFlows: RapidPro's POST messages.json).
 // docs/api.md, "Conversations", shows them on the wire.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   MAX_ATTACHMENT_BYTES,
   MAX_ATTACHMENT_URL_LENGTH,

@@ -1,6 +1,6 @@
 // Schemas of the flow routes (HttpFlows): flow import and list, starting a
 // flow, inbound messages, a contact's messages, and RapidPro's messages.json.
-import { z } from 'zod';
+import * as z from 'zod';
 import { listOf } from './rapidpro-v2-schemas';
 import { MAX_ATTACHMENT_LENGTH, MAX_MESSAGE_TEXT_LENGTH } from '#domain/limits';
 import { contactInputSchema, cursor, PAGE_MAX_LIMIT, timestamp } from './schemas';

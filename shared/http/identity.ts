@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the authorizer puts in `requestContext.authorizer.lambda` and every route reads. */
 export const identitySchema = z.object({

@@ -1,6 +1,6 @@
 // Schemas of the RapidPro-compatible API v2 (shared/reference/rapidpro-tickets.md):
 // the shapes existing RapidPro clients parse, so field names and envelopes are theirs.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_EMAIL_LENGTH } from '#domain/limits';
 import { cursor, note, topicName } from './schemas';
 

@@ -1,7 +1,7 @@
 // Request and response schemas of the resource API (JSON, snake_case). They
 // validate requests and, through `.meta({ id })`, become the components of
 // docs/openapi.json. Response schemas mirror the use cases' views.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTACT_FIELD_KEY_PATTERN, isReservedFieldKey } from '#domain/contact';
 import {
   MAX_CONTACT_FIELD_KEY_LENGTH,

@@ -1,5 +1,5 @@
 // Schemas of the closed-ticket trigger routes (HttpTriggers, docs/triggers.md).
-import { z } from 'zod';
+import * as z from 'zod';
 import { timestamp } from './schemas';
 
 export const groupRef = z.object({ uuid: z.uuid(), name: z.string().max(64) }).meta({ id: 'GroupRef' });

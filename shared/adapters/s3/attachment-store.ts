@@ -1,6 +1,6 @@
 // The attachments bucket (docs/api.md, "Attachments"): S3 presigned PUTs for
 // uploads, puts of files received through channels, and presigned GETs of its objects for whoever must read them (the
-// bucket is private). The client and bucket come from the composition;
+// bucket is private). The client and bucket come from the wiring (shared/wiring/adapters.ts);
 // endpoints only from the SDK's standard AWS_ENDPOINT_URL_S3.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';

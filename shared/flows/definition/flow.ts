@@ -7,7 +7,7 @@ import { ActionReadError, type ActionType } from '../actions/action';
 import { ROUTER_TEST_TYPES } from '../routers/tests';
 import { FlowMigrationError, migrateFlow } from './migrations';
 import type { ActionJSON, ExitJSON, FlowJSON, LocalizationJSON, RouterJSON } from './types';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The rule start_flow and the flow routes apply to a flow's uuid: a flow imported under any other id could never be started. */
 const flowUuid = z.uuid();

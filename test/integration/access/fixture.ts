@@ -2,8 +2,8 @@
 // handlers and a mail outbox. The HttpAccess handler is built over use cases
 // whose mail port is the outbox (the deployed function mails through SES);
 // everything else is the functions as deployed. TABLE_NAME is set before the
-// composition module is first imported, because it reads its configuration
-// at module scope.
+// handlers are first imported, because their wiring reads the configuration
+// when the module loads.
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
@@ -46,7 +46,8 @@ export async function createAccessWorld() {
     HttpTopics: (await import('../../../functions/http-topics')).handler,
     HttpContacts: (await import('../../../functions/http-contacts')).handler,
     HttpRapidProV2: (await import('../../../functions/http-rapidpro-v2')).handler,
-    HttpAccess: (await import('../../../functions/http-access')).createAccessHandler(useCases),
+    // With the deployed admission (the API rate limit over this table).
+    HttpAccess: (await import('../../../functions/http-access')).createAccessHandler(useCases, (await import('#wiring/adapters')).apiAdmission()),
     HttpFlows: (await import('../../../functions/http-flows')).handler,
     HttpTriggers: (await import('../../../functions/http-triggers')).handler,
     HttpChannels: (await import('../../../functions/http-channels')).handler,

@@ -24,7 +24,7 @@ let delivery: Delivery;
 let gateway: StandIn;
 
 beforeAll(async () => {
-  // fauxqs serves S3 on its SQS port; the store's client is built as the composition builds it.
+  // fauxqs serves S3 on its SQS port; the store's client is built as the wiring builds it (shared/wiring/aws-clients.ts).
   process.env.AWS_ENDPOINT_URL_S3 = inject('sqsEndpoint');
   const client = new S3Client({});
   await client.send(new CreateBucketCommand({ Bucket: BUCKET }));

@@ -22,7 +22,7 @@ let asBob: Identity;
 let asAdmin: Identity;
 
 beforeAll(async () => {
-  // Read once, when the composition is first imported (the world imports it).
+  // Read once, when the functions' wiring first reads the configuration.
   process.env.ATTACHMENTS_BUCKET_NAME = BUCKET;
   process.env.AWS_ENDPOINT_URL_S3 = inject('sqsEndpoint');
   process.env.TICKET_COMMAND_FUNCTION_NAME ??= 'TicketCommand';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   await new S3Client({}).send(new CreateBucketCommand({ Bucket: BUCKET }));
   tickets = (await import('../../../functions/http-tickets')).handler;
   flowsHandler = (await import('../../../functions/http-flows')).handler;
-  access = (await import('../../../functions/http-access')).createAccessHandler(world.useCases);
+  access = (await import('../../../functions/http-access')).createAccessHandler(world.useCases, (await import('#wiring/adapters')).apiAdmission());
   const workspace = world.ws.workspace.uuid;
   asAnn = { workspace, user: world.ws.ann.uuid, role: 'agent' };
   asBob = { workspace, user: world.ws.bob.uuid, role: 'agent' };

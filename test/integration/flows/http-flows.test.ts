@@ -18,7 +18,7 @@ async function call(options: Omit<RequestOptions, 'identity'>) {
 }
 
 beforeAll(async () => {
-  // Read with the configuration (first import of the composition). The support flow opens its ticket only after an answer; these tests never get there.
+  // Read with the configuration (when the handler's wiring first reads it). The support flow opens its ticket only after an answer; these tests never get there.
   process.env.TICKET_COMMAND_FUNCTION_NAME = 'not-invoked-here';
   ({ acme } = await createTestWorkspaces());
   ({ handler } = await import('../../../functions/http-flows'));

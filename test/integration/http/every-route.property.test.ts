@@ -155,11 +155,12 @@ describe('every route, with arbitrary input', () => {
 
 describe('every Invoke command, with arbitrary input', () => {
   async function commands() {
-    const { createTicketCommandHandler, ticketCommandSchema } = await import('../../../functions/ticket-command');
+    const { createTicketCommandHandler } = await import('../../../functions/ticket-command');
+    const { ticketCommandSchema, flowEngineCommandSchema } = await import('#http/invoke-schemas');
     const flowEngine = await import('../../../functions/flow-engine');
     return {
       ticketCommand: { run: createTicketCommandHandler(world.useCases) as (event: unknown) => Promise<unknown>, schema: ticketCommandSchema },
-      flowEngine: { run: flowEngine.handler as (event: unknown) => Promise<unknown>, schema: flowEngine.flowEngineCommandSchema },
+      flowEngine: { run: flowEngine.handler as (event: unknown) => Promise<unknown>, schema: flowEngineCommandSchema },
     };
   }
 

@@ -1,6 +1,6 @@
 // A fresh table on DynamoDB Local with two workspaces, for one test file.
-// TABLE_NAME is set before the composition module (and with it every handler)
-// is first imported, because the composition reads its configuration at module scope.
+// TABLE_NAME is set before any handler is first imported, because a
+// function's wiring reads the configuration when its module loads.
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '#adapters/dynamodb/table';
@@ -10,7 +10,10 @@ export async function createTestWorkspaces() {
   const tableName = `http-${randomUUID()}`;
   await new DynamoDBClient({}).send(new CreateTableCommand(tableDefinition(tableName)));
   process.env.TABLE_NAME = tableName;
-  const { useCases } = await import('#composition');
+  // Every use case over the table, as the functions' wiring builds them (shared/wiring/adapters.ts).
+  const { createUseCases } = await import('#use-cases/index');
+  const { repositories } = await import('#wiring/adapters');
+  const useCases = createUseCases(repositories());
 
   async function workspace(name: string) {
     const { uuid } = await useCases.createWorkspace({ name });

@@ -1,5 +1,5 @@
 // The ticket command function invoked as Lambda would: the handler module wired
-// through #composition to a table of its own.
+// through its wiring (shared/wiring/ticket-command.ts) to a table of its own.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';

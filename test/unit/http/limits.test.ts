@@ -26,10 +26,10 @@ describe('string limits', () => {
   });
 
   it('every string of every Invoke command has a limit', async () => {
-    const { ticketCommandSchema } = await import('../../../functions/ticket-command');
-    const { flowEngineCommandSchema } = await import('../../../functions/flow-engine');
+    const { flowEngineCommandSchema, flowTimerEventSchema, ticketCommandSchema } = await import('#http/invoke-schemas');
     expect(unboundedStrings(ticketCommandSchema)).toEqual([]);
     expect(unboundedStrings(flowEngineCommandSchema)).toEqual([]);
+    expect(unboundedStrings(flowTimerEventSchema)).toEqual([]);
   });
 
   it('finds a string without a limit (the check can fail)', async () => {

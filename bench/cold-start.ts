@@ -1,0 +1,245 @@
+// Cold start, per function: each function of the CDK app bundled as a
+// deployment bundles it (TICKETER_BUNDLING, infra/constructs/ticketer-function.ts),
+// its bundle size, and its module initialisation time: a fresh `node` process
+// importing the bundle with the function's environment (the template's
+// variables, references replaced by dummy values): the CPU time of the
+// import, median of N (the wall-clock time beside it). Beside them, a
+// bare bundle that only creates a DynamoDB client: the floor every function
+// pays. The goal (issue 13): every function within 1.5× the bare bundle.
+//
+// Run alone: npx tsx bench/cold-start.ts [--runs 10] [--only HttpTopics,HttpTickets]
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { App, Stack, type IResolvable } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { PROJECT_ROOT, TICKETER_BUNDLING, TicketerFunction } from '../infra/constructs/ticketer-function';
+import { addTicketerStacks } from '../infra/stacks/ticketer';
+
+// The section shape of bench/report.ts (round 4: declared here until the sections are connected).
+export interface BenchFigure { name: string; value: number; unit: string; better: 'lower' | 'higher' }
+export interface BenchSection { title: string; markdown: string; figures: BenchFigure[] }
+
+export interface ColdStartOptions {
+  /** Fresh processes per bundle (the median is reported). Default 10. */
+  runs?: number;
+  /** Only these functions (construct ids, e.g. HttpTopics); default every function. */
+  only?: readonly string[];
+  log?: (line: string) => void;
+}
+
+/** The goal: every function's initialisation within this factor of the bare bundle's. */
+export const COLD_START_GOAL = 1.5;
+
+interface Target { name: string; entry: { file: string } | { contents: string }; environment: Record<string, string> }
+
+export interface ColdStartRow {
+  name: string;
+  bundleBytes: number;
+  /** Median CPU time of the import, ms. */
+  initMs: number;
+  /** Median wall-clock time of the import, ms. */
+  wallMs: number;
+  /** initMs over the bare bundle's. */
+  ratio: number;
+  sdkClients: string[];
+}
+
+/** The bare bundle: the SDK's DynamoDB client and nothing else. */
+const BARE_ENTRY = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+const client = new DynamoDBClient({});
+export const handler = async () => client.config.serviceId;
+`;
+
+/** What Lambda sets in every function's environment (no network at import, so dummies do). */
+const LAMBDA_ENVIRONMENT = {
+  AWS_REGION: 'eu-west-1',
+  AWS_DEFAULT_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'AKIDCOLDSTART',
+  AWS_SECRET_ACCESS_KEY: 'cold-start',
+  AWS_SESSION_TOKEN: 'cold-start',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+  LAMBDA_TASK_ROOT: '/var/task',
+  // Set by Lambda under active tracing (every TicketerFunction): the tracer is on, as deployed (nothing is sent at import).
+  AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+};
+
+/** Dummies for the settings whose format shared/config.ts checks; any other reference becomes `dummy-<name>`. */
+const DUMMY_SETTINGS: Record<string, string> = {
+  LIVE_API_ENDPOINT: 'wss://abcdef1234.execute-api.eu-west-1.amazonaws.com',
+  INVITATION_ACCEPT_URL: 'https://inbox.example/accept',
+  TELEGRAM_API_URL: 'https://api.telegram.org',
+};
+
+/** Every TicketerFunction of the app with its environment, from a synthesis that bundles nothing. */
+function functionTargets(): Target[] {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  addTicketerStacks(app);
+  return app.node
+    .findAll()
+    .filter((construct): construct is TicketerFunction => construct instanceof TicketerFunction)
+    .map((fn) => {
+      const resolved = Stack.of(fn).resolve((fn.node.defaultChild as CfnFunction).environment as IResolvable) as { variables?: Record<string, unknown> } | undefined;
+      const environment = Object.fromEntries(
+        Object.entries(resolved?.variables ?? {}).map(([name, value]) => [name, typeof value === 'string' ? value : (DUMMY_SETTINGS[name] ?? `dummy-${name.toLowerCase()}`)]),
+      );
+      return { name: fn.node.id, entry: { file: fn.entryFile }, environment: { ...environment, AWS_LAMBDA_FUNCTION_NAME: fn.node.id } };
+    });
+}
+
+/** esbuild's options for one entry, from the construct's bundling options (the CDK passes the same flags to esbuild). */
+function esbuildOptions(target: Target, outfile: string): BuildOptions {
+  const bundling = TICKETER_BUNDLING;
+  return {
+    ...('file' in target.entry
+      ? { entryPoints: [path.join(PROJECT_ROOT, target.entry.file)] }
+      : { stdin: { contents: target.entry.contents, resolveDir: PROJECT_ROOT, sourcefile: 'bare.ts', loader: 'ts' as const } }),
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: bundling.format === 'esm' ? 'esm' : 'cjs',
+    target: bundling.target,
+    mainFields: [...bundling.mainFields],
+    external: [...bundling.externalModules],
+    minify: bundling.minify,
+    sourcemap: bundling.sourceMap,
+    sourcesContent: bundling.sourcesContent ?? true,
+    banner: { js: bundling.banner },
+    tsconfig: bundling.tsconfig,
+    logLevel: 'warning',
+    metafile: true,
+  };
+}
+
+/** The files whose code is in a bundle (modules tree-shaken to nothing do not count). */
+export function bundledFiles(metafile: Metafile): string[] {
+  return Object.values(metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([file]) => file));
+}
+
+/** The @aws-sdk/client-* packages whose code is in a bundle, without the prefix (`dynamodb`, `sesv2`). */
+export function sdkClientsOf(metafile: Metafile): string[] {
+  const clients = new Set<string>();
+  for (const file of bundledFiles(metafile)) {
+    const match = /node_modules\/@aws-sdk\/client-([a-z0-9-]+)\//.exec(file);
+    if (match) clients.add(match[1]!);
+  }
+  return [...clients].sort();
+}
+
+/** Bundles one entry (relative to the repository root) as a deployment does, into `outfile`. */
+export async function bundleEntry(entryFile: string, outfile: string): Promise<Metafile> {
+  const result = await build(esbuildOptions({ name: entryFile, entry: { file: entryFile }, environment: {} }, outfile));
+  return result.metafile!;
+}
+
+const run = promisify(execFile);
+
+/**
+ * What a fresh node process spends importing the bundle (module initialisation): the CPU time
+ * (user + system, every thread of the process) and the wall-clock time. The CPU time is the figure
+ * compared: on a shared machine the wall clock mostly measures the neighbours.
+ */
+async function initTime(bundle: string, environment: Record<string, string>): Promise<{ cpuMs: number; wallMs: number }> {
+  const script = [
+    'const cpu = process.cpuUsage(), start = performance.now();',
+    'await import(process.argv[1]);',
+    'const wall = performance.now() - start, used = process.cpuUsage(cpu);',
+    'process.stdout.write(JSON.stringify({ cpuMs: (used.user + used.system) / 1000, wallMs: wall }));',
+  ].join(' ');
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(bundle).href], {
+    env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENVIRONMENT, ...environment },
+    cwd: path.dirname(bundle),
+  });
+  return JSON.parse(stdout) as { cpuMs: number; wallMs: number };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+export async function measureColdStarts(options: ColdStartOptions = {}): Promise<{ bare: ColdStartRow; rows: ColdStartRow[] }> {
+  const runs = options.runs ?? 10;
+  const log = options.log ?? (() => undefined);
+  const functions = functionTargets().filter((target) => !options.only || options.only.includes(target.name));
+  const bareTarget: Target = { name: 'bare DynamoDB client', entry: { contents: BARE_ENTRY }, environment: { NODE_OPTIONS: '--enable-source-maps', AWS_LAMBDA_FUNCTION_NAME: 'bare' } };
+  const targets = [bareTarget, ...functions];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketer-cold-start-'));
+  try {
+    const bundles = [];
+    for (const [index, target] of targets.entries()) {
+      const outfile = path.join(dir, String(index), 'index.mjs');
+      const result = await build(esbuildOptions(target, outfile));
+      bundles.push({ target, outfile, bytes: statSync(outfile).size, sdkClients: sdkClientsOf(result.metafile!), cpu: [] as number[], wall: [] as number[] });
+    }
+    log(`bundled ${bundles.length} entries; ${runs} fresh processes each`);
+    // Round-robin, so that a busy moment of the machine spreads over every bundle instead of landing on one.
+    for (let round = 0; round < runs; round++) {
+      for (const bundle of bundles) {
+        const time = await initTime(bundle.outfile, bundle.target.environment);
+        bundle.cpu.push(time.cpuMs);
+        bundle.wall.push(time.wallMs);
+      }
+    }
+    const bareMs = median(bundles[0]!.cpu);
+    const rows = bundles.map((bundle) => ({
+      name: bundle.target.name,
+      bundleBytes: bundle.bytes,
+      initMs: median(bundle.cpu),
+      wallMs: median(bundle.wall),
+      ratio: median(bundle.cpu) / bareMs,
+      sdkClients: bundle.sdkClients,
+    }));
+    return { bare: rows[0]!, rows: rows.slice(1) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function coldStartTable(result: { bare: ColdStartRow; rows: ColdStartRow[] }): string {
+  const line = (row: ColdStartRow) =>
+    `| ${row.name} | ${(row.bundleBytes / 1024).toFixed(0)} | ${row.initMs.toFixed(1)} | ${row.ratio.toFixed(2)}×${row.ratio > COLD_START_GOAL ? ' ✗' : ''} | ${row.wallMs.toFixed(1)} | ${row.sdkClients.join(', ')} |`;
+  return [
+    '| Function | Bundle (KiB) | Init CPU (ms, median) | × bare | Init wall (ms, median) | SDK clients in the bundle |',
+    '|---|---:|---:|---:|---:|---|',
+    line(result.bare),
+    ...[...result.rows].sort((a, b) => a.name.localeCompare(b.name)).map(line),
+  ].join('\n');
+}
+
+export async function runColdStartBench(options: ColdStartOptions = {}): Promise<BenchSection> {
+  const result = await measureColdStarts(options);
+  const figures: BenchFigure[] = [result.bare, ...result.rows].flatMap((row) => {
+    const name = row === result.bare ? 'bare' : row.name;
+    return [
+      { name: `cold start ${name} init CPU`, value: row.initMs, unit: 'ms', better: 'lower' as const },
+      { name: `cold start ${name} init / bare`, value: row.ratio, unit: '×', better: 'lower' as const },
+      { name: `cold start ${name} bundle`, value: row.bundleBytes, unit: 'bytes', better: 'lower' as const },
+    ];
+  });
+  const over = result.rows.filter((row) => row.ratio > COLD_START_GOAL).map((row) => row.name);
+  const markdown = [
+    coldStartTable(result),
+    '',
+    over.length ? `Over ${COLD_START_GOAL}× the bare bundle: ${over.join(', ')}.` : `Every function within ${COLD_START_GOAL}× the bare bundle.`,
+  ].join('\n');
+  return { title: 'Cold start', markdown, figures };
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' } } });
+  const section = await runColdStartBench({
+    runs: values.runs ? Number(values.runs) : 10,
+    ...(values.only ? { only: values.only.split(',') } : {}),
+    log: (line) => console.log(`▸ ${line}`),
+  });
+  console.log(`\n## ${section.title} (node ${process.version})\n\n${section.markdown}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

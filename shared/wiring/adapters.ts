@@ -1,0 +1,78 @@
+// The adapters several functions share, each built on first use, once per
+// container, over the clients of aws-clients.ts: the table's repositories, the
+// attachments bucket, invitation and flow mail, the channel secrets' key, and
+// the API rate limit every HTTP function admits requests through. Only what a
+// function's wiring calls ends up in its bundle.
+import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
+import { createTableClient, type TableOptions } from '#adapters/dynamodb/table-client';
+import { createS3AttachmentStore } from '#adapters/s3/attachment-store';
+import { secretsManagerKeyProvider, type KeyProvider } from '#adapters/secrets/secret-box';
+import { createSesMailSender } from '#adapters/ses/mail-sender';
+import { config, requiredSetting } from '#config';
+import { workspaceRateLimit } from '#http/admission';
+import type { HttpHandlerOptions } from '#http/handler';
+import { createAccessUseCases } from '#use-cases/access';
+import { createUseCaseContext, type UseCaseDeps } from '#use-cases/context';
+import type { Repositories, MailSender } from '#use-cases/ports';
+import { documentClient, s3Client, secretsManagerClient, sesClient } from './aws-clients';
+
+/** The single table, through the container's document client. */
+export function table(): TableOptions {
+  return { client: documentClient(), tableName: config.TABLE_NAME };
+}
+
+let tableClientCache: ReturnType<typeof createTableClient> | undefined;
+export function tableClient() {
+  return (tableClientCache ??= createTableClient(table()));
+}
+
+let repositoriesCache: Repositories | undefined;
+/** Every storage port over the table (plain objects: building them loads no client but DynamoDB's). */
+export function repositories(): Repositories {
+  return (repositoriesCache ??= createDynamoDbRepositories(table()));
+}
+
+/** The use cases' shared context over the repositories, with what the function's use cases need besides. */
+export function useCaseContext(extra: Omit<UseCaseDeps, keyof Repositories> = {}) {
+  return createUseCaseContext({ ...repositories(), ...extra });
+}
+
+let attachments: ReturnType<typeof createS3AttachmentStore> | null | undefined;
+/** The attachments bucket (uploads, and presigned reads of its objects); null when ATTACHMENTS_BUCKET_NAME is unset. */
+export function attachmentStore() {
+  if (attachments === undefined) {
+    const bucket = config.ATTACHMENTS_BUCKET_NAME;
+    attachments = bucket ? createS3AttachmentStore({ client: s3Client(), bucket }) : null;
+  }
+  return attachments;
+}
+
+/** `{ attachments }` when the bucket is configured, else nothing (the use cases then refuse uploads and answer attachments as stored). */
+export function attachmentsIfConfigured(): { attachments?: NonNullable<ReturnType<typeof attachmentStore>> } {
+  const store = attachmentStore();
+  return store ? { attachments: store } : {};
+}
+
+let mail: MailSender | undefined;
+/** Mail from the configured sender (invitations, flows' send_email), through SES. */
+export function mailSender(): MailSender {
+  return (mail ??= createSesMailSender({ client: sesClient(), from: config.MAIL_FROM }));
+}
+
+let secretsKey: KeyProvider | undefined;
+/**
+ * The key of the channel secrets (shared/adapters/secrets/secret-box.ts): the
+ * Secrets Manager secret named by CHANNEL_SECRETS_KEY_SECRET_ARN, read on first
+ * use and kept for the container. Routes and records that open no secret work
+ * without the setting.
+ */
+export const channelSecretsKey: KeyProvider = () => {
+  secretsKey ??= secretsManagerKeyProvider(secretsManagerClient(), requiredSetting(config, 'CHANNEL_SECRETS_KEY_SECRET_ARN', 'the channel secrets key'));
+  return secretsKey();
+};
+
+let admission: HttpHandlerOptions | undefined;
+/** What every HTTP function lets in: requests within their workspace's API rate limit (shared/http/admission.ts). */
+export function apiAdmission(): HttpHandlerOptions {
+  return (admission ??= workspaceRateLimit(createAccessUseCases(useCaseContext()), config.API_RATE_LIMIT_PER_HOUR));
+}

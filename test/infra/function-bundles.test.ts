@@ -1,0 +1,41 @@
+// What a function's bundle holds, bundled as a deployment bundles it
+// (TICKETER_BUNDLING): only the SDK clients its wiring reaches, and none of
+// zod's locales (zod is imported as a namespace, which esbuild tree-shakes).
+// A module that wires more than its function uses, or `import { z } from 'zod'`,
+// fails here (docs/architecture.md, "Wiring").
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundledFiles, bundleEntry, sdkClientsOf } from '../../bench/cold-start';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketer-function-bundles-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const bundle = (entry: string) => bundleEntry(entry, path.join(dir, path.basename(entry, '.ts'), 'index.mjs'));
+
+describe('a function bundle', () => {
+  it.each([
+    ['functions/http-topics.ts', ['dynamodb']],
+    ['functions/http-contacts.ts', ['dynamodb']],
+    ['functions/http-rapidpro-v2.ts', ['dynamodb']],
+    ['functions/http-triggers.ts', ['dynamodb']],
+    ['functions/http-authorizer.ts', ['dynamodb']],
+    ['functions/ticket-command.ts', ['dynamodb']],
+    // Uploads and presigned reads of attachments.
+    ['functions/http-tickets.ts', ['dynamodb', 's3']],
+    // Invitations are mailed.
+    ['functions/http-access.ts', ['dynamodb', 'sesv2']],
+    // Sprints invoke TicketCommand, mail, set timers and list attachments.
+    ['functions/flow-engine.ts', ['dynamodb', 'lambda', 's3', 'scheduler', 'sesv2']],
+  ])('%s holds the SDK clients %j and no others', async (entry, clients) => {
+    expect(sdkClientsOf(await bundle(entry))).toEqual(clients);
+  }, 60_000);
+
+  it('leaves out zod locales and the use cases the function never runs', async () => {
+    const files = bundledFiles(await bundle('functions/http-topics.ts'));
+    expect(files.some((file) => file.includes('node_modules/zod/'))).toBe(true);
+    expect(files.filter((file) => file.includes('zod/v4/locales/') && !file.endsWith('/en.js'))).toEqual([]);
+    expect(files.filter((file) => /shared\/use-cases\/(flows|channels|conversations|invitations|live)\.ts$/.test(file))).toEqual([]);
+  }, 60_000);
+});
