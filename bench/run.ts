@@ -31,6 +31,7 @@ import { runClosedTicketLatencyBench } from './closed-ticket-latency';
 import { runReplyDeliveryBench } from './reply-delivery-latency';
 import { runLiveUpdatesBench } from './live-update-latency';
 import { runRateLimitBench } from './rate-limit';
+import { runColdStartBench } from './cold-start';
 
 const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 const PAGE_SIZE = 25;
@@ -76,6 +77,8 @@ const SECTIONS: ((run: SectionContext) => Promise<BenchSection>)[] = [
   (run) => runLiveUpdatesBench({ stack: run.stack, directEndpoint: run.directEndpoint, rounds: Math.min(run.iterations, 40), log: run.log }),
   // The API rate limiter's writes per request and the request rate one workspace can reach before it throttles itself.
   (run) => runRateLimitBench({ dynamodbEndpoint: run.directEndpoint, log: run.log }),
+  // Each function's bundle size and module initialisation beside a bare DynamoDB-client bundle.
+  (run) => runColdStartBench({ log: run.log }),
 ];
 
 function readOptions(): Options {
