@@ -1,0 +1,147 @@
+// How long the ticket events consumer takes to apply one SQS batch of 10
+// stream records (Lambda's batch size for the counts queue), on DynamoDB Local:
+// 10 tickets of one workspace (their counters contend), 10 tickets of 10
+// workspaces (no contention: what parallel groups could gain most on), and 10
+// changes of one ticket (one FIFO group: always in order). Each side is run
+// as measured on DynamoDB Local, and again with a fixed delay added in front
+// of every counts write (a stand-in for the network time a write costs on AWS,
+// which DynamoDB Local on the same machine does not have). Not a test: it
+// measures and reports, it asserts no time limit.
+//
+//   npx tsx bench/counts-batch.ts [--iterations 30] [--latency-ms 10]
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { createCountsRepository } from '#adapters/dynamodb/counts-repository';
+import { ticketItem } from '#adapters/dynamodb/items';
+import { tableDefinition } from '#adapters/dynamodb/table';
+import type { Ticket } from '#domain/ticket';
+import { createTicketCounts, type CountsStore } from '#use-cases/ticket-counts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../infra/local/emulators';
+
+// The scoreboard's section shape (bench/report.ts defines it on its branch; declared here until merged).
+interface BenchFigure { name: string; value: number; unit: string; better: 'lower' | 'higher' }
+interface BenchSection { title: string; markdown: string; figures: BenchFigure[] }
+
+const NOW = '2026-11-29T10:00:00.000000Z';
+
+function openTicket(workspace: string): Ticket {
+  return {
+    workspace, uuid: randomUUID(), status: 'open', contact: randomUUID(), topic: 'general', assignee: null, opened_on: NOW, opened_by: null, opened_in: null,
+    modified_on: NOW, last_activity_on: NOW, closed_on: null, replied_on: null, last_message: null, version: 1,
+  };
+}
+
+let sequence = 0;
+/** A stream record as the pipe delivers it (the shape of a DynamoDB stream record in a pipe's Lambda event). */
+function streamRecord(before: Ticket | null, after: Ticket) {
+  const item = ticketItem(after);
+  return {
+    eventID: randomUUID(),
+    eventName: before ? 'MODIFY' : 'INSERT',
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: LOCAL_REGION,
+    dynamodb: {
+      ApproximateCreationDateTime: 1764410400,
+      Keys: marshall({ pk: item.pk, sk: item.sk }),
+      NewImage: marshall(item, { removeUndefinedValues: true }),
+      ...(before ? { OldImage: marshall(ticketItem(before), { removeUndefinedValues: true }) } : {}),
+      SequenceNumber: String(++sequence).padStart(21, '0'),
+      SizeBytes: 512,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+    eventSourceARN: `arn:aws:dynamodb:${LOCAL_REGION}:000000000000:table/bench/stream/now`,
+  };
+}
+
+function sqsEvent(records: ReturnType<typeof streamRecord>[]): SQSEvent {
+  return {
+    Records: records.map((record) => {
+      const id = randomUUID();
+      return {
+        messageId: id, receiptHandle: id, body: JSON.stringify(record),
+        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'pipe', ApproximateFirstReceiveTimestamp: '0', MessageGroupId: String(record.dynamodb.Keys.pk?.S) },
+        messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:000000000000:ticket-events.fifo`, awsRegion: LOCAL_REGION,
+      };
+    }),
+  };
+}
+
+const SHAPES = {
+  'one workspace, 10 tickets': () => { const workspace = randomUUID(); return Array.from({ length: 10 }, () => streamRecord(null, openTicket(workspace))); },
+  '10 workspaces, 10 tickets': () => Array.from({ length: 10 }, () => streamRecord(null, openTicket(randomUUID()))),
+  'one ticket, 10 changes': () => {
+    const workspace = randomUUID();
+    let current = openTicket(workspace);
+    return Array.from({ length: 10 }, (_, index) => {
+      if (index === 0) return streamRecord(null, current);
+      const next: Ticket = { ...current, status: current.status === 'open' ? 'closed' : 'open', version: current.version + 1 };
+      const record = streamRecord(current, next);
+      current = next;
+      return record;
+    });
+  },
+} as const;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export async function runCountsBatchBench(options: { iterations?: number; latencyMs?: number } = {}): Promise<BenchSection> {
+  const iterations = options.iterations ?? 30;
+  const latencyMs = options.latencyMs ?? 10;
+  const emulator = await startDynamoDbLocal();
+  try {
+    const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const tableName = `counts-bench-${randomUUID()}`;
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    // The consumer module wires its own client from the environment when it is loaded, as in Lambda.
+    Object.assign(process.env, { TABLE_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: emulator.endpoint, AWS_REGION: LOCAL_REGION, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+    const { createTicketEventsHandler } = await import('../functions/ticket-events-consumer');
+    const repository = createCountsRepository({ client, tableName });
+    const delayed: CountsStore = {
+      applyDeltas: async (input) => (await new Promise((resolve) => setTimeout(resolve, latencyMs)), repository.applyDeltas(input)),
+    };
+    const sides = { 'DynamoDB Local': repository, [`+${latencyMs} ms a write`]: delayed };
+    const figures: BenchFigure[] = [];
+    const rows: string[] = [];
+    for (const [sideName, store] of Object.entries(sides)) {
+      const handler = createTicketEventsHandler(createTicketCounts({ counts: store }));
+      for (const [shapeName, shape] of Object.entries(SHAPES)) {
+        const times: number[] = [];
+        for (let run = -3; run < iterations; run++) {
+          const event = sqsEvent(shape());
+          const start = performance.now();
+          const { batchItemFailures } = await handler(event);
+          const ms = performance.now() - start;
+          if (batchItemFailures.length) throw new Error(`${shapeName}: ${batchItemFailures.length} record(s) failed`);
+          if (run >= 0) times.push(ms);
+        }
+        const p50 = median(times);
+        rows.push(`| ${shapeName} | ${sideName} | ${p50.toFixed(1)} | ${Math.max(...times).toFixed(1)} |`);
+        figures.push({ name: `counts batch of 10: ${shapeName} (${sideName}) p50`, value: Number(p50.toFixed(1)), unit: 'ms', better: 'lower' });
+      }
+    }
+    const markdown = [
+      `Batch of 10 stream records through the ticket events consumer, ${iterations} batches each (after 3 unmeasured):`,
+      '',
+      '| batch | storage | p50 ms | max ms |',
+      '|---|---|---:|---:|',
+      ...rows,
+    ].join('\n');
+    return { title: 'Counts consumer batch', markdown, figures };
+  } finally {
+    await emulator.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { iterations: { type: 'string' }, 'latency-ms': { type: 'string' } } });
+  const section = await runCountsBatchBench({
+    ...(values.iterations ? { iterations: Number(values.iterations) } : {}),
+    ...(values['latency-ms'] ? { latencyMs: Number(values['latency-ms']) } : {}),
+  });
+  console.log(`## ${section.title}\n\n${section.markdown}`);
+}
