@@ -55,7 +55,7 @@ const streamRecord = (eventName: 'INSERT' | 'MODIFY', after: Record<string, unkn
     NewImage: marshall(after, { removeUndefinedValues: true }),
     OldImage: before && marshall(before, { removeUndefinedValues: true }),
   });
-const message = (over: Record<string, unknown>) => ({ pk: 'WS#w#CONTACT#c', sk: `MSG#${randomUUID()}`, type: 'msg', workspace: 'w', contact: 'c', uuid: randomUUID(), direction: 'out', status: 'queued', ...over });
+const message = (over: Record<string, unknown>) => ({ pk: 'WS#w#CONTACT#c', sk: `MSG#${randomUUID()}`, type: 'msg', workspace: 'w', contact: 'c', uuid: randomUUID(), created_on: '2026-11-29T07:00:00.000000Z', direction: 'out', status: 'queued', ...over });
 
 describe('the metrics of the table stream', () => {
   it('a batch becomes one EMF line in the Ticketer namespace with the one dimension set {service}', async () => {
