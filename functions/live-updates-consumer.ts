@@ -24,7 +24,8 @@ export function createLiveUpdatesHandler(live: Pick<LiveUseCases, 'publish'>) {
       try {
         const parsed = liveChangeOf(record.body);
         if (!parsed) continue;
-        const entry = byWorkspace.get(parsed.workspace) ?? byWorkspace.set(parsed.workspace, { ids: [], changes: [] }).get(parsed.workspace)!;
+        let entry = byWorkspace.get(parsed.workspace);
+        if (!entry) byWorkspace.set(parsed.workspace, (entry = { ids: [], changes: [] }));
         entry.ids.push(record.messageId);
         entry.changes.push(parsed.change);
       } catch (error) {
