@@ -5,27 +5,22 @@
 // fan-out"). Pipes cannot target an SNS FIFO topic, hence this function. A
 // refused record fails the invocation: the pipe retries the batch (the
 // topic's deduplication on the stream eventID drops what already went out)
-// and after its retries parks it in the pipe's dead-letter queue.
-import { logger } from '#adapters/observability/logger';
+// and after its retries parks it in the pipe's dead-letter queue. Records are
+// published as they came, read no further than their eventID and partition
+// key: one whose images are malformed must not hold back its batch here, it
+// fails alone in each consumer's queue (Powertools Parser reads it there, and
+// in stream-metrics.ts for the metrics).
 import { streamMetrics } from '#adapters/dynamodb/stream-metrics';
 import { observed } from '#adapters/observability/handler';
+import { logger } from '#adapters/observability/logger';
 import { recordMetrics } from '#adapters/observability/metrics';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
-import { createSnsFanOutPublisher } from '#adapters/sns/fan-out-publisher';
-import { config, requiredSetting } from '#config';
-import { createStreamFanOut } from '#use-cases/stream-fan-out';
-import { traced } from '#adapters/observability/tracer';
-
-const fanOut = createStreamFanOut({
-  publisher: createSnsFanOutPublisher({
-    client: traced(new SNSClient({})),
-    topicArn: requiredSetting(config, 'FAN_OUT_TOPIC_ARN', 'the SNS FIFO topic the stream records are published to'),
-  }),
-});
+import { wireStreamFanOut } from '#wiring/stream-fan-out';
 
 /** A pipe with a Lambda target passes the batch as a JSON array of records. */
 const pipeBatch = z.array(z.unknown());
+
+const fanOut = wireStreamFanOut();
 
 export const handler = observed(async function handler(event: unknown): Promise<{ published: number }> {
   const records = pipeBatch.parse(event);

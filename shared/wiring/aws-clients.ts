@@ -54,5 +54,8 @@ export function snsClient(): SNSClient {
 
 let sqs: SQSClient | undefined;
 export function sqsClient(): SQSClient {
-  return (sqs ??= traced(new SQSClient({})));
+  // Calls go to the configured endpoint, not to the host in a queue URL: on AWS the two are the same,
+  // while the local SQS emulator's queue URLs (http://sqs.<region>.127.0.0.1:<port>/…) are no valid URL,
+  // which the SDK logs with a stack trace on every call before falling back to the endpoint.
+  return (sqs ??= traced(new SQSClient({ useQueueUrlAsEndpoint: false })));
 }

@@ -13,6 +13,7 @@ import { ticketKeys } from '#adapters/dynamodb/entities/ticket';
 import type { LocalStack } from '../../infra/local/stack';
 import { exportOf, joinGroupFlow, OPTED_OUT, surveyFlow, VIP } from '../integration/triggers/fixtures';
 import { apiClient, directory, eventually, startTestStack, ticketCommand } from './support';
+import { pipeStreamRecord } from '../support/stream-record';
 
 let stack: LocalStack;
 let lambda: LambdaClient;
@@ -144,11 +145,7 @@ describe('a closed-ticket trigger imported with a RapidPro export', () => {
     // The same close again, as a pipe retry after SQS's deduplication window would send it: a new message.
     const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const { Item: closedImage } = await dynamodb.send(new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: ticketKeys.ticket(world.workspace, ticket).pk }, sk: { S: 'TICKET' } }, ConsistentRead: true }));
-    const record = {
-      eventID: randomUUID(),
-      eventName: 'MODIFY',
-      dynamodb: { Keys: { pk: closedImage!.pk, sk: closedImage!.sk }, OldImage: { ...closedImage, status: { S: 'open' } }, NewImage: closedImage },
-    };
+    const record = pipeStreamRecord({ eventName: 'MODIFY', Keys: { pk: closedImage!.pk!, sk: closedImage!.sk! }, OldImage: { ...closedImage, status: { S: 'open' } }, NewImage: closedImage });
     await sqs.send(
       new SendMessageCommand({ QueueUrl: stack.queues.ClosedTicketsQueue!.url, MessageBody: JSON.stringify(record), MessageGroupId: closedImage!.pk!.S!, MessageDeduplicationId: randomUUID() }),
     );

@@ -4,27 +4,19 @@
 // so the counts need no hook in each use case. A batch the pipe retries after
 // a partial publish may count its records twice: metrics are for trends and
 // alarms, the table stays the record.
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBStreamRecord } from '@aws-lambda-powertools/parser/schemas/dynamodb';
 import { METRIC, type MetricPoint } from '../observability/metrics';
 import { ITEM_TYPE } from './keys';
 
-type Image = Record<string, unknown>;
-
-function imageOf(value: unknown): Image | null {
-  if (!value || typeof value !== 'object') return null;
-  try {
-    return unmarshall(value as Record<string, AttributeValue>);
-  } catch {
-    return null;
-  }
-}
-
 /** The metric points of one stream record (none for records that are not ticket or reply changes). */
 export function streamRecordMetrics(record: unknown): MetricPoint[] {
-  const { eventName, dynamodb } = (record ?? {}) as { eventName?: unknown; dynamodb?: { NewImage?: unknown; OldImage?: unknown } };
-  const after = imageOf(dynamodb?.NewImage);
-  const before = imageOf(dynamodb?.OldImage);
+  // Powertools Parser checks the record and unmarshalls its images; a malformed record counts for nothing here
+  // (it is still published: each consumer reports it as a poison message of its own queue).
+  const parsed = DynamoDBStreamRecord.safeParse(record);
+  if (!parsed.success) return [];
+  const { eventName, dynamodb } = parsed.data;
+  const after = dynamodb.NewImage;
+  const before = dynamodb.OldImage;
   if (!after) return [];
   const points: MetricPoint[] = [];
   if (after.type === ITEM_TYPE.ticket) {

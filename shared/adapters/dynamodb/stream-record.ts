@@ -1,102 +1,104 @@
-// The table's stream records as the pipes deliver them: one record, as JSON,
-// per SQS message body. Both queue consumers read ticket images from them,
-// each through a schema of the ticket attributes it needs; the live-updates
-// consumer reads tickets, messages and counters (liveChangeFromMessageBody).
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+// The table's stream records as the consumers' queues deliver them: one record,
+// as JSON, per SQS message body (table stream → pipe → StreamFanOut → SNS FIFO
+// with raw delivery → SQS FIFO). Powertools Parser reads the body: its
+// DynamoDB stream record schema checks the record's shape and unmarshalls its
+// keys and images. What each consumer takes from a record is read here, its
+// item images checked by the schemas of the entity modules (entities/ticket.ts, entities/message.ts). Every
+// reader throws on a malformed record (a poison message, for the queue's DLQ)
+// and returns null for a record its consumer has nothing to do with.
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import { DynamoDBStreamRecord } from '@aws-lambda-powertools/parser/schemas/dynamodb';
+import * as z from 'zod';
+import type { TicketCountImage } from '#domain/folder-counts';
+import type { MessageLocation } from '#use-cases/channel-ports';
+import type { TicketClose } from '#use-cases/closed-ticket-triggers';
 import type { LiveChange } from '#use-cases/live';
-import { fromMessageItem as toMessage } from './entities/message';
-import { fromTicketItem } from './entities/ticket';
+import type { TicketChange } from '#use-cases/ticket-counts';
+import { fromMessageItem, messageLocationImage } from './entities/message';
+import { closedTicketImage, fromTicketItem, ticketCountsImage } from './entities/ticket';
 import { ITEM_TYPE } from './keys';
 
-/** The parts of a stream record the consumers read; the images stay in DynamoDB JSON until they are known to be tickets. */
-const streamRecordSchema = z.object({
-  eventID: z.string().min(1),
-  eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
-  dynamodb: z.object({
-    NewImage: z.record(z.string(), z.unknown()).optional(),
-    OldImage: z.record(z.string(), z.unknown()).optional(),
-  }),
-});
+/** A message body: the stream record as JSON (an eventID is its change's identity: the counts' applied-event guard is named after it). */
+const queuedStreamRecord = JSONStringified(DynamoDBStreamRecord.extend({ eventID: z.string().min(1) }));
 
-export interface TicketStreamRecord<Image> {
-  eventId: string;
-  /** The ticket before and after the change; null when that image is absent or not a ticket item. */
-  before: Image | null;
-  after: Image | null;
+export type StreamRecord = z.infer<typeof queuedStreamRecord>;
+type Image = Record<string, unknown> | undefined;
+
+/** Reads a message body into a stream record with plain keys and images; throws when it is not one. */
+export function readStreamRecord(body: string): StreamRecord {
+  return queuedStreamRecord.parse(body);
 }
 
-/** Reads a message body; throws (a poison message, for the DLQ) when the record or a ticket image is malformed. */
-export function readTicketStreamRecord<Image>(body: string, ticketImage: z.ZodType<Image>): TicketStreamRecord<Image> {
-  const record = streamRecordSchema.parse(JSON.parse(body));
-  const read = (image: Record<string, unknown> | undefined): Image | null => {
-    if (!image) return null;
-    const item = unmarshall(image as Record<string, AttributeValue>);
-    return item.type === ITEM_TYPE.ticket ? ticketImage.parse(item) : null;
-  };
-  return { eventId: record.eventID, before: read(record.dynamodb.OldImage), after: read(record.dynamodb.NewImage) };
+/** The image when it is an item of `type`, checked by `schema`; null when absent or of another type. */
+function imageOf<T>(image: Image, type: string, schema: z.ZodType<T>): T | null {
+  return image?.type === type ? schema.parse(image) : null;
 }
 
-export interface StreamRecordImages {
-  eventId: string;
-  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
-  /** The item's table key. */
-  keys: { pk: string; sk: string };
-  /** The item after the change (plain values), null for a REMOVE. */
-  newImage: Record<string, unknown> | null;
+/** The ticket events consumer's input: the ticket's folder attributes before and after; null when the record is not about a ticket. */
+export function ticketChangeOf(body: string): TicketChange | null {
+  const { eventID, dynamodb } = readStreamRecord(body);
+  const before = imageOf(dynamodb.OldImage, ITEM_TYPE.ticket, ticketCountsImage);
+  const after = imageOf(dynamodb.NewImage, ITEM_TYPE.ticket, ticketCountsImage);
+  const workspace = (after ?? before)?.workspace;
+  if (!workspace) return null;
+  const countImage = (image: typeof before): TicketCountImage | null =>
+    image && { status: image.status, topic_uuid: image.topic_uuid, assignee_uuid: image.assignee_uuid ?? null };
+  return { eventId: eventID, workspace, before: countImage(before), after: countImage(after) };
 }
 
-const keyedRecordSchema = streamRecordSchema.extend({
-  dynamodb: streamRecordSchema.shape.dynamodb.extend({
-    Keys: z.object({ pk: z.object({ S: z.string().min(1) }), sk: z.object({ S: z.string().min(1) }) }),
-  }),
-});
-
-/** Reads a message body of any item type; throws (a poison message, for the DLQ) when it is not a stream record. */
-export function readStreamRecord(body: string): StreamRecordImages {
-  const record = keyedRecordSchema.parse(JSON.parse(body));
-  const image = record.dynamodb.NewImage;
+/**
+ * The closed-ticket consumer's input; null when the record is not an open →
+ * closed transition (the pipe filters those out; a message redriven from
+ * elsewhere must not start anything either).
+ */
+export function ticketCloseOf(body: string): TicketClose | null {
+  const { dynamodb } = readStreamRecord(body);
+  const before = imageOf(dynamodb.OldImage, ITEM_TYPE.ticket, closedTicketImage);
+  const after = imageOf(dynamodb.NewImage, ITEM_TYPE.ticket, closedTicketImage);
+  if (before?.status !== 'open' || after?.status !== 'closed') return null;
   return {
-    eventId: record.eventID,
-    eventName: record.eventName,
-    keys: { pk: record.dynamodb.Keys.pk.S, sk: record.dynamodb.Keys.sk.S },
-    newImage: image ? unmarshall(image as Record<string, AttributeValue>) : null,
+    workspace: after.workspace,
+    ticket: after.uuid,
+    contact: after.contact_uuid,
+    topic: after.topic_uuid,
+    assignee: after.assignee_uuid ?? null,
+    // Written by every close (shared/domain/ticket.ts); the modification time is the fallback of an older item.
+    closed_on: after.closed_on ?? String(after.modified_on),
+    version: after.version,
   };
 }
 
-/** What the live-updates consumer reads of a record: its kind, the pk (a counter's workspace) and the sequence number (counts_changed's version). */
-const liveRecordSchema = z.object({
-  eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
-  dynamodb: z.object({
-    Keys: z.object({ pk: z.object({ S: z.string().min(1) }) }),
-    SequenceNumber: z.string().regex(/^\d+$/),
-    NewImage: z.record(z.string(), z.unknown()).optional(),
-    OldImage: z.record(z.string(), z.unknown()).optional(),
-  }),
-});
+/** The delivery consumer's input: where the outgoing message of an INSERT is stored; null for any other record. */
+export function messageLocationOf(body: string): MessageLocation | null {
+  const { eventName, dynamodb } = readStreamRecord(body);
+  if (eventName !== 'INSERT') return null;
+  const message = imageOf(dynamodb.NewImage, ITEM_TYPE.message, messageLocationImage);
+  if (message?.direction !== 'out') return null;
+  return { workspace: message.workspace, contact: message.contact, created_on: message.created_on, uuid: message.uuid };
+}
 
 const COUNTS_PARTITION = /^WS#([^#]+)#COUNTS$/;
+/** counts_changed's version: the stream's sequence number, a decimal string beyond Number's precision. */
+const sequenceNumber = z.string().regex(/^\d+$/);
 
-/** The live change a queued stream record reports, with its workspace; null when it changes nothing a client shows. Throws when malformed. */
-export function liveChangeFromMessageBody(body: string): { workspace: string; change: LiveChange } | null {
-  const record = liveRecordSchema.parse(JSON.parse(body));
-  const image = (raw: Record<string, unknown> | undefined) => (raw ? unmarshall(raw as Record<string, AttributeValue>) : null);
-  const after = image(record.dynamodb.NewImage);
-  const before = image(record.dynamodb.OldImage);
+/** The live-updates consumer's input, with its workspace; null when the record changes nothing a client shows. */
+export function liveChangeOf(body: string): { workspace: string; change: LiveChange } | null {
+  const { eventName, dynamodb } = readStreamRecord(body);
+  const after = dynamodb.NewImage;
+  const before: Image = dynamodb.OldImage;
   if (!after) return null;
   if (after.type === ITEM_TYPE.ticket) {
     return { workspace: String(after.workspace), change: { kind: 'ticket', before: before?.type === ITEM_TYPE.ticket ? fromTicketItem(before) : null, after: fromTicketItem(after) } };
   }
   if (after.type === ITEM_TYPE.message) {
-    const created = record.eventName === 'INSERT';
+    const created = eventName === 'INSERT';
     // A message's other changes (delivery attempts, ids) are not shown: only its status and failure reason.
     if (!created && before && before.status === after.status && (before.failed_reason ?? null) === (after.failed_reason ?? null)) return null;
-    return { workspace: String(after.workspace), change: { kind: 'msg', created, message: toMessage(after) } };
+    return { workspace: String(after.workspace), change: { kind: 'msg', created, message: fromMessageItem(after) } };
   }
   if (after.type === ITEM_TYPE.count) {
-    const workspace = COUNTS_PARTITION.exec(record.dynamodb.Keys.pk.S)?.[1];
-    return workspace ? { workspace, change: { kind: 'counts', sequence: record.dynamodb.SequenceNumber } } : null;
+    const workspace = COUNTS_PARTITION.exec(String(dynamodb.Keys.pk))?.[1];
+    return workspace ? { workspace, change: { kind: 'counts', sequence: sequenceNumber.parse('SequenceNumber' in dynamodb ? dynamodb.SequenceNumber : undefined) } } : null;
   }
   return null;
 }

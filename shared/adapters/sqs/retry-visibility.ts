@@ -35,6 +35,11 @@ export function sqsMessageVisibility(sqs: SQSClient): MessageVisibility {
   };
 }
 
+/** A record's FIFO message group (a standard queue's message is a group of its own). */
+export function groupOf(record: SQSRecord): string {
+  return record.attributes?.MessageGroupId ?? record.messageId;
+}
+
 /**
  * Sets the visibility of each failed message to its group's delay
  * (`delayOf` the group's first failed record; null: leave it to the queue).
@@ -42,15 +47,15 @@ export function sqsMessageVisibility(sqs: SQSClient): MessageVisibility {
  */
 export async function delayFailedMessages(
   visibility: MessageVisibility,
-  failed: readonly { record: SQSRecord; group: string }[],
+  failed: readonly SQSRecord[],
   delayOf: (first: SQSRecord) => number | null,
   warn: (message: string, details: Record<string, unknown>) => void,
 ): Promise<void> {
   const groupDelay = new Map<string, number | null>();
-  for (const { record, group } of failed) if (!groupDelay.has(group)) groupDelay.set(group, delayOf(record));
+  for (const record of failed) if (!groupDelay.has(groupOf(record))) groupDelay.set(groupOf(record), delayOf(record));
   await Promise.all(
-    failed.map(async ({ record, group }) => {
-      const seconds = groupDelay.get(group);
+    failed.map(async (record) => {
+      const seconds = groupDelay.get(groupOf(record));
       if (seconds == null) return;
       try {
         await visibility.delay(record, seconds);

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannelRepository } from '#adapters/dynamodb/channel-repository';
 import { createTableClient } from '#adapters/dynamodb/table-client';
 import { createSecretBox, staticKeyProvider } from '#adapters/secrets/secret-box';
+import { sqsMessageVisibility } from '#adapters/sqs/retry-visibility';
 import { createExternalSender } from '#channels/external-sender';
 import { createTelegramSender } from '#channels/telegram-api';
 import { createDelivery, DELIVERY_MAX_ATTEMPTS, RETRIES_EXHAUSTED, type Delivery } from '#use-cases/delivery';
@@ -27,12 +28,11 @@ import { createChannelWorld, insertRecord, putOutgoingMessage, SECRETS_KEY, star
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 let world: ChannelWorld;
 let createDeliveryHandler: typeof import('../../../functions/delivery-consumer')['createDeliveryHandler'];
-let sqsDeliveryQueue: typeof import('../../../functions/delivery-consumer')['sqsDeliveryQueue'];
 
 beforeAll(async () => {
   world = await createChannelWorld({ retryBaseSeconds: 1 });
   process.env.TABLE_NAME ??= world.table.tableName;
-  ({ createDeliveryHandler, sqsDeliveryQueue } = await import('../../../functions/delivery-consumer'));
+  ({ createDeliveryHandler } = await import('../../../functions/delivery-consumer'));
 });
 afterAll(async () => world.close());
 
@@ -72,7 +72,7 @@ async function sendRecords(queueUrl: string, records: ReturnType<typeof insertRe
 
 /** Lambda's event source mapping, in short: receive, invoke, delete what was not reported failed; until the queue stays empty. */
 async function drain(queueUrl: string, queueArn: string, delivery: Delivery, { idleReceives = 3, batchSize = 10 } = {}) {
-  const handler = createDeliveryHandler(delivery, sqsDeliveryQueue(sqs));
+  const handler = createDeliveryHandler(delivery, sqsMessageVisibility(sqs));
   let failuresReported = 0;
   for (let idle = 0; idle < idleReceives; ) {
     const out = await sqs.send(

@@ -23,6 +23,7 @@ import { createChannelUseCases } from '#use-cases/channels';
 import { createDelivery } from '#use-cases/delivery';
 import type { MessageRecord } from '#use-cases/flow-ports';
 import { createTestTable, type TestTable } from '../storage/support';
+import { pipeStreamRecord } from '../../support/stream-record';
 
 export interface RecordedRequest {
   method: string;
@@ -206,17 +207,10 @@ export async function putOutgoingMessage(
 
 /** The stream record of a message's INSERT, shaped as the pipe (and the fan-out) deliver it. */
 export function insertRecord(item: Record<string, unknown>, eventID = randomUUID()) {
-  return {
+  return pipeStreamRecord({
     eventID,
     eventName: 'INSERT',
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'us-east-1',
-    dynamodb: {
-      Keys: marshall({ pk: item.pk, sk: item.sk }),
-      NewImage: marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-    eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/now',
-  };
+    Keys: marshall({ pk: item.pk, sk: item.sk }),
+    NewImage: marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
+  });
 }

@@ -126,7 +126,9 @@ describe('the ticket events consumer', () => {
     const { queueUrl, deadLetterQueueUrl } = await createQueues(maxReceiveCount);
     const healthy = ticketStreamRecord(null, ticket({ workspace }));
     await sendRecords(queueUrl, [healthy]);
-    const poison = { ...ticketStreamRecord(null, ticket({ workspace })), dynamodb: { Keys: { pk: { S: `WS#${workspace}#TICKET#poison` } }, NewImage: { type: { S: 'ticket' }, status: { S: 'lost' } } } };
+    // A well-formed record whose ticket image is not one (no workspace, an unknown status).
+    const base = ticketStreamRecord(null, ticket({ workspace }));
+    const poison = { ...base, dynamodb: { ...base.dynamodb, Keys: { pk: { S: `WS#${workspace}#TICKET#poison` } }, NewImage: { type: { S: 'ticket' }, status: { S: 'lost' } } } };
     await sendRecords(queueUrl, [poison]);
 
     const invocations = await drainQueue(queueUrl, handler);

@@ -25,6 +25,7 @@ import { TICKET_RECORD_FILTER } from '../../../infra/constructs/stream-fan-out';
 import { matchesPattern } from '../../../infra/local/event-pattern';
 import { pipeEvent } from '../../../infra/local/pipe';
 import { TICKET_EVENTS_MAX_RECEIVE_COUNT } from '../../../infra/stacks/stateful-stack';
+import { pipeStreamRecord } from '../../support/stream-record';
 
 export const dynamodb = new DynamoDBClient({});
 // The endpoint comes from AWS_ENDPOINT_URL_SQS; fauxqs's queue URLs (sqs.<region>.<host>) are not meant to be dialled.
@@ -93,19 +94,13 @@ export interface StreamRecordBody {
 export function ticketStreamRecord(before: Ticket | null, after: Ticket | null, eventID = randomUUID()): StreamRecordBody {
   const image = (value: Ticket | null) => (value ? marshall(toTicketItem(value), { removeUndefinedValues: true }) : undefined);
   const key = toTicketItem((after ?? before)!);
-  return {
+  return pipeStreamRecord({
     eventID,
     eventName: !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY',
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'us-east-1',
-    dynamodb: {
-      Keys: marshall({ pk: key.pk, sk: key.sk }),
-      ...(after ? { NewImage: image(after) } : {}),
-      ...(before ? { OldImage: image(before) } : {}),
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
+    Keys: marshall({ pk: key.pk, sk: key.sk }),
+    NewImage: image(after),
+    OldImage: image(before),
+  });
 }
 
 /** The SQS event Lambda hands the consumer for these bodies (one message group per ticket, as the pipe sets it). */

@@ -17,7 +17,8 @@ import type { Ticket } from '#domain/ticket';
 import { createTriggerUseCases, type FlowStartAnswer, type FlowStartRequest } from '#use-cases/closed-ticket-triggers';
 import { createFlowUseCases, type FlowUseCases } from '#use-cases/flows';
 import { createUseCases } from '#use-cases/index';
-import { createClosedTicketHandler, ticketCloseFromMessageBody } from '../../../functions/closed-ticket-consumer';
+import { ticketCloseOf } from '#adapters/dynamodb/stream-record';
+import { createClosedTicketHandler } from '../../../functions/closed-ticket-consumer';
 import { createFlowEngineHandler } from '../../../functions/flow-engine';
 import { CLOSED_TICKETS_MAX_RECEIVE_COUNT } from '../../../infra/stacks/stateful-stack';
 import {
@@ -130,7 +131,7 @@ describe('the closed-ticket consumer', () => {
     const contact = randomUUID();
     const { open, closed } = closeOf(world, contact);
     const record = ticketStreamRecord(open, closed);
-    expect(ticketCloseFromMessageBody(JSON.stringify(record))).toMatchObject({ ticket: open.uuid, contact, version: 4 });
+    expect(ticketCloseOf(JSON.stringify(record))).toMatchObject({ ticket: open.uuid, contact, version: 4 });
 
     // The pipe's send, and the same record again after SQS's deduplication window (a new message).
     await sendRecords(queues.queueUrl, [record]);

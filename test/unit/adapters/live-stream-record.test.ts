@@ -7,10 +7,11 @@ import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toMessageItem } from '#adapters/dynamodb/entities/message';
 import { toTicketItem } from '#adapters/dynamodb/entities/ticket';
-import { liveChangeFromMessageBody } from '#adapters/dynamodb/stream-record';
+import { liveChangeOf } from '#adapters/dynamodb/stream-record';
 import type { MessageRecord } from '#use-cases/flow-ports';
 import type { LiveChange } from '#use-cases/live';
 import { ticket } from '../../integration/counts/harness';
+import { pipeStreamRecord } from '../../support/stream-record';
 
 let createLiveUpdatesHandler: typeof import('../../../functions/live-updates-consumer').createLiveUpdatesHandler;
 beforeAll(async () => {
@@ -22,16 +23,16 @@ beforeAll(async () => {
 });
 
 const record = (eventName: 'INSERT' | 'MODIFY', pk: string, sequence: string, newImage: Record<string, unknown>, oldImage?: Record<string, unknown>) =>
-  JSON.stringify({
-    eventID: `e${sequence}`,
-    eventName,
-    dynamodb: {
+  JSON.stringify(
+    pipeStreamRecord({
+      eventID: `e${sequence}`,
+      eventName,
       Keys: marshall({ pk, sk: 'x' }),
       SequenceNumber: sequence,
       NewImage: marshall(newImage, { removeUndefinedValues: true }),
-      ...(oldImage ? { OldImage: marshall(oldImage, { removeUndefinedValues: true }) } : {}),
-    },
-  });
+      OldImage: oldImage && marshall(oldImage, { removeUndefinedValues: true }),
+    }),
+  );
 
 const message: MessageRecord = {
   uuid: '0195f3a1-7c2e-7b3a-9d4e-1a2b3c4d5e6f',
@@ -47,15 +48,15 @@ const message: MessageRecord = {
   modified_on: '2026-11-29T10:00:00.000000Z',
 };
 
-describe('liveChangeFromMessageBody', () => {
+describe('liveChangeOf', () => {
   it('reads a ticket change with its image before, a new message, a status change, and a counter (its workspace from the key)', () => {
     const before = ticket({ workspace: 'w1', version: 1 });
     const after = { ...before, assignee: 'u1', version: 2 };
-    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#TICKET#t', '10', toTicketItem(after), toTicketItem(before)))).toEqual({ workspace: 'w1', change: { kind: 'ticket', before, after } });
-    expect(liveChangeFromMessageBody(record('INSERT', 'WS#w1#CONTACT#c1', '11', toMessageItem('w1', message)))).toEqual({ workspace: 'w1', change: { kind: 'msg', created: true, message } });
+    expect(liveChangeOf(record('MODIFY', 'WS#w1#TICKET#t', '10', toTicketItem(after), toTicketItem(before)))).toEqual({ workspace: 'w1', change: { kind: 'ticket', before, after } });
+    expect(liveChangeOf(record('INSERT', 'WS#w1#CONTACT#c1', '11', toMessageItem('w1', message)))).toEqual({ workspace: 'w1', change: { kind: 'msg', created: true, message } });
     const sent = { ...message, status: 'wired' as const };
-    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '12', toMessageItem('w1', sent), toMessageItem('w1', message)))).toMatchObject({ change: { kind: 'msg', created: false, message: { status: 'wired' } } });
-    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w2#COUNTS', '123456789012345678901234567890', { pk: 'WS#w2#COUNTS', sk: 'STATUS#open', type: 'count', count: 3 }))).toEqual({
+    expect(liveChangeOf(record('MODIFY', 'WS#w1#CONTACT#c1', '12', toMessageItem('w1', sent), toMessageItem('w1', message)))).toMatchObject({ change: { kind: 'msg', created: false, message: { status: 'wired' } } });
+    expect(liveChangeOf(record('MODIFY', 'WS#w2#COUNTS', '123456789012345678901234567890', { pk: 'WS#w2#COUNTS', sk: 'STATUS#open', type: 'count', count: 3 }))).toEqual({
       workspace: 'w2',
       change: { kind: 'counts', sequence: '123456789012345678901234567890' },
     });
@@ -63,13 +64,13 @@ describe('liveChangeFromMessageBody', () => {
 
   it('ignores what a client does not show: a message change that keeps its status, other item types', () => {
     const retried = { ...message, attempts: 2 };
-    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '13', toMessageItem('w1', retried), toMessageItem('w1', message)))).toBeNull();
-    expect(liveChangeFromMessageBody(record('MODIFY', 'WS#w1#CONTACT#c1', '14', { type: 'contact' }))).toBeNull();
+    expect(liveChangeOf(record('MODIFY', 'WS#w1#CONTACT#c1', '13', toMessageItem('w1', retried), toMessageItem('w1', message)))).toBeNull();
+    expect(liveChangeOf(record('MODIFY', 'WS#w1#CONTACT#c1', '14', { type: 'contact' }))).toBeNull();
   });
 
   it('throws on what is not a stream record', () => {
-    expect(() => liveChangeFromMessageBody('not json')).toThrow();
-    expect(() => liveChangeFromMessageBody(JSON.stringify({ eventName: 'INSERT', dynamodb: {} }))).toThrow();
+    expect(() => liveChangeOf('not json')).toThrow();
+    expect(() => liveChangeOf(JSON.stringify({ eventName: 'INSERT', dynamodb: {} }))).toThrow();
   });
 });
 

@@ -13,6 +13,7 @@ import { deliveryMetrics } from '#adapters/observability/delivery-metrics';
 import { observed } from '#adapters/observability/handler';
 import { METRIC, METRICS_NAMESPACE, recordMetrics } from '#adapters/observability/metrics';
 import type { Delivery, DeliveryResult } from '#use-cases/delivery';
+import { pipeStreamRecord } from '../../support/stream-record';
 
 /** The EMF documents written during a test (Powertools writes them with console.log under POWERTOOLS_DEV, else to stdout). */
 let emitted: string[] = [];
@@ -47,16 +48,14 @@ const ticketImage = (over: Record<string, unknown>) => ({
   replied_on: null,
   ...over,
 });
-const streamRecord = (eventName: 'INSERT' | 'MODIFY', after: Record<string, unknown>, before?: Record<string, unknown>) => ({
-  eventID: randomUUID(),
-  eventName,
-  dynamodb: {
+const streamRecord = (eventName: 'INSERT' | 'MODIFY', after: Record<string, unknown>, before?: Record<string, unknown>) =>
+  pipeStreamRecord({
+    eventName,
     Keys: marshall({ pk: after.pk, sk: after.sk }),
     NewImage: marshall(after, { removeUndefinedValues: true }),
-    ...(before ? { OldImage: marshall(before, { removeUndefinedValues: true }) } : {}),
-  },
-});
-const message = (over: Record<string, unknown>) => ({ pk: 'WS#w#CONTACT#c', sk: `MSG#${randomUUID()}`, type: 'msg', workspace: 'w', contact: 'c', uuid: randomUUID(), direction: 'out', status: 'queued', ...over });
+    OldImage: before && marshall(before, { removeUndefinedValues: true }),
+  });
+const message = (over: Record<string, unknown>) => ({ pk: 'WS#w#CONTACT#c', sk: `MSG#${randomUUID()}`, type: 'msg', workspace: 'w', contact: 'c', uuid: randomUUID(), created_on: '2026-11-29T07:00:00.000000Z', direction: 'out', status: 'queued', ...over });
 
 describe('the metrics of the table stream', () => {
   it('a batch becomes one EMF line in the Ticketer namespace with the one dimension set {service}', async () => {

@@ -8,6 +8,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backoffSeconds, type Delivery, type DeliveryResult } from '#use-cases/delivery';
 import type { MessageLocation } from '#use-cases/channel-ports';
+import { pipeStreamRecord } from '../../support/stream-record';
 
 let consumer: typeof import('../../../functions/delivery-consumer');
 beforeAll(async () => {
@@ -15,12 +16,8 @@ beforeAll(async () => {
   consumer = await import('../../../functions/delivery-consumer');
 });
 
-function record(image: Record<string, unknown>, { eventName = 'INSERT', group = String(image.pk), receiveCount = '1' } = {}): SQSRecord {
-  const body = JSON.stringify({
-    eventID: randomUUID(),
-    eventName,
-    dynamodb: { Keys: marshall({ pk: image.pk, sk: image.sk }), NewImage: marshall(image) },
-  });
+function record(image: Record<string, unknown>, { eventName = 'INSERT' as 'INSERT' | 'MODIFY', group = String(image.pk), receiveCount = '1' } = {}): SQSRecord {
+  const body = JSON.stringify(pipeStreamRecord({ eventName, Keys: marshall({ pk: image.pk, sk: image.sk }), NewImage: marshall(image) }));
   const id = randomUUID();
   return {
     messageId: id,

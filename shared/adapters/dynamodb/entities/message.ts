@@ -4,6 +4,7 @@
 // written when it is handed to a gateway, by which status callbacks find it.
 import type { MessageLocation, StoredOutgoingMessage } from '#use-cases/channel-ports';
 import type { MessageRecord } from '#use-cases/flow-ports';
+import * as z from 'zod';
 import { epochSeconds, type StoredItem } from '../attributes';
 import { ITEM_TYPE, workspacePk, type TableKey } from '../keys';
 import { TTL_ATTRIBUTE } from '../table';
@@ -87,3 +88,18 @@ export function fromMessageRefItem(workspace: string, item: Item): MessageLocati
     ...(typeof item.sent_through === 'string' ? { sent_through: item.sent_through } : {}),
   };
 }
+
+// Stream images: the attributes a queue consumer relies on, checked, because a
+// queued stream record is input from outside the process (a redrive from a
+// dead-letter queue, a message sent by hand). An image that fails its schema
+// makes its message a poison message (shared/adapters/dynamodb/stream-record.ts).
+
+/** Where a message item (toMessageItem) is stored: what the delivery consumer loads it by. */
+export const messageLocationImage = z.object({
+  type: z.literal(ITEM_TYPE.message),
+  direction: z.enum(['in', 'out']),
+  workspace: z.string().min(1),
+  contact: z.string().min(1),
+  created_on: z.string().min(1),
+  uuid: z.string().min(1),
+});

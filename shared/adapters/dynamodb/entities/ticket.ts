@@ -4,6 +4,7 @@
 // (queries, conditions, transactions); docs/architecture.md, "Single table"
 // and "Index projections" in docs/benchmarks.md, say why the indexes are so.
 import type { LastMessage, Ticket, TicketEvent, TicketStatus } from '#domain/ticket';
+import * as z from 'zod';
 import { str, strOrNull } from '../attributes';
 import { ITEM_TYPE, workspacePk, type IndexName, type TableKey } from '../keys';
 import type { Item } from '../table-client';
@@ -177,3 +178,31 @@ export function fromTicketEventItem(item: Item): TicketEvent {
   const { pk: _pk, sk: _sk, type: _itemType, event_type, ...rest } = item;
   return { ...(rest as Omit<TicketEvent, 'type'>), type: event_type as TicketEvent['type'] };
 }
+
+// Stream images: the attributes a queue consumer relies on, checked, because a
+// queued stream record is input from outside the process (a redrive from a
+// dead-letter queue, a message sent by hand). An image that fails its schema
+// makes its message a poison message (shared/adapters/dynamodb/stream-record.ts).
+
+/** The attributes of a ticket item (toTicketItem) that place it in folders: what the ticket events consumer counts. */
+export const ticketCountsImage = z.object({
+  type: z.literal(ITEM_TYPE.ticket),
+  workspace: z.string().min(1),
+  status: z.enum(['open', 'closed']),
+  topic_uuid: z.string().min(1),
+  assignee_uuid: z.string().min(1).nullish(),
+});
+
+/** The attributes of a ticket item a close needs: what the closed-ticket consumer hands its trigger. */
+export const closedTicketImage = z.object({
+  type: z.literal(ITEM_TYPE.ticket),
+  workspace: z.string().min(1),
+  uuid: z.string().min(1),
+  status: z.enum(['open', 'closed']),
+  contact_uuid: z.string().min(1),
+  topic_uuid: z.string().min(1),
+  assignee_uuid: z.string().min(1).nullish(),
+  closed_on: z.string().nullish(),
+  modified_on: z.string().nullish(),
+  version: z.number().int(),
+});
