@@ -14,7 +14,7 @@ import { streamMetrics } from '#adapters/dynamodb/stream-metrics';
 import { observed } from '#adapters/observability/handler';
 import { logger } from '#adapters/observability/logger';
 import { recordMetrics } from '#adapters/observability/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { wireStreamFanOut } from '#wiring/stream-fan-out';
 
 /** A pipe with a Lambda target passes the batch as a JSON array of records. */
