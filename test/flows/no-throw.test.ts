@@ -180,6 +180,20 @@ describe('lookup tables keyed by text from a flow', () => {
   });
 });
 
+describe('replace with an empty needle', () => {
+  // Found by the property above: a count beyond the text's length kept appending the replacement (an
+  // empty needle matched at the end again and again) until the string outgrew memory.
+  it('matches before each character and after the last, as Go does, however large the count', () => {
+    const text = (expression: string) => toText(evaluateExpression(expression, scope()));
+    expect(text('replace("abc", "", "-")')).toBe('-a-b-c-');
+    expect(text('replace("abc", "", "-", 1)')).toBe('-abc');
+    expect(text('replace("abc", "", "-", 35791393)')).toBe('-a-b-c-');
+    expect(text('replace("💬x", "", "-")')).toBe('-💬-x-');
+    expect(text('replace("a.b.c", ".", "", 1)')).toBe('ab.c');
+    expect(evaluateExpression(`replace("${'a'.repeat(200)}", "", "${'b'.repeat(100)}")`, scope())).toBeInstanceOf(XError);
+  });
+});
+
 describe('any expression or template', () => {
   it('evaluates generated expressions to a value or an error value', () => {
     fc.assert(

@@ -121,17 +121,16 @@ registerFunctions({
     return xText(s.repeat(count));
   }),
   replace: typed([asText, asText, asText], [asInteger], (_s, s, needle, replacement, count = -1) => {
-    if (count < 0) return xText(s.split(needle).join(replacement));
-    let out = s;
-    let from = 0;
-    for (let i = 0; i < count; i++) {
-      const at = out.indexOf(needle, from);
-      if (at < 0) break;
-      out = out.slice(0, at) + replacement + out.slice(at + needle.length);
-      from = at + replacement.length;
-      if (needle === '') from++;
+    // As Go's strings.Replace: left to right, without overlaps; an empty needle matches before every
+    // character (a code point, never half of one) and after the last, so there are at most length + 1.
+    const parts = needle === '' ? ['', ...s, ''] : s.split(needle);
+    const replaced = count < 0 ? parts.length - 1 : Math.min(count, parts.length - 1);
+    const length = s.length + replaced * (replacement.length - needle.length);
+    if (length > s.length && length > MAX_TEXT_OUTPUT) {
+      return xError(`cannot build a string longer than ${MAX_TEXT_OUTPUT} characters`);
     }
-    return xText(out);
+    const rest = parts.slice(replaced + 1);
+    return xText(parts.slice(0, replaced + 1).join(replacement) + (rest.length ? needle + rest.join(needle) : ''));
   }),
   regex_match: typed([asText, asText], [asInteger], (_s, s, pattern, group = 0) => {
     let re: RegExp;
