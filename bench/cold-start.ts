@@ -18,6 +18,7 @@ import { App, Stack, type IResolvable } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { PROJECT_ROOT, TICKETER_BUNDLING, TicketerFunction } from '../infra/constructs/ticketer-function';
+import { nameInStack } from '../infra/constructs/operations';
 import { addTicketerStacks } from '../infra/stacks/ticketer';
 import type { BenchFigure, BenchSection } from './report';
 
@@ -87,7 +88,7 @@ function functionTargets(): Target[] {
       const environment = Object.fromEntries(
         Object.entries(resolved?.variables ?? {}).map(([name, value]) => [name, typeof value === 'string' ? value : (DUMMY_SETTINGS[name] ?? `dummy-${name.toLowerCase()}`)]),
       );
-      return { name: fn.node.id, entry: { file: fn.entryFile }, environment: { ...environment, AWS_LAMBDA_FUNCTION_NAME: fn.node.id } };
+      return { name: nameInStack(fn), entry: { file: fn.entryFile }, environment: { ...environment, AWS_LAMBDA_FUNCTION_NAME: nameInStack(fn) } };
     });
 }
 

@@ -359,7 +359,8 @@ async function main(): Promise<void> {
   };
   const everySection = [ticketOperationsSection(results, info.background), ...sections];
   const summary = `## Summary\n\n${summaryTable(results, sections)}`;
-  const details = everySection.map((section) => section.markdown).join('\n\n');
+  // A section's markdown may bring its own heading; one without gets its title.
+  const details = everySection.map((section) => (section.markdown.startsWith('#') ? section.markdown : `## ${section.title}\n\n${section.markdown}`)).join('\n\n');
   const runResults = benchResults(info, everySection);
   const jsonFile = path.join(RESULTS_DIR, 'latest.json');
   mkdirSync(RESULTS_DIR, { recursive: true });
