@@ -21,12 +21,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import { createUseCases } from '#use-cases/index';
 import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
 import { startLocalStack, type LocalStack } from '../infra/local/stack';
 import { connectLive, type LiveClient } from '../test/support/live-client';
+import { createStackClient } from './stack-client';
 import { PIPELINE_TIMEOUT_MS, PIPELINE_WARM_UP_ROUNDS, latencyFigures, latencyRow, type BenchFigure, type BenchSection, type LatencyRow } from './report';
 
 export interface LiveUpdateRow extends LatencyRow {
@@ -50,30 +50,10 @@ export async function benchLiveUpdates(options: { stack: LocalStack; directEndpo
     }),
   );
   const [actor, watcher] = people as [(typeof people)[0], (typeof people)[0]];
-  const post = async (url: string, body: unknown) => {
-    const response = await fetch(`${stack.apiUrl}${url}`, { method: 'POST', headers: { authorization: `Token ${actor.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const parsed = (await response.json()) as any;
-    if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(parsed).slice(0, 300)}`);
-    return parsed;
-  };
-  await post('/channels', { type: 'EX', name: 'Bench gateway', schemes: ['tel'], address: '+250788000000', config: { send_url: `${stack.gatewayUrl}/send`, method: 'POST' } });
-  const lambda = new LambdaClient({ endpoint: stack.lambdaEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
-  const openTicket = async (round: number): Promise<string> => {
-    const out = await lambda.send(
-      new InvokeCommand({
-        FunctionName: stack.functions.TicketCommand!,
-        Payload: JSON.stringify({
-          command: 'open_ticket',
-          workspace: workspace.uuid,
-          idempotency_key: randomUUID(),
-          contact: { uuid: randomUUID(), name: `Bench ${round}`, urns: [`tel:+2507885${String(round).padStart(5, '0')}`] },
-          topic: null,
-          assignee: null,
-        }),
-      }),
-    );
-    return (JSON.parse(Buffer.from(out.Payload!).toString()) as { ticket: { uuid: string } }).ticket.uuid;
-  };
+  const client = createStackClient(stack, { workspace: workspace.uuid, token: actor.token });
+  await client.post('/channels', { type: 'EX', name: 'Bench gateway', schemes: ['tel'], address: '+250788000000', config: { send_url: `${stack.gatewayUrl}/send`, method: 'POST' } });
+  const openTicket = (round: number) =>
+    client.openTicket({ idempotency_key: randomUUID(), contact: { uuid: randomUUID(), name: `Bench ${round}`, urns: [`tel:+2507885${String(round).padStart(5, '0')}`] }, topic: null });
 
   const socket: LiveClient = await connectLive(stack.websocketUrl, watcher.token);
   const samples = { ticket: [] as number[], counts: [] as number[], msg: [] as number[] };
@@ -91,7 +71,7 @@ export async function benchLiveUpdates(options: { stack: LocalStack; directEndpo
       // assign → ticket_changed and counts_changed
       let from = socket.frames.length;
       let started = performance.now();
-      await post(`/tickets/${ticket}/assign`, { assignee: actor.uuid });
+      await client.assign(ticket, actor.uuid);
       const ticketChanged = socket.next((frame) => frame.type === 'ticket_changed' && frame.ticket.uuid === ticket && frame.ticket.assignee?.uuid === actor.uuid, PIPELINE_TIMEOUT_MS, from).then(() => performance.now() - started);
       const countsChanged = socket.next((frame) => frame.type === 'counts_changed' && frame.counts.unassigned === 0, PIPELINE_TIMEOUT_MS, from).then(() => performance.now() - started);
       const [ticketMs, countsMs] = await Promise.all([ticketChanged, countsChanged]);
@@ -99,7 +79,7 @@ export async function benchLiveUpdates(options: { stack: LocalStack; directEndpo
       // reply → msg_created
       from = socket.frames.length;
       started = performance.now();
-      const sent = await post(`/tickets/${ticket}/messages`, { text: `Benchmark reply ${round}` });
+      const sent = (await client.post(`/tickets/${ticket}/messages`, { text: `Benchmark reply ${round}` })) as { uuid: string };
       await socket.next((frame) => frame.type === 'msg_created' && frame.msg.uuid === sent.uuid, PIPELINE_TIMEOUT_MS, from);
       const msgMs = performance.now() - started;
       if (round >= PIPELINE_WARM_UP_ROUNDS) {
@@ -108,11 +88,12 @@ export async function benchLiveUpdates(options: { stack: LocalStack; directEndpo
         samples.msg.push(msgMs);
       }
       // Close it, so the next round's counts start from an empty Unassigned again.
-      await post(`/tickets/${ticket}/close`, {});
+      await client.close(ticket);
       await socket.next((frame) => frame.type === 'counts_changed' && frame.counts.mine === 0 && frame.counts.all === 0, PIPELINE_TIMEOUT_MS, from);
     }
   } finally {
     await socket.close();
+    client.destroy();
   }
   return [
     { path: 'assign → ticket_changed', ...latencyRow('POST /tickets/{uuid}/assign → ticket_changed at another agent’s socket', samples.ticket) },

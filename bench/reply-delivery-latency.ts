@@ -17,7 +17,6 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
 import { messageKeys } from '#adapters/dynamodb/entities/message';
 import { createUseCases } from '#use-cases/index';
@@ -25,6 +24,7 @@ import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
 import type { LocalStack } from '../infra/local/stack';
 import { startGatewayStandIn } from '../test/support/gateway-stand-in';
 import type { DynamoDbProxy } from './dynamodb-proxy';
+import { createStackClient, type StackClient } from './stack-client';
 import { PIPELINE_TIMEOUT_MS, PIPELINE_WARM_UP_ROUNDS, figure, latencyFigures, latencyRow, type BenchFigure, type BenchSection, type LatencyRow } from './report';
 
 export interface ReplyDeliveryRow extends LatencyRow {
@@ -42,6 +42,7 @@ export async function benchReplyDelivery(options: { stack: LocalStack; proxy: Dy
   const log = options.log ?? (() => undefined);
   const replies = options.replies ?? 30;
   const gateway = await startGatewayStandIn();
+  let client: StackClient | undefined;
   try {
     // Setup and the floor's use cases talk to DynamoDB Local directly for setup, through the proxy for the floor.
     const direct = new DynamoDBClient({ endpoint: options.directEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
@@ -52,34 +53,18 @@ export async function benchReplyDelivery(options: { stack: LocalStack; proxy: Dy
     const workspace = await setup.createWorkspace({ name: `Reply benchmark ${randomUUID().slice(0, 6)}` });
     const agent = await setup.addMember({ workspace: workspace.uuid, email: `bench-${randomUUID()}@example.com`, name: 'Bench Agent', role: 'administrator' });
     const { token } = await setup.issueApiToken({ workspace: workspace.uuid, user: agent.uuid, name: 'reply benchmark' });
-    const headers = { authorization: `Token ${token}`, 'content-type': 'application/json' };
-    const post = async (url: string, body: unknown) => {
-      const response = await fetch(`${stack.apiUrl}${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
-      const parsed = (await response.json()) as any;
-      if (response.status >= 300) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(parsed).slice(0, 300)}`);
-      return parsed;
-    };
+    const http = (client = createStackClient(stack, { workspace: workspace.uuid, token }));
     const sendUrl = `${gateway.url}/send`;
-    await post('/channels', { type: 'EX', name: 'Bench gateway', schemes: ['tel'], address: '+250788000000', config: { send_url: sendUrl, content_type: 'json', max_length: 640 } });
-
-    const lambda = new LambdaClient({ endpoint: stack.lambdaEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
+    await http.post('/channels', { type: 'EX', name: 'Bench gateway', schemes: ['tel'], address: '+250788000000', config: { send_url: sendUrl, content_type: 'json', max_length: 640 } });
     const openTicket = async (round: number, side: string): Promise<{ ticket: string; contact: string }> => {
       const contact = randomUUID();
-      const out = await lambda.send(
-        new InvokeCommand({
-          FunctionName: stack.functions.TicketCommand!,
-          Payload: JSON.stringify({
-            command: 'open_ticket',
-            workspace: workspace.uuid,
-            idempotency_key: randomUUID(),
-            contact: { uuid: contact, name: `Bench ${side} ${round}`, urns: [`tel:+2507884${side === 'stack' ? 0 : 1}${String(round).padStart(4, '0')}`] },
-            topic: { name: 'Billing' },
-            assignee: null,
-            note: 'benchmark',
-          }),
-        }),
-      );
-      return { ticket: (JSON.parse(Buffer.from(out.Payload!).toString()) as { ticket: { uuid: string } }).ticket.uuid, contact };
+      const ticket = await http.openTicket({
+        idempotency_key: randomUUID(),
+        contact: { uuid: contact, name: `Bench ${side} ${round}`, urns: [`tel:+2507884${side === 'stack' ? 0 : 1}${String(round).padStart(4, '0')}`] },
+        topic: { name: 'Billing' },
+        note: 'benchmark',
+      });
+      return { ticket, contact };
     };
 
     const samples = { stack: [] as { ms: number; readUnits: number; writeUnits: number }[], floor: [] as { ms: number; readUnits: number; writeUnits: number }[] };
@@ -92,7 +77,7 @@ export async function benchReplyDelivery(options: { stack: LocalStack; proxy: Dy
       const started = performance.now();
       let sent: { uuid: string; created_on: string };
       try {
-        sent = await post(`/tickets/${stackTicket.ticket}/messages`, { text: REPLY });
+        sent = (await http.post(`/tickets/${stackTicket.ticket}/messages`, { text: REPLY })) as { uuid: string; created_on: string };
         while (gateway.requests.length === before) {
           if (performance.now() - started > PIPELINE_TIMEOUT_MS) throw new Error(`the gateway received nothing ${PIPELINE_TIMEOUT_MS} ms after reply ${round}`);
           await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -131,6 +116,7 @@ export async function benchReplyDelivery(options: { stack: LocalStack; proxy: Dy
       row('floor', 'the reply use case directly, then the same HTTP request to the gateway directly', samples.floor),
     ];
   } finally {
+    client?.destroy();
     await gateway.stop();
   }
 }

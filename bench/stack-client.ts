@@ -1,7 +1,7 @@
 // The benchmarked operations as a client sends them to the local stack: the
 // flow runtime's Lambda Invoke of TicketCommand, and the HTTP API with the
-// seeded demo token. Any answer but success stops the benchmark: timing
-// failures would measure the wrong thing.
+// seeded demo token (or a section's own workspace and token). Any answer but
+// success stops the benchmark: timing failures would measure the wrong thing.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { LocalStack } from '../infra/local/stack';
 import { LOCAL_CREDENTIALS } from '../infra/local/emulators';
@@ -9,12 +9,21 @@ import type { OpenTicketInput } from './floor';
 
 export type StackClient = ReturnType<typeof createStackClient>;
 
-export function createStackClient(stack: LocalStack) {
+/** An open_ticket command as a flow runtime sends it, less the workspace (floor.ts's OpenTicketInput is one). */
+export type OpenTicketCommand = Pick<OpenTicketInput, 'idempotency_key' | 'contact'> & {
+  topic?: { name: string } | null;
+  note?: string;
+  opened_in?: OpenTicketInput['opened_in'];
+};
+
+/** The client of the seeded demo workspace, or of `as`: a workspace and an API token of one of its members. */
+export function createStackClient(stack: LocalStack, as?: { workspace: string; token: string }) {
   const functionName = stack.functions.TicketCommand;
   if (!functionName) throw new Error('The local stack serves no TicketCommand function.');
-  if (!stack.apiUrl || !stack.token || !stack.workspace) throw new Error('The local stack has no HTTP API or no seeded demo workspace.');
-  const workspace = stack.workspace.uuid;
-  const headers = { authorization: `Token ${stack.token}`, 'content-type': 'application/json' };
+  const token = as?.token ?? stack.token;
+  const workspace = as?.workspace ?? stack.workspace?.uuid;
+  if (!stack.apiUrl || !token || !workspace) throw new Error('The local stack has no HTTP API or no seeded demo workspace.');
+  const headers = { authorization: `Token ${token}`, 'content-type': 'application/json' };
   const lambda = new LambdaClient({ endpoint: stack.lambdaEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
 
   async function http(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
@@ -32,7 +41,7 @@ export function createStackClient(stack: LocalStack) {
 
   return {
     /** Lambda Invoke (RequestResponse), as a flow runtime opens a ticket; returns the ticket's uuid. */
-    async openTicket(input: OpenTicketInput): Promise<string> {
+    async openTicket(input: OpenTicketCommand): Promise<string> {
       const out = await lambda.send(
         new InvokeCommand({
           FunctionName: functionName,
@@ -46,6 +55,8 @@ export function createStackClient(stack: LocalStack) {
       if (!response.ticket) throw new Error(`TicketCommand opened no ticket: ${payload.slice(0, 300)}`);
       return response.ticket.uuid;
     },
+    /** Any POST of the HTTP API; its answer's body. */
+    post,
     assign: (ticket: string, assignee: string) => post(`/tickets/${ticket}/assign`, { assignee }),
     addNote: (ticket: string, note: string) => post(`/tickets/${ticket}/notes`, { note }),
     changeTopic: (ticket: string, topic: string) => post(`/tickets/${ticket}/topic`, { topic }),
