@@ -15,37 +15,28 @@ import { createAccessUseCases } from '#use-cases/access';
 import { createUseCaseContext, type UseCaseDeps } from '#use-cases/context';
 import type { Repositories, MailSender } from '#use-cases/ports';
 import { documentClient, s3Client, secretsManagerClient, sesClient } from './aws-clients';
+import { once } from './once';
 
 /** The single table, through the container's document client. */
 export function table(): TableOptions {
   return { client: documentClient(), tableName: config.TABLE_NAME };
 }
 
-let tableClientCache: ReturnType<typeof createTableClient> | undefined;
-export function tableClient() {
-  return (tableClientCache ??= createTableClient(table()));
-}
+export const tableClient = /* @__PURE__ */ once(() => createTableClient(table()));
 
-let repositoriesCache: Repositories | undefined;
 /** Every storage port over the table (plain objects: building them loads no client but DynamoDB's). */
-export function repositories(): Repositories {
-  return (repositoriesCache ??= createDynamoDbRepositories(table()));
-}
+export const repositories = /* @__PURE__ */ once((): Repositories => createDynamoDbRepositories(table()));
 
 /** The use cases' shared context over the repositories, with what the function's use cases need besides. */
 export function useCaseContext(extra: Omit<UseCaseDeps, keyof Repositories> = {}) {
   return createUseCaseContext({ ...repositories(), ...extra });
 }
 
-let attachments: ReturnType<typeof createS3AttachmentStore> | null | undefined;
 /** The attachments bucket (uploads, and presigned reads of its objects); null when ATTACHMENTS_BUCKET_NAME is unset. */
-export function attachmentStore() {
-  if (attachments === undefined) {
-    const bucket = config.ATTACHMENTS_BUCKET_NAME;
-    attachments = bucket ? createS3AttachmentStore({ client: s3Client(), bucket }) : null;
-  }
-  return attachments;
-}
+export const attachmentStore = /* @__PURE__ */ once(() => {
+  const bucket = config.ATTACHMENTS_BUCKET_NAME;
+  return bucket ? createS3AttachmentStore({ client: s3Client(), bucket }) : null;
+});
 
 /** `{ attachments }` when the bucket is configured, else nothing (the use cases then refuse uploads and answer attachments as stored). */
 export function attachmentsIfConfigured(): { attachments?: NonNullable<ReturnType<typeof attachmentStore>> } {
@@ -53,26 +44,19 @@ export function attachmentsIfConfigured(): { attachments?: NonNullable<ReturnTyp
   return store ? { attachments: store } : {};
 }
 
-let mail: MailSender | undefined;
 /** Mail from the configured sender (invitations, flows' send_email), through SES. */
-export function mailSender(): MailSender {
-  return (mail ??= createSesMailSender({ client: sesClient(), from: config.MAIL_FROM }));
-}
+export const mailSender = /* @__PURE__ */ once((): MailSender => createSesMailSender({ client: sesClient(), from: config.MAIL_FROM }));
 
-let secretsKey: KeyProvider | undefined;
+const secretsKeyProvider = /* @__PURE__ */ once((): KeyProvider =>
+  secretsManagerKeyProvider(secretsManagerClient(), requiredSetting(config, 'CHANNEL_SECRETS_KEY_SECRET_ARN', 'the channel secrets key')),
+);
 /**
  * The key of the channel secrets (shared/adapters/secrets/secret-box.ts): the
  * Secrets Manager secret named by CHANNEL_SECRETS_KEY_SECRET_ARN, read on first
  * use and kept for the container. Routes and records that open no secret work
  * without the setting.
  */
-export const channelSecretsKey: KeyProvider = () => {
-  secretsKey ??= secretsManagerKeyProvider(secretsManagerClient(), requiredSetting(config, 'CHANNEL_SECRETS_KEY_SECRET_ARN', 'the channel secrets key'));
-  return secretsKey();
-};
+export const channelSecretsKey: KeyProvider = () => secretsKeyProvider()();
 
-let admission: HttpHandlerOptions | undefined;
 /** What every HTTP function lets in: requests within their workspace's API rate limit (shared/http/admission.ts). */
-export function apiAdmission(): HttpHandlerOptions {
-  return (admission ??= workspaceRateLimit(createAccessUseCases(useCaseContext()), config.API_RATE_LIMIT_PER_HOUR));
-}
+export const apiAdmission = /* @__PURE__ */ once((): HttpHandlerOptions => workspaceRateLimit(createAccessUseCases(useCaseContext()), config.API_RATE_LIMIT_PER_HOUR));

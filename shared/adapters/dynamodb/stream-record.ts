@@ -21,11 +21,11 @@ import { ITEM_TYPE } from './keys';
 /** A message body: the stream record as JSON (an eventID is its change's identity: the counts' applied-event guard is named after it). */
 const queuedStreamRecord = JSONStringified(DynamoDBStreamRecord.extend({ eventID: z.string().min(1) }));
 
-export type StreamRecord = z.infer<typeof queuedStreamRecord>;
+type StreamRecord = z.infer<typeof queuedStreamRecord>;
 type Image = Record<string, unknown> | undefined;
 
 /** Reads a message body into a stream record with plain keys and images; throws when it is not one. */
-export function readStreamRecord(body: string): StreamRecord {
+function readStreamRecord(body: string): StreamRecord {
   return queuedStreamRecord.parse(body);
 }
 
