@@ -35,7 +35,7 @@ export interface ColdStartOptions {
 /** The goal: every function's initialisation within this factor of the bare bundle's. */
 export const COLD_START_GOAL = 1.5;
 
-interface Target { name: string; entry: { file: string } | { contents: string }; environment: Record<string, string> }
+export interface Target { name: string; entry: { file: string } | { contents: string }; environment: Record<string, string> }
 
 export interface ColdStartRow {
   name: string;
@@ -56,7 +56,7 @@ export const handler = async () => client.config.serviceId;
 `;
 
 /** What Lambda sets in every function's environment (no network at import, so dummies do). */
-const LAMBDA_ENVIRONMENT = {
+export const LAMBDA_ENVIRONMENT = {
   AWS_REGION: 'eu-west-1',
   AWS_DEFAULT_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'AKIDCOLDSTART',
@@ -65,7 +65,7 @@ const LAMBDA_ENVIRONMENT = {
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
   LAMBDA_TASK_ROOT: '/var/task',
-  // Set by Lambda under active tracing (every TicketerFunction): the tracer is on, as deployed (nothing is sent at import).
+  // Set by Lambda under active tracing (every TicketerFunction).
   AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
 };
 
@@ -77,7 +77,7 @@ const DUMMY_SETTINGS: Record<string, string> = {
 };
 
 /** Every TicketerFunction of the app with its environment, from a synthesis that bundles nothing. */
-function functionTargets(): Target[] {
+export function functionTargets(): Target[] {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   addTicketerStacks(app);
   return app.node

@@ -8,7 +8,6 @@
 // ended session stops working at once.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
@@ -16,7 +15,6 @@ import type {
 } from 'aws-lambda';
 import { readTokenHeader, type Identity } from '#http/identity';
 import { logger } from '#http/logger';
-import { tracer } from '#adapters/observability/tracer';
 import { readCredential } from '#http/session-cookie';
 import { wireHttpAuthorizer } from '#wiring/http-authorizer';
 
@@ -37,8 +35,6 @@ export const handler = middy<
 >()
   // Never log the event: it carries the key.
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-  // Responses stay out of traces: they carry contacts' names and messages.
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(async (event) => {
     const credential = readCredential(event, readTokenHeader);
     const identity = credential ? await resolveApiToken(credential.key) : null;

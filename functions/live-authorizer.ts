@@ -9,11 +9,9 @@
 // the context reaches every later frame of the connection.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { readTokenHeader, type Identity } from '#http/identity';
 import { logger } from '#http/logger';
-import { tracer } from '#adapters/observability/tracer';
 import { readCredential } from '#http/session-cookie';
 import { wireLiveAuthorizer } from '#wiring/live-authorizer';
 
@@ -34,8 +32,6 @@ const { resolveApiToken } = wireLiveAuthorizer();
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>()
   // Never log the event: it carries the key.
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-  // Responses stay out of traces: they carry contacts' names and messages.
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(async (event) => {
     const credential = handshakeCredential(event);
     const identity: Identity | null = credential ? await resolveApiToken(credential.key) : null;

@@ -5,11 +5,9 @@
 // is, so $default's bad frames get the same error frames).
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import { identitySchema } from '#http/identity';
 import { logger } from '#http/logger';
-import { tracer } from '#adapters/observability/tracer';
 import type { LiveIdentity } from '#use-cases/live';
 import { wireLiveConnections } from '#wiring/live-connections';
 
@@ -25,8 +23,6 @@ const liveUseCases = wireLiveConnections();
 
 export const handler = middy<WebSocketEvent, APIGatewayProxyResultV2, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-  // Responses stay out of traces: they carry contacts' names and messages.
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(async (event) => {
     const { routeKey, connectionId } = event.requestContext;
     const identity = identityOf(event);

@@ -85,7 +85,7 @@ export class TicketerFunction extends NodejsFunction {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       functionName: props.functionName,
       logGroup,
-      // X-Ray: each invocation is a trace; the SDK clients are traced where they are created (shared/adapters/observability/tracer.ts).
+      // X-Ray: Lambda records each sampled invocation (init, invoke, overhead) itself; no tracing SDK is bundled (docs/operations.md, Traces).
       tracing: Tracing.ACTIVE,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
@@ -94,8 +94,6 @@ export class TicketerFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        // Traces never hold responses or errors' payloads beyond the message: they carry contacts' data.
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },

@@ -3,7 +3,6 @@
 // error mapping, in one middy pipeline shared by every HTTP function.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type {
   APIGatewayProxyEventV2WithLambdaAuthorizer,
   APIGatewayProxyStructuredResultV2,
@@ -16,7 +15,6 @@ import { findMalformedText } from '#domain/text';
 import { errorResult, type ErrorStyle } from './errors';
 import { identitySchema, type Identity } from './identity';
 import { logger } from './logger';
-import { tracer } from '#adapters/observability/tracer';
 import { toLambdaResult, type HttpResult } from './response';
 import { routeKey, type RouteSpec } from './route-spec';
 
@@ -83,8 +81,6 @@ export function createHttpHandler<G extends Record<string, RouteSpec>>(
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
     // Never log events: they carry the Authorization header.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-    // Responses stay out of traces: they carry contacts' names and messages.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use({
       onError: (request) => {
         request.response = toLambdaResult(errorResult(request.error, style));

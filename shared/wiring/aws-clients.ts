@@ -1,5 +1,5 @@
 // The AWS SDK clients of a function: each created on first use, once per
-// container (Lambda reuses it across invocations), and traced (X-Ray). A
+// container (Lambda reuses it across invocations). A
 // function's bundle holds only the clients its wiring asks for: each getter is
 // marked pure, so esbuild leaves out the ones nobody calls, and their SDK
 // packages with them. Endpoints come only from the SDK's standard
@@ -14,25 +14,24 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DOCUMENT_CLIENT_OPTIONS } from '#adapters/dynamodb/table-client';
-import { traced } from '#adapters/observability/tracer';
 import { once } from './once';
 
 /** The one DynamoDB document client of the container (every repository shares its connections). */
-export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), DOCUMENT_CLIENT_OPTIONS));
+export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => DynamoDBDocumentClient.from(new DynamoDBClient({}), DOCUMENT_CLIENT_OPTIONS));
 
-export const lambdaClient = /* @__PURE__ */ once((): LambdaClient => traced(new LambdaClient({})));
+export const lambdaClient = /* @__PURE__ */ once((): LambdaClient => new LambdaClient({}));
 
-export const s3Client = /* @__PURE__ */ once((): S3Client => traced(new S3Client({})));
+export const s3Client = /* @__PURE__ */ once((): S3Client => new S3Client({}));
 
-export const schedulerClient = /* @__PURE__ */ once((): SchedulerClient => traced(new SchedulerClient({})));
+export const schedulerClient = /* @__PURE__ */ once((): SchedulerClient => new SchedulerClient({}));
 
-export const secretsManagerClient = /* @__PURE__ */ once((): SecretsManagerClient => traced(new SecretsManagerClient({})));
+export const secretsManagerClient = /* @__PURE__ */ once((): SecretsManagerClient => new SecretsManagerClient({}));
 
-export const sesClient = /* @__PURE__ */ once((): SESv2Client => traced(new SESv2Client({})));
+export const sesClient = /* @__PURE__ */ once((): SESv2Client => new SESv2Client({}));
 
-export const snsClient = /* @__PURE__ */ once((): SNSClient => traced(new SNSClient({})));
+export const snsClient = /* @__PURE__ */ once((): SNSClient => new SNSClient({}));
 
 // Calls go to the configured endpoint, not to the host in a queue URL: on AWS the two are the same,
 // while the local SQS emulator's queue URLs (http://sqs.<region>.127.0.0.1:<port>/…) are no valid URL,
 // which the SDK logs with a stack trace on every call before falling back to the endpoint.
-export const sqsClient = /* @__PURE__ */ once((): SQSClient => traced(new SQSClient({ useQueueUrlAsEndpoint: false })));
+export const sqsClient = /* @__PURE__ */ once((): SQSClient => new SQSClient({ useQueueUrlAsEndpoint: false }));

@@ -5,10 +5,9 @@
 // resolves the same template to its own WebSocket server.
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ConnectionPoster } from '#use-cases/live';
-import { traced } from '#adapters/observability/tracer';
 
 export function createConnectionPoster(options: { endpoint: string; client?: ApiGatewayManagementApiClient }): ConnectionPoster {
-  const client = options.client ?? traced(new ApiGatewayManagementApiClient({ endpoint: options.endpoint }));
+  const client = options.client ?? new ApiGatewayManagementApiClient({ endpoint: options.endpoint });
   return {
     async post(connection, data) {
       try {
