@@ -4,7 +4,9 @@
 // the API rate limit every HTTP function admits requests through. Only what a
 // function's wiring calls ends up in its bundle.
 import { createDynamoDbRepositories } from '#adapters/dynamodb/index';
-import { createTableClient, type TableOptions } from '#adapters/dynamodb/table-client';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createTableClient, DOCUMENT_CLIENT_OPTIONS, type TableOptions } from '#adapters/dynamodb/table-client';
 import { createS3AttachmentStore } from '#adapters/s3/attachment-store';
 import { secretsManagerKeyProvider, type KeyProvider } from '#adapters/secrets/secret-box';
 import { createSesMailSender } from '#adapters/ses/mail-sender';
@@ -14,8 +16,16 @@ import type { HttpHandlerOptions } from '#http/handler';
 import { createAccessUseCases } from '#use-cases/access';
 import { createUseCaseContext, type UseCaseDeps } from '#use-cases/context';
 import type { Repositories, MailSender } from '#use-cases/ports';
-import { documentClient, s3Client, secretsManagerClient, sesClient } from './aws-clients';
+import { s3Client, secretsManagerClient, sesClient } from './aws-clients';
 import { once } from './once';
+
+/**
+ * The one DynamoDB document client of the container (every repository shares its connections).
+ * Here rather than in aws-clients.ts: lib-dynamodb's modules are not marked free of side effects,
+ * so esbuild keeps whatever imports them, and a function that never touches the table (StreamFanOut)
+ * imports aws-clients.ts but not this module.
+ */
+export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => DynamoDBDocumentClient.from(new DynamoDBClient({}), DOCUMENT_CLIENT_OPTIONS));
 
 /** The single table, through the container's document client. */
 export function table(): TableOptions {

@@ -4,7 +4,6 @@
 // marked pure, so esbuild leaves out the ones nobody calls, and their SDK
 // packages with them. Endpoints come only from the SDK's standard
 // AWS_ENDPOINT_URL_* variables (the local stack and the tests set them).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -12,12 +11,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DOCUMENT_CLIENT_OPTIONS } from '#adapters/dynamodb/table-client';
 import { once } from './once';
-
-/** The one DynamoDB document client of the container (every repository shares its connections). */
-export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => DynamoDBDocumentClient.from(new DynamoDBClient({}), DOCUMENT_CLIENT_OPTIONS));
 
 export const lambdaClient = /* @__PURE__ */ once((): LambdaClient => new LambdaClient({}));
 

@@ -21,6 +21,7 @@ describe('a function bundle', () => {
     ['functions/http-rapidpro-v2.ts', ['dynamodb']],
     ['functions/http-triggers.ts', ['dynamodb']],
     ['functions/http-authorizer.ts', ['dynamodb']],
+    ['functions/live-authorizer.ts', ['dynamodb']],
     ['functions/ticket-command.ts', ['dynamodb']],
     // Uploads and presigned reads of attachments.
     ['functions/http-tickets.ts', ['dynamodb', 's3']],
@@ -28,6 +29,20 @@ describe('a function bundle', () => {
     ['functions/http-access.ts', ['dynamodb', 'sesv2']],
     // Sprints invoke TicketCommand, mail, set timers and list attachments.
     ['functions/flow-engine.ts', ['dynamodb', 'lambda', 's3', 'scheduler', 'sesv2']],
+    ['functions/flow-timers.ts', ['dynamodb', 'lambda', 's3', 'scheduler', 'sesv2']],
+    ['functions/http-flows.ts', ['dynamodb', 'lambda', 's3', 'scheduler', 'sesv2']],
+    // Sprints, and the channel secrets' key.
+    ['functions/http-channels.ts', ['dynamodb', 'lambda', 's3', 'scheduler', 'secrets-manager', 'sesv2']],
+    // Starts the closed-ticket flow on FlowEngine.
+    ['functions/closed-ticket-consumer.ts', ['dynamodb', 'lambda']],
+    // Sends through channels (their secrets), presigns attachments, backs off on the queue.
+    ['functions/delivery-consumer.ts', ['dynamodb', 's3', 'secrets-manager', 'sqs']],
+    ['functions/ticket-events-consumer.ts', ['dynamodb', 'sqs']],
+    // Posts to WebSocket connections; events carry presigned attachments.
+    ['functions/live-connections.ts', ['apigatewaymanagementapi', 'dynamodb', 's3']],
+    ['functions/live-updates-consumer.ts', ['apigatewaymanagementapi', 'dynamodb', 's3']],
+    // Publishes stream records as they came: it never reads the table.
+    ['functions/stream-fan-out.ts', ['sns']],
   ])('%s holds the SDK clients %j and no others', async (entry, clients) => {
     expect(sdkClientsOf(await bundle(entry))).toEqual(clients);
   }, 60_000);

@@ -1,0 +1,1 @@
+export * from '../../shared/http/schemas'; export * from '../../shared/config'; export const handler = () => 1;

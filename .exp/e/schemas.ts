@@ -1,0 +1,1 @@
+export * from '../../shared/http/schemas'; export const handler = () => 1;
