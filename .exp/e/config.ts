@@ -1,1 +1,0 @@
-export * from '../../shared/config'; export const handler = () => 1;

@@ -1,1 +1,0 @@
-export * from '../../shared/http/schemas'; export const handler = () => 1;

@@ -1,1 +1,0 @@
-import * as z from 'zod'; export const handler = () => 1; export const s = z.object({ uuid: z.uuid(), name: z.string().min(1).max(3).optional().default('x'), n: z.coerce.number().int().positive().default(3), u: z.url().optional(), e: z.enum(['a','b']), r: z.record(z.string(), z.string().nullable()), a: z.array(z.string()).meta({ id: 'X', description: 'y' }) }).meta({ id: 'Y' });

@@ -1,1 +1,0 @@
-import * as z from 'zod'; export const x = z.string(); export const handler = () => x;
