@@ -5,9 +5,9 @@
 // refusals come back as `{"error": {"code", "message"}}`; only an
 // infrastructure failure throws (Lambda FunctionError), and the caller may
 // retry.
-// What each command does: shared/http/handlers/flow-engine.ts.
+// What each command does: functions/handlers/flow-engine.ts.
 import { observed } from '#adapters/observability/handler';
-import { createFlowEngineHandler } from '#http/handlers/flow-engine';
+import { createFlowEngineHandler } from './handlers/flow-engine';
 import { wireFlowEngine } from '#wiring/flow-engine';
 
 // Wired on the first command (the wiring reads the environment; tests build the handler over their own use cases).

@@ -3,8 +3,8 @@
 // the acceptance) are public (no authorizer); every other route runs as the
 // token's member. Passwords, secrets and tokens are never logged (the
 // pipeline never logs events). What each route does:
-// shared/http/handlers/http-access.ts.
-import { createAccessHandler } from '#http/handlers/http-access';
+// functions/handlers/http-access.ts.
+import { createAccessHandler } from './handlers/http-access';
 import { wireHttpAccess } from '#wiring/http-access';
 
 const { useCases, admission } = wireHttpAccess();

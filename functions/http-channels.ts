@@ -2,10 +2,10 @@
 // list, and the public routes gateways and Telegram call (docs/channels.md).
 // One function, three answer styles: our resource API, RapidPro v2, courier.
 // Secrets are never logged (the pipeline never logs events). What each route
-// does: shared/http/handlers/http-channels.ts.
+// does: functions/handlers/http-channels.ts.
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { HttpEvent } from '#http/handler';
-import { createChannelsHandler } from '#http/handlers/http-channels';
+import { createChannelsHandler } from './handlers/http-channels';
 import { wireHttpChannels } from '#wiring/http-channels';
 
 // Wired on the first request: the flow engine behind the inbox needs settings that tests of the handler over

@@ -5,9 +5,9 @@
 // infrastructure failure throws (the runtime then retries with the same
 // idempotency key and gets the first answer). Contract: docs/ticket-command.md
 // and shared/http/invoke-schemas.ts.
-// What the command does: shared/http/handlers/ticket-command.ts.
+// What the command does: functions/handlers/ticket-command.ts.
 import { observed } from '#adapters/observability/handler';
-import { createTicketCommandHandler } from '#http/handlers/ticket-command';
+import { createTicketCommandHandler } from './handlers/ticket-command';
 import { wireTicketCommand } from '#wiring/ticket-command';
 
 // Wired on the first command (the wiring reads the environment; tests build the handler over their own use cases).

@@ -2,9 +2,9 @@
 // (shared/http/routes/tickets.ts) calls, and the answer it makes of the result.
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
 import type { HttpTicketsUseCases } from '#wiring/http-tickets';
-import { createHttpHandler, type HttpHandlerOptions } from '../handler';
-import { created, ok } from '../response';
-import { ticketRoutes } from '../routes/tickets';
+import { createHttpHandler, type HttpHandlerOptions } from '#http/handler';
+import { created, ok } from '#http/response';
+import { ticketRoutes } from '#http/routes/tickets';
 
 export const createTicketsHandler = (useCases: HttpTicketsUseCases, options: HttpHandlerOptions) => createHttpHandler('resource', ticketRoutes, {
   folderCounts: async ({ actor }) => ok(await useCases.folderCounts({ actor })),

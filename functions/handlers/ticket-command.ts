@@ -7,8 +7,8 @@ import { DomainError, ValidationError } from '#domain/errors';
 import { requirePermission } from '#domain/permissions';
 import type { OpenTicketResponse, TicketHistoryEvent } from '#use-cases/index';
 import type { wireTicketCommand } from '#wiring/ticket-command';
-import { guardInvoke } from '../invoke-entry';
-import { describeIssues, ticketCommandSchema, type GoflowTicketEvent, type TicketCommandResponse } from '../invoke-schemas';
+import { guardInvoke } from '#http/invoke-entry';
+import { describeIssues, ticketCommandSchema, type GoflowTicketEvent, type TicketCommandResponse } from '#http/invoke-schemas';
 
 function refusal(code: string, message: string): TicketCommandResponse {
   return { ticket: null, events: [], error: { code, message } };

@@ -5,15 +5,15 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { UnauthorizedError } from '#domain/errors';
 import type { HttpAccessUseCases } from '#wiring/http-access';
-import { APP_ACCEPT_PATH, appUrl } from '../app-url';
-import { createHttpHandler, type HttpEvent, type HttpHandlerOptions } from '../handler';
-import { readTokenHeader } from '../identity';
-import { asAcceptPage, prefersHtml } from '../invitation-page';
-import { created, noContent, ok } from '../response';
-import { routeKey } from '../route-spec';
-import { accessRoutes } from '../routes/access';
-import { clearedSessionCookies, readCredential, sessionCookies, wantsCookieSession } from '../session-cookie';
-import { publicUrl } from '../urls';
+import { APP_ACCEPT_PATH, appUrl } from '#http/app-url';
+import { createHttpHandler, type HttpEvent, type HttpHandlerOptions } from '#http/handler';
+import { readTokenHeader } from '#http/identity';
+import { asAcceptPage, prefersHtml } from '#http/invitation-page';
+import { created, noContent, ok } from '#http/response';
+import { routeKey } from '#http/route-spec';
+import { accessRoutes } from '#http/routes/access';
+import { clearedSessionCookies, readCredential, sessionCookies, wantsCookieSession } from '#http/session-cookie';
+import { publicUrl } from '#http/urls';
 
 /** The token the request was made with, from the header or the session cookie (the authorizer has already accepted it). */
 function requestToken(event: HttpEvent): string {

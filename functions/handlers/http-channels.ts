@@ -4,12 +4,12 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { SECRET_TOKEN_HEADER } from '#channels/telegram';
 import type { ChannelUseCases, StatusCallback } from '#use-cases/channels';
-import { courierAnswer, inboundRequest, rawBody } from '../courier';
-import { createHttpHandler, type HttpEvent, type HttpHandlerOptions } from '../handler';
-import { created, noContent, ok } from '../response';
-import { routeKey } from '../route-spec';
-import { channelPublicRoutes, channelRoutes, channelV2Routes } from '../routes/channels';
-import { apiBaseUrl } from '../urls';
+import { courierAnswer, inboundRequest, rawBody } from '#http/courier';
+import { createHttpHandler, type HttpEvent, type HttpHandlerOptions } from '#http/handler';
+import { created, noContent, ok } from '#http/response';
+import { routeKey } from '#http/route-spec';
+import { channelPublicRoutes, channelRoutes, channelV2Routes } from '#http/routes/channels';
+import { apiBaseUrl } from '#http/urls';
 
 /** This API's base URL as the caller reached it (receive URLs are built on it). */
 const apiBase = (event: HttpEvent) => apiBaseUrl(event);

@@ -6,8 +6,8 @@ import { logger } from '#adapters/observability/logger';
 import type { Context } from 'aws-lambda';
 import { DomainError, ValidationError } from '#domain/errors';
 import type { FlowUseCases } from '#use-cases/flows';
-import { guardInvoke } from '../invoke-entry';
-import { describeIssues, flowEngineCommandSchema, type FlowEngineError } from '../invoke-schemas';
+import { guardInvoke } from '#http/invoke-entry';
+import { describeIssues, flowEngineCommandSchema, type FlowEngineError } from '#http/invoke-schemas';
 
 const failure = (code: string, message: string): FlowEngineError => ({ error: { code, message } });
 
