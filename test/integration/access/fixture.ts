@@ -47,7 +47,7 @@ export async function createAccessWorld() {
     HttpContacts: (await import('../../../functions/http-contacts')).handler,
     HttpRapidProV2: (await import('../../../functions/http-rapidpro-v2')).handler,
     // With the deployed admission (the API rate limit over this table).
-    HttpAccess: (await import('../../../functions/http-access')).createAccessHandler(useCases, (await import('#wiring/adapters')).apiAdmission()),
+    HttpAccess: (await import('../../../functions/handlers/http-access')).createAccessHandler(useCases, (await import('#wiring/adapters')).apiAdmission()),
     HttpFlows: (await import('../../../functions/http-flows')).handler,
     HttpTriggers: (await import('../../../functions/http-triggers')).handler,
     HttpChannels: (await import('../../../functions/http-channels')).handler,

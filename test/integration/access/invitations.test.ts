@@ -135,7 +135,7 @@ describe('an invitation', () => {
   });
 
   it('leads to the API\'s own accept route when no accept page is configured', async () => {
-    const { createAccessHandler } = await import('../../../functions/http-access');
+    const { createAccessHandler } = await import('../../../functions/handlers/http-access');
     const handler = createAccessHandler(world.useCasesWith({ invitationAcceptUrl: undefined }), { admit: async () => undefined });
     const email = `no-page-${newUuid()}@example.com`;
     const { call } = await import('../http/support');

@@ -76,7 +76,7 @@ describe('signing in', () => {
     const { editor, viewer } = ws.members;
     // The HttpAccess handler over the same table with a stopped clock, so that every attempt falls in one 15-minute window.
     const stopped = new Date();
-    const handler = (await import('../../../functions/http-access')).createAccessHandler(world.useCasesAt(() => stopped), { admit: async () => undefined });
+    const handler = (await import('../../../functions/handlers/http-access')).createAccessHandler(world.useCasesAt(() => stopped), { admit: async () => undefined });
     const signIn = (body: Record<string, unknown>) => call(handler, { route: 'POST /sign-in', body, identity: undefined as never });
     for (let attempt = 0; attempt < SIGN_IN_RATE_LIMIT.limit; attempt++)
       expect((await signIn({ email: editor.email, password: `wrong ${attempt}` })).status).toBe(401);

@@ -37,7 +37,7 @@ function writesHeldTogether(parties: number): WorkspaceRepository {
 
 describe('PATCH /workspace', () => {
   it('keeps both of two concurrent changes of different settings', async () => {
-    const { createAccessHandler } = await import('../../../functions/http-access');
+    const { createAccessHandler } = await import('../../../functions/handlers/http-access');
     const handler = createAccessHandler(world.useCasesWith({ workspaces: writesHeldTogether(2) }), { admit: async () => undefined });
     const [renamed, limited] = await Promise.all([
       call(handler, { route: 'PATCH /workspace', body: { name: 'Renamed' }, identity: ws.members.administrator.identity }),

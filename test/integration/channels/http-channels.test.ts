@@ -16,7 +16,7 @@ let request: (options: Omit<RequestOptions, 'identity'> & { identity?: RequestOp
 beforeAll(async () => {
   world = await createChannelWorld();
   process.env.TABLE_NAME ??= world.table.tableName;
-  const { createChannelsHandler } = await import('../../../functions/http-channels');
+  const { createChannelsHandler } = await import('../../../functions/handlers/http-channels');
   const handler = createChannelsHandler(world.channels, { admit: async () => undefined });
   request = (options) => call(handler, { identity: world.identity, ...options });
 });
@@ -148,7 +148,7 @@ describe('EX receive, statuses and stop', () => {
 
   it('reads a base64-encoded form body (API Gateway encodes non-text bodies)', async () => {
     const { uuid } = await createEx();
-    const { createChannelsHandler } = await import('../../../functions/http-channels');
+    const { createChannelsHandler } = await import('../../../functions/handlers/http-channels');
     const { httpEvent, lambdaContext } = await import('../http/support');
     const event = httpEvent({ route: 'POST /c/ex/{channel}/receive', params: { channel: uuid }, identity: world.identity, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     event.body = Buffer.from('from=%2B254700000005&text=caf%C3%A9').toString('base64');
@@ -228,7 +228,7 @@ describe('EX receive, statuses and stop', () => {
   it('rate-limits each channel: 429 with Retry-After beyond the limit, other channels unaffected', async () => {
     const { uuid } = await createEx();
     const other = await createEx();
-    const { createChannelsHandler } = await import('../../../functions/http-channels');
+    const { createChannelsHandler } = await import('../../../functions/handlers/http-channels');
     const { createChannelUseCases } = await import('#use-cases/channels');
     const limited50 = createChannelsHandler(createChannelUseCases({ ...world.channelDeps, receiveRateLimitPerMinute: 50 }), { admit: async () => undefined });
     const request = (options: Omit<RequestOptions, 'identity'>) => call(limited50, { identity: world.identity, ...options });

@@ -30,7 +30,7 @@ beforeAll(async () => {
   await new S3Client({}).send(new CreateBucketCommand({ Bucket: BUCKET }));
   tickets = (await import('../../../functions/http-tickets')).handler;
   flowsHandler = (await import('../../../functions/http-flows')).handler;
-  access = (await import('../../../functions/http-access')).createAccessHandler(world.useCases, (await import('#wiring/adapters')).apiAdmission());
+  access = (await import('../../../functions/handlers/http-access')).createAccessHandler(world.useCases, (await import('#wiring/adapters')).apiAdmission());
   const workspace = world.ws.workspace.uuid;
   asAnn = { workspace, user: world.ws.ann.uuid, role: 'agent' };
   asBob = { workspace, user: world.ws.bob.uuid, role: 'agent' };

@@ -23,7 +23,7 @@ export async function createConversationWorld(prefix = 'conversations') {
   const options = { client: table.client, tableName: table.tableName };
   const repos = createDynamoDbRepositories(options);
   const plain = createUseCases(repos);
-  const { createTicketCommandHandler } = await import('../../../functions/ticket-command');
+  const { createTicketCommandHandler } = await import('../../../functions/handlers/ticket-command');
   const ticketCommand = createTicketCommandHandler(plain);
   const gateway: TicketCommandGateway = { openTicket: async (request) => (await ticketCommand(request)) as never };
   const flowRepository = createFlowRepository(createTableClient(options));

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '#domain/errors';
 import type { FlowUseCases } from '#use-cases/flows';
-import { createFlowEngineHandler } from '../../../functions/flow-engine';
+import { createFlowEngineHandler } from '../../../functions/handlers/flow-engine';
 
 const workspace = randomUUID();
 

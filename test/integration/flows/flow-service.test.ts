@@ -51,7 +51,7 @@ function profileFlow() {
 beforeAll(async () => {
   table = await createTestTable('flows');
   process.env.TABLE_NAME = table.tableName;
-  const { createTicketCommandHandler } = await import('../../../functions/ticket-command');
+  const { createTicketCommandHandler } = await import('../../../functions/handlers/ticket-command');
   useCases = useCasesOver(table);
   ws = await seedWorkspace(useCases);
   asEditor = { workspace: ws.workspace.uuid, user: ws.ann.uuid };
@@ -246,7 +246,7 @@ describe('malformed definitions', () => {
     const attempt = flows.importFlows({ actor: asEditor, definitions: flow });
     await expect(attempt).rejects.toMatchObject({ code: 'invalid_definition', field: 'definitions' });
     await expect(attempt).rejects.toThrow(message);
-    const { createFlowEngineHandler } = await import('../../../functions/flow-engine');
+    const { createFlowEngineHandler } = await import('../../../functions/handlers/flow-engine');
     const answer = await createFlowEngineHandler(async () => flows)({ command: 'import_flows', workspace: asEditor.workspace, definitions: flow });
     expect(answer).toMatchObject({ error: { code: 'invalid_definition', message: expect.stringMatching(message) } });
   });

@@ -155,7 +155,7 @@ describe('every route, with arbitrary input', () => {
 
 describe('every Invoke command, with arbitrary input', () => {
   async function commands() {
-    const { createTicketCommandHandler } = await import('../../../functions/ticket-command');
+    const { createTicketCommandHandler } = await import('../../../functions/handlers/ticket-command');
     const { ticketCommandSchema, flowEngineCommandSchema } = await import('#http/invoke-schemas');
     const flowEngine = await import('../../../functions/flow-engine');
     return {

@@ -19,7 +19,7 @@ import { createFlowUseCases, type FlowUseCases } from '#use-cases/flows';
 import { createUseCases } from '#use-cases/index';
 import { ticketCloseOf } from '#adapters/dynamodb/stream-record';
 import { createClosedTicketHandler } from '../../../functions/closed-ticket-consumer';
-import { createFlowEngineHandler } from '../../../functions/flow-engine';
+import { createFlowEngineHandler } from '../../../functions/handlers/flow-engine';
 import { CLOSED_TICKETS_MAX_RECEIVE_COUNT } from '../../../infra/stacks/stateful-stack';
 import {
   createQueues,
