@@ -10,7 +10,8 @@ import {
   MAX_REPLY_ATTACHMENTS,
   MAX_REPLY_TEXT_LENGTH,
 } from '#use-cases/conversations';
-import { cursor, ticketEventSchema, timestamp, userRefSchema } from './schemas';
+import { cursor, timestamp, userRefSchema } from './schemas';
+import { ticketEventSchema } from './ticket-schemas';
 
 const ref = z.object({ uuid: z.string(), name: z.string() });
 

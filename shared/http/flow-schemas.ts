@@ -3,7 +3,8 @@
 import * as z from 'zod';
 import { listOf } from './rapidpro-v2-schemas';
 import { MAX_ATTACHMENT_LENGTH, MAX_MESSAGE_TEXT_LENGTH } from '#domain/limits';
-import { contactInputSchema, cursor, PAGE_MAX_LIMIT, timestamp } from './schemas';
+import { contactInputSchema } from './contact-schemas';
+import { cursor, PAGE_MAX_LIMIT, timestamp } from './schemas';
 import { triggerSchema } from './trigger-schemas';
 
 const flowRef = z.object({ uuid: z.string(), name: z.string() });

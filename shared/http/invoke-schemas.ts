@@ -15,7 +15,7 @@ import {
   MAX_REFERENCE_NAME_LENGTH,
   MAX_TOPIC_NAME_LENGTH,
 } from '#domain/limits';
-import { contactInputSchema } from './schemas';
+import { contactInputSchema } from './contact-schemas';
 
 const uuid = z.uuid();
 

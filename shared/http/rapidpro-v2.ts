@@ -2,7 +2,8 @@
 import type { HttpEvent } from './handler';
 import { publicUrl } from './urls';
 import type { z } from 'zod';
-import type { ticketSchema, topicSchema } from './schemas';
+import type { ticketSchema } from './ticket-schemas';
+import type { topicSchema } from './topic-schemas';
 import type { v2TicketSchema, v2TopicSchema, v2UserSchema } from './rapidpro-v2-schemas';
 import type { MemberView } from '#use-cases/index';
 

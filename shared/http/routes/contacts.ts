@@ -1,5 +1,6 @@
 // Routes of the HttpContacts function.
-import { contactInputSchema, contactParams, contactSchema, errorSchema } from '../schemas';
+import { contactInputSchema, contactParams, contactSchema } from '../contact-schemas';
+import { errorSchema } from '../schemas';
 import { defineRoute } from '../route-spec';
 
 const tags = ['contacts'];

@@ -17,7 +17,8 @@ import {
 import { v2SendMessageRequestSchema } from '../conversation-schemas';
 import { v2DetailErrorSchema, v2ValidationErrorSchema } from '../rapidpro-v2-schemas';
 import { defineRoute } from '../route-spec';
-import { contactParams, errorSchema, idempotencyHeaderSchema } from '../schemas';
+import { contactParams } from '../contact-schemas';
+import { errorSchema, idempotencyHeaderSchema } from '../schemas';
 
 const tags = ['flows'];
 const badRequest = { description: 'Invalid request; `error.field` names the field', schema: errorSchema };

@@ -1,12 +1,11 @@
 // Routes of the HttpTickets function.
 import type { z } from 'zod';
+import { errorSchema, idempotencyHeaderSchema } from '../schemas';
 import {
   assignRequestSchema,
   changeTopicRequestSchema,
   commandResultSchema,
-  errorSchema,
   folderCountsSchema,
-  idempotencyHeaderSchema,
   noteRequestSchema,
   openTicketRequestSchema,
   openedTicketSchema,
@@ -14,7 +13,7 @@ import {
   ticketListQuerySchema,
   ticketPageSchema,
   ticketParams,
-} from '../schemas';
+} from '../ticket-schemas';
 import { defineRoute, type RouteResponse } from '../route-spec';
 import {
   attachmentRequestSchema,

@@ -1,5 +1,6 @@
 // Routes of the HttpTopics function.
-import { errorSchema, topicListSchema, topicNameRequestSchema, topicParams, topicSchema } from '../schemas';
+import { errorSchema } from '../schemas';
+import { topicListSchema, topicNameRequestSchema, topicParams, topicSchema } from '../topic-schemas';
 import { defineRoute } from '../route-spec';
 
 const tags = ['topics'];

@@ -2,7 +2,7 @@
 // ticket detail with the ticket's last message, the detail's contact with
 // its groups, and GET /groups (agents may read it; each workspace its own).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ticketDetailSchema, ticketPageSchema } from '#http/schemas';
+import { ticketDetailSchema, ticketPageSchema } from '#http/ticket-schemas';
 import { groupListSchema } from '#http/trigger-schemas';
 import { supportFlow13 } from '../../flows/fixtures/flows';
 import { call } from './support';

@@ -1,7 +1,8 @@
 // HttpTickets against DynamoDB Local: the agent's story end to end, then every
 // way a client can get a request wrong.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { commandResultSchema, errorSchema, openedTicketSchema, ticketDetailSchema, ticketPageSchema } from '#http/schemas';
+import { errorSchema } from '#http/schemas';
+import { commandResultSchema, openedTicketSchema, ticketDetailSchema, ticketPageSchema } from '#http/ticket-schemas';
 import { call, type JsonResponse, type RequestOptions } from './support';
 import { createTestWorkspaces, newContactUuid } from './fixture';
 

@@ -1,6 +1,8 @@
 // HttpTopics and HttpContacts against DynamoDB Local.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contactSchema, errorSchema, topicListSchema, topicSchema } from '#http/schemas';
+import { contactSchema } from '#http/contact-schemas';
+import { errorSchema } from '#http/schemas';
+import { topicListSchema, topicSchema } from '#http/topic-schemas';
 import { call, type JsonResponse } from './support';
 import { createTestWorkspaces, newContactUuid } from './fixture';
 
