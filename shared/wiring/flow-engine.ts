@@ -1,12 +1,14 @@
 // FlowEngine: the flow use cases (import, start, inbound messages, timers)
-// over DynamoDB, the TicketCommand function (open_ticket), SES (send_email),
-// EventBridge Scheduler (wait timers) and the attachments bucket. FlowTimers,
-// HttpFlows and HttpChannels run sprints too, so they are wired with this.
+// over DynamoDB, the TicketCommand function (open_ticket), SES (send_email)
+// and EventBridge Scheduler (wait timers). FlowTimers, HttpFlows and
+// HttpChannels run sprints too, so they are wired with this. Only HttpFlows
+// lists a contact's messages, so only it adds the attachments bucket (their
+// presigned reads): the S3 client stays out of the other bundles.
 import { createTicketCommandClient } from '#adapters/lambda/ticket-command-client';
 import { createFlowTimerScheduler } from '#adapters/scheduler/flow-timer-scheduler';
 import { config, requiredSetting } from '#config';
 import { createFlowUseCases, type FlowUseCases } from '#use-cases/flows';
-import { attachmentsIfConfigured, mailSender, repositories } from './adapters';
+import { mailSender, repositories } from './adapters';
 import { lambdaClient, schedulerClient } from './aws-clients';
 import { once } from './once';
 import { flowRepository, triggerStore, triggerUseCases } from './triggers';
@@ -26,24 +28,24 @@ function flowTimers() {
   };
 }
 
-export const wireFlowEngine = once(
-  (): FlowUseCases =>
-    createFlowUseCases({
-      repos: repositories(),
-      flows: flowRepository(),
-      ticketCommand: createTicketCommandClient({
-        client: lambdaClient(),
-        functionName: requiredSetting(config, 'TICKET_COMMAND_FUNCTION_NAME', 'the name of the TicketCommand function the open_ticket action invokes'),
-      }),
-      // send_email: one mail per recipient, from the configured sender.
-      mail: mailSender(),
-      // Imports store the closed-ticket triggers of an export (docs/triggers.md).
-      triggers: triggerUseCases(),
-      // Channel messages start keyword and catch-all triggers.
-      triggerStore: triggerStore(),
-      // Waits with a timeout or an expiration get their timers.
-      ...flowTimers(),
-      // Listed messages answer attachments of the bucket as presigned GETs.
-      ...attachmentsIfConfigured(),
+/** What the flow use cases run sprints over, in every function that runs them. */
+export function flowEngineDependencies(): Parameters<typeof createFlowUseCases>[0] {
+  return {
+    repos: repositories(),
+    flows: flowRepository(),
+    ticketCommand: createTicketCommandClient({
+      client: lambdaClient(),
+      functionName: requiredSetting(config, 'TICKET_COMMAND_FUNCTION_NAME', 'the name of the TicketCommand function the open_ticket action invokes'),
     }),
-);
+    // send_email: one mail per recipient, from the configured sender.
+    mail: mailSender(),
+    // Imports store the closed-ticket triggers of an export (docs/triggers.md).
+    triggers: triggerUseCases(),
+    // Channel messages start keyword and catch-all triggers.
+    triggerStore: triggerStore(),
+    // Waits with a timeout or an expiration get their timers.
+    ...flowTimers(),
+  };
+}
+
+export const wireFlowEngine = once((): FlowUseCases => createFlowUseCases(flowEngineDependencies()));

@@ -1,9 +1,9 @@
 // HttpFlows: the flow engine over HTTP, and RapidPro's send message (a conversation use case).
 import type { HttpHandlerOptions } from '#http/handler';
 import { createConversationUseCases } from '#use-cases/conversations';
-import type { FlowUseCases } from '#use-cases/flows';
+import { createFlowUseCases, type FlowUseCases } from '#use-cases/flows';
 import { apiAdmission, attachmentsIfConfigured, useCaseContext } from './adapters';
-import { wireFlowEngine } from './flow-engine';
+import { flowEngineDependencies } from './flow-engine';
 import { once } from './once';
 
 export interface HttpFlowsWiring {
@@ -13,7 +13,8 @@ export interface HttpFlowsWiring {
 }
 
 export const wireHttpFlows = once((): HttpFlowsWiring => ({
-  flows: wireFlowEngine(),
+  // Listed messages answer attachments of the bucket as presigned GETs.
+  flows: createFlowUseCases({ ...flowEngineDependencies(), ...attachmentsIfConfigured() }),
   conversations: createConversationUseCases(useCaseContext(attachmentsIfConfigured())),
   admission: apiAdmission(),
 }));

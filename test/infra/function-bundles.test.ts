@@ -27,11 +27,12 @@ describe('a function bundle', () => {
     ['functions/http-tickets.ts', ['dynamodb', 's3']],
     // Invitations are mailed.
     ['functions/http-access.ts', ['dynamodb', 'sesv2']],
-    // Sprints invoke TicketCommand, mail, set timers and list attachments.
-    ['functions/flow-engine.ts', ['dynamodb', 'lambda', 's3', 'scheduler', 'sesv2']],
-    ['functions/flow-timers.ts', ['dynamodb', 'lambda', 's3', 'scheduler', 'sesv2']],
+    // Sprints invoke TicketCommand, mail and set timers.
+    ['functions/flow-engine.ts', ['dynamodb', 'lambda', 'scheduler', 'sesv2']],
+    ['functions/flow-timers.ts', ['dynamodb', 'lambda', 'scheduler', 'sesv2']],
+    // Sprints, and listed messages' attachments as presigned reads.
     ['functions/http-flows.ts', ['dynamodb', 'lambda', 's3', 'scheduler', 'sesv2']],
-    // Sprints, and the channel secrets' key.
+    // Sprints, the channel secrets' key, and files contacts send copied into the bucket.
     ['functions/http-channels.ts', ['dynamodb', 'lambda', 's3', 'scheduler', 'secrets-manager', 'sesv2']],
     // Starts the closed-ticket flow on FlowEngine.
     ['functions/closed-ticket-consumer.ts', ['dynamodb', 'lambda']],
