@@ -3,7 +3,7 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { NotFoundError } from '#domain/errors';
 import { createHttpHandler, type HttpEvent } from '#http/handler';
-import { V2_PAGE_SIZE } from '#http/rapidpro-v2-schemas';
+import { V2_PAGE_SIZE } from '#http/rapidpro-v2-envelopes';
 import { nextPageUrl } from '#http/rapidpro-v2';
 import { created, ok } from '#http/response';
 import { flowRoutes, flowV2Routes } from '#http/routes/flows';

@@ -3,7 +3,8 @@
 import { createHttpHandler, type HttpHandlerOptions } from '#http/handler';
 import { created, noContent, ok } from '#http/response';
 import { nextPageUrl, toV2Ticket, toV2Topic, toV2User } from '#http/rapidpro-v2';
-import { V2_PAGE_SIZE, type V2TicketAction } from '#http/rapidpro-v2-schemas';
+import { V2_PAGE_SIZE } from '#http/rapidpro-v2-envelopes';
+import type { V2TicketAction } from '#http/rapidpro-v2-schemas';
 import { rapidProV2Routes } from '#http/routes/rapidpro-v2';
 import type { TicketAction } from '#use-cases/index';
 import type { HttpRapidProV2UseCases } from '#wiring/http-rapidpro-v2';

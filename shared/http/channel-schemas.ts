@@ -3,7 +3,7 @@
 // `/c/…` routes in courier's shapes.
 import * as z from 'zod';
 import { MAX_CHANNEL_NAME_LENGTH } from '#domain/channel';
-import { listOf } from './rapidpro-v2-schemas';
+import { listOf } from './rapidpro-v2-envelopes';
 import { timestamp } from './schemas';
 
 export const channelParams = z.object({ channel: z.uuid() });

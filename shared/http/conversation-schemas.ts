@@ -1,5 +1,5 @@
-// Schemas of the conversation routes (HttpTickets: replies, the conversation
-// view, attachment uploads; HttpFlows: RapidPro's POST messages.json).
+// Schemas of the conversation routes of HttpTickets: replies, the conversation
+// view, attachment uploads (RapidPro's POST messages.json, served by HttpFlows, is in flow-schemas.ts).
 // docs/api.md, "Conversations", shows them on the wire.
 import * as z from 'zod';
 import {
@@ -71,11 +71,3 @@ export const attachmentUploadSchema = z
     headers: z.record(z.string(), z.string()),
   })
   .meta({ id: 'AttachmentUpload' });
-
-export const v2SendMessageRequestSchema = z
-  .object({
-    contact: z.uuid(),
-    text: z.string().max(MAX_REPLY_TEXT_LENGTH).default(''),
-    attachments: z.array(z.string().min(1).max(MAX_ATTACHMENT_URL_LENGTH)).max(MAX_REPLY_ATTACHMENTS).default([]),
-  })
-  .meta({ id: 'V2SendMessage' });

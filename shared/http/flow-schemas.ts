@@ -1,9 +1,10 @@
 // Schemas of the flow routes (HttpFlows): flow import and list, starting a
 // flow, inbound messages, a contact's messages, and RapidPro's messages.json.
 import * as z from 'zod';
-import { listOf } from './rapidpro-v2-schemas';
 import { MAX_ATTACHMENT_LENGTH, MAX_MESSAGE_TEXT_LENGTH } from '#domain/limits';
+import { MAX_ATTACHMENT_URL_LENGTH, MAX_REPLY_ATTACHMENTS, MAX_REPLY_TEXT_LENGTH } from '#use-cases/conversations';
 import { contactInputSchema } from './contact-schemas';
+import { listOf } from './rapidpro-v2-envelopes';
 import { cursor, PAGE_MAX_LIMIT, timestamp } from './schemas';
 import { triggerSchema } from './trigger-schemas';
 
@@ -110,3 +111,12 @@ export const v2MessagesQuerySchema = z.object({
   contact: z.uuid().meta({ description: 'Required: messages are listed per contact' }),
   cursor: cursor.optional(),
 });
+
+/** RapidPro's POST messages.json: a conversation's message, sent as an agent's reply is. */
+export const v2SendMessageRequestSchema = z
+  .object({
+    contact: z.uuid(),
+    text: z.string().max(MAX_REPLY_TEXT_LENGTH).default(''),
+    attachments: z.array(z.string().min(1).max(MAX_ATTACHMENT_URL_LENGTH)).max(MAX_REPLY_ATTACHMENTS).default([]),
+  })
+  .meta({ id: 'V2SendMessage' });

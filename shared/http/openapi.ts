@@ -2,7 +2,7 @@
 // functions validate with (scripts/openapi.ts writes it to docs/openapi.json).
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { rolesWith } from '#domain/permissions';
-import { v2DetailErrorSchema } from './rapidpro-v2-schemas';
+import { v2DetailErrorSchema } from './rapidpro-v2-envelopes';
 import type { RouteResponse, RouteSpec } from './route-spec';
 import { allRoutes } from './routes/index';
 import { errorSchema } from './schemas';

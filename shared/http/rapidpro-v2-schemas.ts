@@ -2,9 +2,9 @@
 // the shapes existing RapidPro clients parse, so field names and envelopes are theirs.
 import * as z from 'zod';
 import { MAX_EMAIL_LENGTH } from '#domain/limits';
+import { listOf } from './rapidpro-v2-envelopes';
 import { cursor, note, topicName } from './schemas';
 
-export const V2_PAGE_SIZE = 250;
 export const V2_MAX_TICKETS_PER_ACTION = 100;
 
 const timestamp = z.string().meta({ example: '2026-11-24T10:00:00.123000Z' });
@@ -25,16 +25,6 @@ export const v2TicketSchema = z
     closed_on: timestamp.nullable(),
   })
   .meta({ id: 'V2Ticket' });
-
-export function listOf<T extends z.ZodType>(item: T, id: string) {
-  return z
-    .object({
-      next: z.string().nullable().meta({ description: 'Absolute URL of the next page (carries `cursor=`), null on the last' }),
-      previous: z.null().meta({ description: 'Always null: paging is forward-only' }),
-      results: z.array(item),
-    })
-    .meta({ id });
-}
 
 export const v2TicketListSchema = listOf(v2TicketSchema, 'V2TicketList');
 
@@ -78,14 +68,6 @@ export const v2TopicSchema = z
 export const v2TopicListSchema = listOf(v2TopicSchema, 'V2TopicList');
 export const v2TopicsQuerySchema = z.object({ uuid: z.uuid().optional() });
 export const v2TopicWriteSchema = z.object({ name: topicName }).meta({ id: 'V2TopicWrite' });
-
-export const v2ValidationErrorSchema = z
-  .record(z.string(), z.array(z.string()))
-  .meta({
-    id: 'V2ValidationError',
-    description: '`{"<field>": ["message"]}`, or `{"non_field_errors": ["message"]}` when no single field is at fault',
-  });
-export const v2DetailErrorSchema = z.object({ detail: z.string() }).meta({ id: 'V2DetailError' });
 
 export const v2UserSchema = z
   .object({

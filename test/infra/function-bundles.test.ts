@@ -56,4 +56,11 @@ describe('a function bundle', () => {
     // Top-level zod schemas cannot be tree-shaken: a schema module in the bundle is built at every cold start.
     expect(files.filter((file) => /shared\/http\/[\w-]+-schemas\.ts$/.test(file))).toEqual(['shared/http/topic-schemas.ts']);
   }, 60_000);
+
+  it("builds none of the ticket or RapidPro v2 resource schemas in HttpFlows, which serves neither (only v2's envelopes)", async () => {
+    const files = bundledFiles(await bundle('functions/http-flows.ts'));
+    expect(files).toContain('shared/http/flow-schemas.ts');
+    expect(files).toContain('shared/http/rapidpro-v2-envelopes.ts');
+    expect(files.filter((file) => /shared\/http\/(ticket|rapidpro-v2|conversation)-schemas\.ts$/.test(file))).toEqual([]);
+  }, 60_000);
 });

@@ -13,7 +13,7 @@ import {
   v2ChannelListSchema,
   v2ChannelsQuerySchema,
 } from '../channel-schemas';
-import { v2ValidationErrorSchema } from '../rapidpro-v2-schemas';
+import { v2ValidationErrorSchema } from '../rapidpro-v2-envelopes';
 import { defineRoute, type RouteResponse } from '../route-spec';
 import { errorSchema } from '../schemas';
 

@@ -13,9 +13,9 @@ import {
   v2MessageListSchema,
   v2MessageSchema,
   v2MessagesQuerySchema,
+  v2SendMessageRequestSchema,
 } from '../flow-schemas';
-import { v2SendMessageRequestSchema } from '../conversation-schemas';
-import { v2DetailErrorSchema, v2ValidationErrorSchema } from '../rapidpro-v2-schemas';
+import { v2DetailErrorSchema, v2ValidationErrorSchema } from '../rapidpro-v2-envelopes';
 import { defineRoute } from '../route-spec';
 import { contactParams } from '../contact-schemas';
 import { errorSchema, idempotencyHeaderSchema } from '../schemas';

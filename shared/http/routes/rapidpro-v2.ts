@@ -1,6 +1,6 @@
 // Routes of the HttpRapidProV2 function (RapidPro API v2 compatible).
+import { v2DetailErrorSchema, v2ValidationErrorSchema } from '../rapidpro-v2-envelopes';
 import {
-  v2DetailErrorSchema,
   v2FailuresSchema,
   v2TicketActionRequestSchema,
   v2TicketListSchema,
@@ -11,7 +11,6 @@ import {
   v2TopicWriteSchema,
   v2UserListSchema,
   v2UsersQuerySchema,
-  v2ValidationErrorSchema,
 } from '../rapidpro-v2-schemas';
 import { defineRoute } from '../route-spec';
 
