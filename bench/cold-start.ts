@@ -47,12 +47,12 @@ export interface ColdStartRow {
   initMs: number;
   /** Median wall-clock time of the import, ms. */
   wallMs: number;
-  /** initMs over the bare bundle's. */
+  /** The import's CPU time over the bare bundle's, measured in the same round (median over the rounds). */
   ratio: number;
   sdkClients: string[];
   /** Median CPU time of a bare bundle that creates the same SDK clients, ms (the bare row: its own). */
   floorMs: number;
-  /** initMs over floorMs: what the function's own code adds. */
+  /** The same over the floor's (what the function's own code adds), paired by round like ratio. */
   floorRatio: number;
 }
 
@@ -235,16 +235,18 @@ export async function measureColdStarts(options: ColdStartOptions = {}): Promise
         bundle.wall.push(time.wallMs);
       }
     }
-    const bareMs = median(bare.cpu);
+    // Ratios are paired: each round's time over the same round's floor, then the median of those. A
+    // busy moment slows a function and its floor alike, so the ratio moves less than either time.
+    const pairedRatio = (fn: Bundle, floor: Bundle) => median(fn.cpu.map((cpu, round) => cpu / floor.cpu[round]!));
     const row = (fn: Bundle, floor: Bundle): ColdStartRow => ({
       name: fn.target.name,
       bundleBytes: fn.bytes,
       initMs: median(fn.cpu),
       wallMs: median(fn.wall),
-      ratio: median(fn.cpu) / bareMs,
+      ratio: pairedRatio(fn, bare),
       sdkClients: fn.sdkClients,
       floorMs: median(floor.cpu),
-      floorRatio: median(fn.cpu) / median(floor.cpu),
+      floorRatio: pairedRatio(fn, floor),
     });
     return { bare: row(bare, bare), rows: measured.map(({ fn, floor }) => row(fn, floor)) };
   } finally {

@@ -108,7 +108,17 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
     <div className={`ticket ${showContact ? 'with-contact' : ''}`}>
       <div className="ticket-main">
         <header className="ticket-head">
-          <h2>{name}</h2>
+          {/* Name and the close checkmark share the first row, so the checkmark stays top right however the actions wrap. */}
+          <div className="ticket-title">
+            <h2>{name}</h2>
+            {canWork && ticket.status === 'open' && (
+              <button type="button" className="icon-button close-ticket" aria-label={t('ticket.close')} title={t('ticket.close')} onClick={() => mutations.close.mutate()} disabled={mutations.close.isPending}>
+                <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                  <path d="M4 12.5l5 5L20 6.5" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" strokeLinejoin="round" />
+                </svg>
+              </button>
+            )}
+          </div>
           <div className="ticket-actions">
             <Field label={t('ticket.topic')} inline>
               {(id) => (
@@ -136,13 +146,6 @@ export function TicketView({ uuid, me, ref }: { uuid: string; me: Schemas['Me'];
             <button type="button" aria-pressed={showContact} onClick={() => setShowContact((shown) => !shown)}>
               {t('ticket.contactDetails')}
             </button>
-            {canWork && ticket.status === 'open' && (
-              <button type="button" className="icon-button close-ticket" aria-label={t('ticket.close')} title={t('ticket.close')} onClick={() => mutations.close.mutate()} disabled={mutations.close.isPending}>
-                <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
-                  <path d="M4 12.5l5 5L20 6.5" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" strokeLinejoin="round" />
-                </svg>
-              </button>
-            )}
           </div>
         </header>
         {error && <p role="alert" className="error">{error.message}</p>}
