@@ -38,7 +38,7 @@ export interface ColdStartOptions {
 /** The goal: every function's initialisation within this factor of the bare bundle's. */
 export const COLD_START_GOAL = 1.5;
 
-export interface Target { name: string; entry: { file: string } | { contents: string }; environment: Record<string, string> }
+interface Target { name: string; entry: { file: string } | { contents: string }; environment: Record<string, string> }
 
 export interface ColdStartRow {
   name: string;
@@ -70,7 +70,7 @@ const CLIENT_CLASSES: Record<string, string> = {
 };
 
 /** A bare bundle's source that creates each of these clients and nothing else. */
-export function clientsFloorEntry(clients: readonly string[]): string {
+function clientsFloorEntry(clients: readonly string[]): string {
   const classes = clients.map((client) => {
     const name = CLIENT_CLASSES[client];
     if (!name) throw new Error(`bench/cold-start.ts: no client class known for @aws-sdk/client-${client}; add it to CLIENT_CLASSES`);
@@ -86,7 +86,7 @@ export function clientsFloorEntry(clients: readonly string[]): string {
 
 
 /** What Lambda sets in every function's environment (no network at import, so dummies do). */
-export const LAMBDA_ENVIRONMENT = {
+const LAMBDA_ENVIRONMENT = {
   AWS_REGION: 'eu-west-1',
   AWS_DEFAULT_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'AKIDCOLDSTART',
@@ -107,7 +107,7 @@ const DUMMY_SETTINGS: Record<string, string> = {
 };
 
 /** Every TicketerFunction of the app with its environment, from a synthesis that bundles nothing. */
-export function functionTargets(): Target[] {
+function functionTargets(): Target[] {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   addTicketerStacks(app);
   return app.node
