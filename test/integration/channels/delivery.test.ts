@@ -27,12 +27,12 @@ import { createChannelWorld, insertRecord, putOutgoingMessage, SECRETS_KEY, star
 
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 let world: ChannelWorld;
-let createDeliveryHandler: typeof import('../../../functions/delivery-consumer')['createDeliveryHandler'];
+let createDeliveryHandler: typeof import('../../../functions/handlers/delivery-consumer')['createDeliveryHandler'];
 
 beforeAll(async () => {
   world = await createChannelWorld({ retryBaseSeconds: 1 });
   process.env.TABLE_NAME ??= world.table.tableName;
-  ({ createDeliveryHandler } = await import('../../../functions/delivery-consumer'));
+  ({ createDeliveryHandler } = await import('../../../functions/handlers/delivery-consumer'));
 });
 afterAll(async () => world.close());
 

@@ -4,23 +4,15 @@
 // thrown.
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toMessageItem } from '#adapters/dynamodb/entities/message';
 import { toTicketItem } from '#adapters/dynamodb/entities/ticket';
 import { liveChangeOf } from '#adapters/dynamodb/stream-record';
 import type { MessageRecord } from '#use-cases/flow-ports';
 import type { LiveChange } from '#use-cases/live';
+import { createLiveUpdatesHandler } from '../../../functions/handlers/live-updates-consumer';
 import { ticket } from '../../integration/counts/harness';
 import { pipeStreamRecord } from '../../support/stream-record';
-
-let createLiveUpdatesHandler: typeof import('../../../functions/live-updates-consumer').createLiveUpdatesHandler;
-beforeAll(async () => {
-  // The function module wires its use cases at load; nothing is called until a handler runs.
-  process.env.TABLE_NAME ??= 'unused';
-  process.env.LIVE_API_ENDPOINT = 'wss://example.execute-api.us-east-1.amazonaws.com';
-  process.env.LIVE_STAGE = 'live';
-  ({ createLiveUpdatesHandler } = await import('../../../functions/live-updates-consumer'));
-});
 
 const record = (eventName: 'INSERT' | 'MODIFY', pk: string, sequence: string, newImage: Record<string, unknown>, oldImage?: Record<string, unknown>) =>
   JSON.stringify(

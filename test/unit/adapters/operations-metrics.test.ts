@@ -153,10 +153,10 @@ describe('the metrics of deliveries', () => {
   });
 
   describe('through the DeliveryConsumer handler', () => {
-    let consumer: typeof import('../../../functions/delivery-consumer');
+    let consumer: typeof import('../../../functions/handlers/delivery-consumer');
     beforeAll(async () => {
       process.env.TABLE_NAME ??= 'unused-by-these-tests';
-      consumer = await import('../../../functions/delivery-consumer');
+      consumer = await import('../../../functions/handlers/delivery-consumer');
     });
 
     it('one batch → one EMF line with its sent and failed counts', async () => {

@@ -10,10 +10,10 @@ import { backoffSeconds, type Delivery, type DeliveryResult } from '#use-cases/d
 import type { MessageLocation } from '#use-cases/channel-ports';
 import { pipeStreamRecord } from '../../support/stream-record';
 
-let consumer: typeof import('../../../functions/delivery-consumer');
+let consumer: typeof import('../../../functions/handlers/delivery-consumer');
 beforeAll(async () => {
   process.env.TABLE_NAME ??= 'unused-by-these-tests';
-  consumer = await import('../../../functions/delivery-consumer');
+  consumer = await import('../../../functions/handlers/delivery-consumer');
 });
 
 function record(image: Record<string, unknown>, { eventName = 'INSERT' as 'INSERT' | 'MODIFY', group = String(image.pk), receiveCount = '1' } = {}): SQSRecord {
