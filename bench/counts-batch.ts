@@ -9,7 +9,7 @@
 // of every counts write (a stand-in for the network time a write costs on AWS,
 // which DynamoDB Local on the same machine does not have). Not a test: it
 // measures and reports, it asserts no time limit. Run alone (not by npm run
-// bench): it loads the consumer module with its own TABLE_NAME in process.env.
+// bench).
 //
 //   npx tsx bench/counts-batch.ts [--iterations 30] [--latency-ms 10]
 import { randomUUID } from 'node:crypto';
@@ -98,10 +98,9 @@ export async function runCountsBatchBench(options: { iterations?: number; latenc
     const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     const tableName = `counts-bench-${randomUUID()}`;
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
-    // The consumer module wires its own client from the environment when it is loaded, as in Lambda.
-    Object.assign(process.env, { TABLE_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: emulator.endpoint, AWS_REGION: LOCAL_REGION, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
+    // The handler's logger reads its level when it is loaded.
     process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-    const { createTicketEventsHandler } = await import('../functions/ticket-events-consumer');
+    const { createTicketEventsHandler } = await import('../functions/handlers/ticket-events-consumer');
     const repository = createCountsRepository({ client, tableName });
     const delayed: CountsStore = {
       applyDeltas: async (input) => (await new Promise((resolve) => setTimeout(resolve, latencyMs)), repository.applyDeltas(input)),

@@ -28,7 +28,7 @@ import {
 let tableName: string;
 let counts: CountsRepository;
 let handler: typeof import('../../../functions/ticket-events-consumer').handler;
-let createTicketEventsHandler: typeof import('../../../functions/ticket-events-consumer').createTicketEventsHandler;
+let createTicketEventsHandler: typeof import('../../../functions/handlers/ticket-events-consumer').createTicketEventsHandler;
 
 beforeAll(async () => {
   tableName = await createTable();
@@ -36,7 +36,8 @@ beforeAll(async () => {
   process.env.TABLE_NAME = tableName;
   // The failures these tests provoke on purpose would fill the output with error logs.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  ({ handler, createTicketEventsHandler } = await import('../../../functions/ticket-events-consumer'));
+  ({ handler } = await import('../../../functions/ticket-events-consumer'));
+  ({ createTicketEventsHandler } = await import('../../../functions/handlers/ticket-events-consumer'));
   counts = createCountsRepository({ client: dynamodb, tableName });
 });
 

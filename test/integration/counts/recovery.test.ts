@@ -68,7 +68,7 @@ afterAll(async () => {
 
 describe('after a storage outage', () => {
   it('the counts converge within 15 s of storage coming back, counting every event once', async () => {
-    const { createTicketEventsHandler } = await import('../../../functions/ticket-events-consumer');
+    const { createTicketEventsHandler } = await import('../../../functions/handlers/ticket-events-consumer');
     // The consumer's storage goes through the proxy; one retry of the SDK's own, so a failure is quick to report.
     const storage = new DynamoDBClient({ endpoint: proxy.endpoint, maxAttempts: 2 });
     const handler = createTicketEventsHandler(createTicketCounts({ counts: createCountsRepository({ client: storage, tableName }) }), sqsMessageVisibility(sqs));

@@ -169,7 +169,7 @@ describe('flow timers of the use cases', () => {
 
 describe('the FlowTimers function', () => {
   it('fires a timer it is given, and answers a malformed one as invalid_request without throwing (retrying would not mend it)', async () => {
-    const { createFlowTimersHandler } = await import('../../../functions/flow-timers');
+    const { createFlowTimersHandler } = await import('../../../functions/handlers/flow-timers');
     const handler = createFlowTimersHandler(async () => flows);
     const who = contact();
     const started = await flows.startFlow({ actor, flow: flow.uuid, contact: who });
