@@ -27,7 +27,7 @@ export const TICKET_EVENTS_VISIBILITY_TIMEOUT = Duration.seconds(6 * TICKET_EVEN
 
 /**
  * Receives before a ticket event is parked in the DLQ. The consumer retries a
- * failed event after 1, 2, 4, then every 8 s (functions/ticket-events-consumer.ts),
+ * failed event after 1, 2, 4, then every 8 s (functions/handlers/ticket-events-consumer.ts),
  * so 120 receives ride out about 15 minutes of storage outage — what 5
  * receives of the 180 s visibility timeout did — while the counts catch up
  * within seconds after it.

@@ -1,6 +1,6 @@
 // Keeps the folder counts from the ticket changes the table stream reports
 // (delivered through the pipe and the FIFO queue, see docs/architecture.md;
-// the ticket events consumer, functions/ticket-events-consumer.ts, works
+// the ticket events consumer, functions/handlers/ticket-events-consumer.ts, works
 // through each queue batch and applies its changes one by one).
 import { countDeltas, type TicketCountImage } from '#domain/folder-counts';
 
