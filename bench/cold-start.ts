@@ -25,8 +25,6 @@ import { nameInStack } from '../infra/constructs/operations';
 import { addTicketerStacks } from '../infra/stacks/ticketer';
 import type { BenchFigure, BenchSection } from './report';
 
-// The section shape of bench/report.ts (round 4: declared here until the sections are connected).
-
 export interface ColdStartOptions {
   /** Fresh processes per bundle (the median is reported). Default 10. */
   runs?: number;
@@ -83,7 +81,6 @@ function clientsFloorEntry(clients: readonly string[]): string {
     '',
   ].join('\n');
 }
-
 
 /** What Lambda sets in every function's environment (no network at import, so dummies do). */
 const LAMBDA_ENVIRONMENT = {
